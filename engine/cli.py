@@ -1,0 +1,183 @@
+"""Command line: thin wrappers; each command's work lives in engine/commands/."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine.commands.common import Options, parse_as_of, repo_root
+from engine.errors import InputError
+from engine.rules_engine import EngineError
+
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def _guard(fn: Callable[[], int]) -> None:
+    """Run a command: bad input exits 2 with a Chinese message, a bug exits 3."""
+    try:
+        code = fn()
+    except InputError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(EXIT_INPUT)
+    except (EngineError, Exception) as exc:  # noqa: BLE001 - last line of defence
+        if os.environ.get("GOVMEDIA_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"内部错误: {type(exc).__name__}: {exc}\n"
+            "  这是 govmedia 的缺陷,不是记录的问题。设置 GOVMEDIA_DEBUG=1 重新运行可看到详细信息,请报告给维护者。",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("standalone_mode", True)
+        try:
+            return super().main(*args, **{**kwargs, "standalone_mode": False})
+        except click.exceptions.Abort:
+            click.echo("已取消。", err=True)
+            sys.exit(EXIT_INPUT)
+        except click.UsageError as exc:
+            click.echo(f"用法错误: {exc.format_message()}\n  用 govmedia {exc.ctx.command_path.split(' ', 1)[-1] + ' ' if exc.ctx and ' ' in exc.ctx.command_path else ''}--help 查看用法。", err=True)
+            sys.exit(EXIT_INPUT)
+        except click.ClickException as exc:
+            click.echo(f"错误: {exc.format_message()}", err=True)
+            sys.exit(EXIT_INPUT)
+
+
+def _options(repo: str, rev: str | None, staged: bool, as_of: str | None, policy: str | None,
+             no_cache: bool) -> Options:
+    return Options(
+        repo=repo_root(Path(repo)),
+        rev=rev,
+        staged=staged,
+        as_of=parse_as_of(as_of),
+        policy_dir=Path(policy) if policy else None,
+        use_cache=not no_cache,
+    )
+
+
+_common = [
+    click.option("--repo", default=".", show_default=True, help="Records repository (contains records/)."),
+    click.option("--staged", is_flag=True, help="Check the staged index instead of the work tree."),
+    click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+                 help="Reference date for absence rules (default: commit date, else today in China)."),
+    click.option("--policy", metavar="DIR", help="Rulebook directory (default: <repo>/policy or the bundled one)."),
+    click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
+]
+
+
+def common(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_common):
+        fn = option(fn)
+    return fn
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govmedia")
+def main() -> None:
+    """govmedia: 政务新媒体管理办法的规则引擎 (policy-as-code)."""
+
+
+@main.command()
+@click.argument("rev", required=False)
+@common
+@click.option("--base", metavar="REF", help="Report only violations not present at REF.")
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "sarif", "junit", "github"]))
+@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), show_default=True)
+@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout.")
+def check(rev: str | None, repo: str, staged: bool, as_of: str | None, policy: str | None,
+          no_cache: bool, base: str | None, fmt: str, lang: str, output: str | None) -> None:
+    """Check records at REV (a commit), the staged index (--staged) or the work tree."""
+    from engine.commands import check as cmd
+
+    _guard(lambda: cmd.run(_options(repo, rev, staged, as_of, policy, no_cache), base, fmt, lang, output))
+
+
+@main.group()
+def hook() -> None:
+    """Pre-commit hook: block commits that add violations."""
+
+
+@hook.command("run")
+@click.option("--repo", default=".", show_default=True)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
+@click.option("--policy", metavar="DIR")
+@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]))
+def hook_run(repo: str, as_of: str | None, policy: str | None, lang: str) -> None:
+    """Check the staged index against HEAD (what a pre-commit hook runs)."""
+    from engine.commands import hook as cmd
+
+    _guard(lambda: cmd.run(_options(repo, None, True, as_of, policy, False), lang))
+
+
+@hook.command("install")
+@click.option("--repo", default=".", show_default=True)
+def hook_install(repo: str) -> None:
+    """Install a plain git pre-commit hook (for repositories without the pre-commit framework)."""
+    from engine.commands import hook as cmd
+
+    _guard(lambda: cmd.install(repo_root(Path(repo))))
+
+
+@main.command()
+@click.option("--repo", default=".", show_default=True)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
+@click.option("--policy", metavar="DIR")
+def rules(repo: str, as_of: str | None, policy: str | None) -> None:
+    """List the articles, their kinds and rule versions with effective periods."""
+    from engine.commands import rules as cmd
+
+    _guard(lambda: cmd.run(_options(repo, None, False, as_of, policy, True)))
+
+
+@main.command()
+@click.argument("target")
+@common
+@click.argument("rev", required=False)
+@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), show_default=True)
+def explain(target: str, rev: str | None, repo: str, staged: bool, as_of: str | None,
+            policy: str | None, no_cache: bool, lang: str) -> None:
+    """Explain a violation (by FINGERPRINT) or an article (art-NN)."""
+    from engine.commands import explain as cmd
+
+    _guard(lambda: cmd.run(_options(repo, rev, staged, as_of, policy, no_cache), target, lang))
+
+
+@main.command(context_settings={"ignore_unknown_options": False})
+@click.argument("kind")
+@click.option("--repo", default=".", show_default=True)
+@click.option("--set", "values", multiple=True, metavar="KEY=VALUE", help="Field values; prompts for the rest.")
+@click.option("--path", "target", metavar="FILE", help="Where to write (default: the standard place for KIND).")
+def new(kind: str, repo: str, values: tuple[str, ...], target: str | None) -> None:
+    """Write a new, valid record of KIND (never overwrites an existing file)."""
+    from engine.commands import new as cmd
+
+    _guard(lambda: cmd.run(repo_root(Path(repo)), kind, list(values), target))
+
+
+@main.command()
+@click.option("--repo", default=".", show_default=True)
+@click.option("--ref", default="HEAD", show_default=True, help="Commit whose records the site shows.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
+@click.option("--output", "-o", "site_dir", default="build/site", show_default=True)
+@click.option("--config", "config_file", default=None, help="mkdocs.yml to use (default: <repo>/mkdocs.yml).")
+def site(repo: str, ref: str, as_of: str | None, site_dir: str, config_file: str | None) -> None:
+    """Build the public site (rulebook and compliance status) with MkDocs."""
+    from engine.commands import site as cmd
+
+    _guard(lambda: cmd.run(repo_root(Path(repo)), ref, parse_as_of(as_of), Path(site_dir), config_file))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,59 @@
+"""What several commands share: options turned into a snapshot, a policy and a date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from engine import policy as policy_mod
+from engine import snapshot as snapshot_mod
+from engine.cache import Cache, default_dir
+from engine.errors import InputError
+from engine.evaluate import Result, evaluate
+
+
+def parse_as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"--as-of 的值「{text}」不是日历上存在的日期",
+            hint="写成 YYYY-MM-DD,例如 --as-of 2024-06-30。",
+        ) from None
+
+
+def repo_root(path: Path) -> Path:
+    """The top of the git work tree containing ``path``, or ``path`` itself outside git."""
+    if not path.exists():
+        raise InputError(f"目录 {path} 不存在", hint="用 --repo 指定记录仓库的根目录。")
+    try:
+        return Path(snapshot_mod.open_repo(path).working_tree_dir or path)
+    except InputError:
+        return path
+
+
+@dataclass
+class Options:
+    repo: Path
+    rev: str | None
+    staged: bool
+    as_of: date | None
+    policy_dir: Path | None
+    use_cache: bool = True
+
+    def cache(self) -> Cache:
+        return Cache(default_dir() if self.use_cache else None)
+
+    def policy(self) -> policy_mod.Policy:
+        return policy_mod.load(self.policy_dir or policy_mod.default_policy_dir(self.repo))
+
+
+def run_evaluation(opts: Options, rev: str | None = None, staged: bool | None = None,
+                   as_of: date | None = None, policy: policy_mod.Policy | None = None) -> Result:
+    snap = snapshot_mod.load(opts.repo, rev if rev is not None else opts.rev,
+                             opts.staged if staged is None else staged)
+    day = as_of or opts.as_of or snap.default_as_of()
+    return evaluate(snap, policy or opts.policy(), day, opts.cache())

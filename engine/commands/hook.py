@@ -1,0 +1,50 @@
+"""``govmedia hook``: the pre-commit check and a plain git hook installer."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from engine import snapshot
+from engine.commands import check
+from engine.commands.common import Options
+from engine.errors import InputError
+from engine.fsutil import write_atomic
+
+HOOK = """#!/bin/sh
+# Installed by `govmedia hook install`: refuse commits that add rule violations.
+exec {python} -m engine.cli hook run --repo "$(git rev-parse --show-toplevel)"
+"""
+
+
+def run(opts: Options, lang: str) -> int:
+    repo = snapshot.open_repo(opts.repo)
+    base = "HEAD" if repo.head.is_valid() else None
+    code = check.run(opts, base, "text", lang)
+    if code:
+        click.echo(
+            "提交被拒绝: 这次提交引入了新的违规(见上)。改正记录后重新 git add 再提交;"
+            "确需例外的,请主管单位登记豁免(records/waivers/)。",
+            err=True,
+        )
+    return code
+
+
+def install(root: Path) -> int:
+    repo = snapshot.open_repo(root)
+    hooks = Path(repo.git_dir) / "hooks"
+    target = hooks / "pre-commit"
+    if target.exists():
+        raise InputError(
+            "已有 pre-commit 钩子,不会覆盖",
+            path=str(target),
+            hint="如果用 pre-commit 框架,在 .pre-commit-config.yaml 中引用 govmedia 的钩子;"
+            "否则先查看并移走现有钩子再安装。",
+        )
+    write_atomic(target, HOOK.format(python=shlex.quote(sys.executable)).encode())
+    target.chmod(0o755)
+    click.echo(f"已安装 pre-commit 钩子: {target}")
+    return 0

@@ -1,0 +1,44 @@
+"""The one error type for bad input; the CLI turns it into exit code 2."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Invalid input from a user: a record, a ref, an option.
+
+    ``message`` says what is wrong and ``hint`` how to fix it, both in Chinese;
+    ``path`` and ``line`` point at the place when there is one.
+    """
+
+    def __init__(
+        self, message: str, *, path: str | None = None, line: int | None = None, hint: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.hint = hint
+
+    def render(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"错误: {where}{self.message}"
+        if self.hint:
+            text += f"\n  修改方法: {self.hint}"
+        return text
+
+
+class InputErrors(InputError):
+    """Several input errors found in one pass, reported together."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        super().__init__(errors[0].message, path=errors[0].path, line=errors[0].line)
+        self.errors = errors
+
+    def render(self) -> str:
+        shown = self.errors[:50]
+        text = "\n".join(e.render() for e in shown)
+        if len(self.errors) > len(shown):
+            text += f"\n……另有 {len(self.errors) - len(shown)} 处错误未列出"
+        return text

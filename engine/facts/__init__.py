@@ -1,0 +1,77 @@
+"""Facts: what rules judge, derived from records by plain Python.
+
+Each fact has a kind, a stable key (for fingerprints), the date that picks the
+rule version in force, the record and key path it comes from, and flat
+``fields`` — the only values rule conditions see. Aggregation (account-weeks,
+closure timelines in working days, review chains, coverage gaps) happens here;
+rules only compare measurements with parameters.
+
+Builders are registered per scope: ``banner`` builders see every unit and
+account file; ``account`` builders see one account folder, posts included, so
+their results can be cached per account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from engine.banner import AccountFiles, Banner
+from engine.lines import KeyPath
+from engine.records import Record
+from engine.workdays import WorkCalendar
+
+FactValue = str | int | float | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    kind: str
+    key: str
+    day: date
+    record: Record
+    where: KeyPath
+    unit: str
+    account: str | None
+    fields: dict[str, FactValue]
+    context: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    banner: Banner
+    calendar: WorkCalendar
+    as_of: date
+
+
+BannerBuilder = Callable[[Context], Iterable[Fact]]
+AccountBuilder = Callable[[Context, AccountFiles], Iterable[Fact]]
+
+BANNER_BUILDERS: dict[str, BannerBuilder] = {}
+ACCOUNT_BUILDERS: dict[str, AccountBuilder] = {}
+# Account builders that read posts; the others need only account.toml and events.
+POST_KINDS: set[str] = set()
+
+
+def banner_fact(kind: str) -> Callable[[BannerBuilder], BannerBuilder]:
+    def register(fn: BannerBuilder) -> BannerBuilder:
+        BANNER_BUILDERS[kind] = fn
+        return fn
+
+    return register
+
+
+def account_fact(kind: str, *, reads_posts: bool = False) -> Callable[[AccountBuilder], AccountBuilder]:
+    def register(fn: AccountBuilder) -> AccountBuilder:
+        ACCOUNT_BUILDERS[kind] = fn
+        if reads_posts:
+            POST_KINDS.add(kind)
+        return fn
+
+    return register
+
+
+def load_builders() -> None:
+    """Import the builder modules so that they register themselves."""
+    from engine.facts import accounts, posts, units  # noqa: F401

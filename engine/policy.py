@@ -1,0 +1,313 @@
+"""The rulebook: one TOML file per article in ``policy/``, versioned by effective date.
+
+A version's checks are conditions in the durable_rules condition language over
+one kind of fact. Strings ``"$name"`` in a condition stand for the version's
+parameters; a check with ``each = "table"`` is repeated for every entry of that
+parameter table with ``"$key"`` and ``"$value"``. Two macros keep lists
+readable: ``{"$in": {"field": [...]}}`` and ``{"$nin": {"field": [...]}}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from engine.errors import InputError, InputErrors
+from engine.lines import LineIndex
+from engine.records import _schema_message, _validator, parse_toml
+from engine.timeutil import parse_date
+
+MEASURES_RULE = "art-25"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    name: str  # unique within the version's ruleset (id, or id#key for expanded checks)
+    fact: str
+    condition: dict[str, Any]
+    fields: frozenset[str]
+    message: str
+    hint: str
+    message_en: str
+    severity: str
+    key: str | None = None
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Version:
+    rule: str
+    number: int
+    effective_from: date
+    effective_to: date | None  # exclusive
+    summary: str
+    parameters: dict[str, Any]
+    parameter_notes: dict[str, str]
+    choices: list[dict[str, str]]
+    checks: tuple[Check, ...]
+
+    def in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+    @property
+    def label(self) -> str:
+        return f"{self.rule}@{self.number}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    article: int
+    chapter: str
+    title: str
+    kind: str
+    severity: str
+    text: str
+    explanation: str
+    legal_basis: list[str]
+    not_checked: str
+    versions: tuple[Version, ...]
+    cases: list[dict[str, Any]]
+    path: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    parameter_notes: dict[str, str] = field(default_factory=dict)
+
+    def version_on(self, day: date) -> Version | None:
+        for version in reversed(self.versions):
+            if version.in_force(day):
+                return version
+        return None
+
+    def version(self, number: int) -> Version:
+        for version in self.versions:
+            if version.number == number:
+                return version
+        raise KeyError(number)
+
+    @property
+    def fact_kinds(self) -> frozenset[str]:
+        return frozenset(c.fact for v in self.versions for c in v.checks)
+
+
+@dataclass(frozen=True)
+class Policy:
+    rules: dict[str, Rule]
+    digest: str
+    measures_effective: date
+
+    def get(self, rule_id: str) -> Rule:
+        try:
+            return self.rules[rule_id]
+        except KeyError:
+            raise InputError(
+                f"没有规则「{rule_id}」",
+                hint="规则 id 形如 art-13;用 govmedia rules 查看全部规则。",
+            ) from None
+
+
+def default_policy_dir(repo: Path) -> Path:
+    """``policy/`` of the records repository if it has one, else the rulebook shipped with govmedia."""
+    local = repo / "policy"
+    if local.is_dir():
+        return local
+    return Path(__file__).resolve().parent.parent / "policy"
+
+
+# ---------------------------------------------------------------- conditions
+
+
+def _substitute(node: Any, params: dict[str, Any], where: str) -> Any:
+    if isinstance(node, str) and node.startswith("$") and not node.startswith("$$"):
+        name = node[1:]
+        if name not in params:
+            raise InputError(f"条件中引用了未定义的参数 {node}", path=where,
+                             hint="在该版本的 [versions.parameters] 中定义它。")
+        return params[name]
+    if isinstance(node, list):
+        return [_substitute(v, params, where) for v in node]
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in ("$in", "$nin"):
+                ((name, options),) = value.items()
+                options = _substitute(options, params, where)
+                if not isinstance(options, list):
+                    raise InputError(f"{key} 需要一个列表参数", path=where, hint="把参数写成列表。")
+                if key == "$in":
+                    expanded: Any = {"$or": [{name: o} for o in options]} if options else {"$nex": {name: 1}}
+                else:
+                    expanded = (
+                        {"$and": [{"$neq": {name: o}} for o in options]} if options else {"$ex": {name: 1}}
+                    )
+                if len(options) == 1:
+                    expanded = expanded["$or" if key == "$in" else "$and"][0]
+                out.update(expanded)
+            else:
+                out[key] = _substitute(value, params, where)
+        return out
+    return node
+
+
+def _fields(node: Any, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$m" and isinstance(value, str):
+                found.add(value)
+            elif key.startswith("$"):
+                _fields(value, found)
+            else:
+                found.add(key)
+                _fields(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _fields(item, found)
+    return found
+
+
+def _compile_check(raw: dict[str, Any], params: dict[str, Any], severity: str, where: str) -> list[Check]:
+    table = raw.get("each")
+    if table is None:
+        entries: list[tuple[str | None, Any]] = [(None, None)]
+    else:
+        values = params.get(table)
+        if not isinstance(values, dict):
+            raise InputError(f"each = {table!r} 需要一个参数表", path=where, hint="在参数中定义这个表。")
+        entries = list(values.items())
+    checks = []
+    for key, value in entries:
+        scope = dict(params)
+        if key is not None:
+            scope.update({"key": key, "value": value})
+        condition = {"$and": [{"fact": raw["fact"]}, _substitute(raw["when"], scope, where)]}
+        checks.append(
+            Check(
+                id=raw["id"],
+                name=raw["id"] if key is None else f"{raw['id']}#{key}",
+                fact=raw["fact"],
+                condition=condition,
+                fields=frozenset(_fields(condition, set())),
+                message=raw["message"],
+                hint=raw["hint"],
+                message_en=raw.get("message_en", ""),
+                severity=raw.get("severity", severity),
+                key=key,
+                value=value,
+            )
+        )
+    return checks
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _read(path: Path, rel: str) -> tuple[dict[str, Any], LineIndex]:
+    data = path.read_bytes()
+    parsed = parse_toml(rel, data)
+    index = LineIndex(data.decode("utf-8"))
+    errors = sorted(_validator("policy").iter_errors(parsed), key=lambda e: list(map(str, e.path)))
+    if errors:
+        raise InputErrors(
+            [
+                InputError(
+                    f"规则文件格式不对: {_schema_message(e)}",
+                    path=rel,
+                    line=index.line(tuple(e.absolute_path)),
+                    hint="对照 engine/schemas/policy.schema.json 和 CONTRIBUTING.md 修改。",
+                )
+                for e in errors
+            ]
+        )
+    return parsed, index
+
+
+def load(directory: Path) -> Policy:
+    if not directory.is_dir():
+        raise InputError(f"找不到规则目录 {directory}", hint="用 --policy 指定 policy/ 目录。")
+    raw: dict[str, tuple[dict[str, Any], LineIndex, str]] = {}
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("art-*.toml")):
+        rel = f"policy/{path.name}"
+        data, index = _read(path, rel)
+        if path.stem != data["id"]:
+            raise InputError(f"文件名 {path.name} 与 id「{data['id']}」不一致", path=rel, line=index.line(("id",)),
+                             hint="文件名须为 <id>.toml。")
+        raw[data["id"]] = (data, index, rel)
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    if MEASURES_RULE not in raw:
+        raise InputError("规则目录缺少 art-25.toml(施行日期)", path=str(directory),
+                         hint="art-25.toml 的参数 effective_date 给出所有规则第 1 版的生效日期。")
+    measures = parse_date(str(raw[MEASURES_RULE][0]["parameters"]["effective_date"]))
+    rules = {}
+    for rule_id, (data, index, rel) in raw.items():
+        rules[rule_id] = _build_rule(data, index, rel, measures)
+    return Policy(rules, digest.hexdigest()[:16], measures)
+
+
+def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date) -> Rule:
+    severity = data.get("severity", "error")
+    versions: list[Version] = []
+    for i, raw in enumerate(data.get("versions", [])):
+        where_line = index.line(("versions", i))
+        start = measures if raw["effective_from"] == "measures" else parse_date(raw["effective_from"])
+        end = parse_date(raw["effective_to"]) if "effective_to" in raw else None
+        if raw["version"] != i + 1:
+            raise InputError(f"版本号应为 {i + 1},实际是 {raw['version']}", path=rel, line=where_line,
+                             hint="版本从 1 开始依次编号;修订时在末尾追加新版本,不要改旧版本。")
+        if versions:
+            previous = versions[-1]
+            if start <= previous.effective_from:
+                raise InputError(f"第 {i + 1} 版的生效日期不晚于第 {i} 版", path=rel, line=where_line,
+                                 hint="新版本的 effective_from 必须晚于上一版。")
+            if previous.effective_to is None:
+                versions[-1] = _with_end(previous, start)
+            elif previous.effective_to != start:
+                raise InputError(f"第 {i} 版的 effective_to 与第 {i + 1} 版的 effective_from 不衔接",
+                                 path=rel, line=where_line, hint="让两者相同,或删去 effective_to。")
+        params = dict(raw.get("parameters", {}))
+        checks: list[Check] = []
+        for check in raw.get("checks", []):
+            checks.extend(_compile_check(check, params, severity, rel))
+        names = [c.name for c in checks]
+        if len(set(names)) != len(names):
+            raise InputError("同一版本中有重复的检查 id", path=rel, line=where_line, hint="给每个检查起不同的 id。")
+        versions.append(
+            Version(
+                rule=data["id"],
+                number=raw["version"],
+                effective_from=start,
+                effective_to=end,
+                summary=raw["summary"],
+                parameters=params,
+                parameter_notes=dict(raw.get("parameter_notes", {})),
+                choices=list(raw.get("choices", [])),
+                checks=tuple(checks),
+            )
+        )
+    return Rule(
+        id=data["id"],
+        article=data["article"],
+        chapter=data["chapter"],
+        title=data["title"],
+        kind=data["kind"],
+        severity=severity,
+        text=data["text"].strip(),
+        explanation=data["explanation"].strip(),
+        legal_basis=list(data.get("legal_basis", [])),
+        not_checked=data.get("not_checked", "").strip(),
+        versions=tuple(versions),
+        cases=list(data.get("cases", [])),
+        path=rel,
+        parameters=dict(data.get("parameters", {})),
+        parameter_notes=dict(data.get("parameter_notes", {})),
+    )
+
+
+def _with_end(version: Version, end: date) -> Version:
+    return Version(
+        version.rule, version.number, version.effective_from, end, version.summary,
+        version.parameters, version.parameter_notes, version.choices, version.checks,
+    )

@@ -1,0 +1,278 @@
+"""Records: TOML files parsed, checked against their JSON Schema, with positions.
+
+The kind of a record follows from where it lives under ``records/`` (see
+docs/records.md). Dates and date-times are normalised to zero-padded strings
+before validation; values the schema marks ``private`` are listed per kind so
+that public outputs can leave them out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import rtoml
+
+from engine.errors import InputError, InputErrors
+from engine.lines import KeyPath, LineIndex
+from engine.timeutil import iso_local, parse_datetime
+
+# (pattern, kind, entity group name) in match order.
+_LAYOUT: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^records/units/(?P<unit>[a-z0-9][a-z0-9-]*)/unit\.toml$"), "unit"),
+    (re.compile(r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/account\.toml$"), "account"),
+    (
+        re.compile(r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/events/[^/]+\.toml$"),
+        "event",
+    ),
+    (
+        re.compile(r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/posts/(?P<month>\d{4}-\d{2})\.toml$"),
+        "posts",
+    ),
+    (re.compile(r"^records/calendar/[^/]+\.toml$"), "calendar"),
+    (re.compile(r"^records/waivers/[^/]+\.toml$"), "waiver"),
+]
+
+KINDS = ("unit", "account", "event", "posts", "calendar", "waiver")
+
+
+def kind_of(path: str) -> tuple[str, dict[str, str]] | None:
+    """The record kind of a path and the ids its location names; None for non-records."""
+    if not path.endswith(".toml"):
+        return None
+    for pattern, kind in _LAYOUT:
+        m = pattern.match(path)
+        if m:
+            return kind, m.groupdict()
+    raise InputError(
+        "这个 TOML 文件不在任何记录位置上",
+        path=path,
+        hint="按 docs/records.md 的目录结构存放:units/<单位>/unit.toml、"
+        "accounts/<账号>/account.toml、accounts/<账号>/events/*.toml、"
+        "accounts/<账号>/posts/YYYY-MM.toml、calendar/*.toml、waivers/*.toml。",
+    )
+
+
+@dataclass(eq=False)
+class Record:
+    """One parsed, validated record file."""
+
+    kind: str
+    path: str
+    blob: str
+    data: dict[str, Any]
+    ids: dict[str, str]
+    _source: Callable[[], bytes] = field(repr=False)
+    _index: LineIndex | None = field(default=None, repr=False)
+
+    def line(self, *keys: str | int) -> int:
+        if self._index is None:
+            self._index = LineIndex(self._source().decode("utf-8", errors="replace"))
+        return self._index.line(tuple(keys))
+
+
+# ---------------------------------------------------------------- schemas
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    text = resources.files("engine").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+_FORMATS = jsonschema.FormatChecker(formats=("date",))
+
+
+@_FORMATS.checks("datetime-cn", raises=ValueError)
+def _check_datetime(value: object) -> bool:
+    if isinstance(value, str):
+        parse_datetime(value)
+    return True
+
+
+@cache
+def _validator(kind: str) -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema(kind))
+    cls.check_schema(schema(kind))
+    return cls(schema(kind), format_checker=_FORMATS)
+
+
+@cache
+def private_fields(kind: str) -> frozenset[str]:
+    """Dotted property paths the schema marks private (``contact``, ``post.review.reviewer``)."""
+    found: set[str] = set()
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, dict):
+            if node.get("private") and prefix:
+                found.add(prefix)
+            for name, sub in node.get("properties", {}).items():
+                walk(sub, f"{prefix}.{name}" if prefix else name)
+            if "items" in node:
+                walk(node["items"], prefix)
+            for key in ("allOf", "anyOf", "oneOf"):
+                for sub in node.get(key, []):
+                    walk(sub, prefix)
+            for key in ("then", "else"):
+                if key in node:
+                    walk(node[key], prefix)
+
+    walk(schema(kind), "")
+    return frozenset(found)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.strftime("%Y-%m-%dT%H:%M:%S")
+        return iso_local(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    return value
+
+
+def parse_toml(path: str, data: bytes) -> dict[str, Any]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            "文件不是 UTF-8 编码", path=path, line=line, hint="用 UTF-8 编码另存此文件。"
+        ) from exc
+    try:
+        parsed: dict[str, Any] = rtoml.loads(text)
+    except Exception:
+        # rtoml is fast; tomllib gives the position in a stable form.
+        try:
+            parsed = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+            line = int(m.group(1)) if m else None
+            what = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+            raise InputError(
+                f"TOML 格式错误: {_toml_reason(what)}",
+                path=path,
+                line=line,
+                hint="检查这一行的引号、括号、等号和日期写法(日期形如 2024-03-05,须是日历上存在的日期)。",
+            ) from exc
+    return _normalise(parsed)  # type: ignore[no-any-return]
+
+
+_TOML_REASONS = {
+    "Invalid date or datetime": "日期或时间无效(不存在的日期,或写法不对)",
+    "Invalid value": "值无效(字符串要加引号)",
+    "Cannot overwrite a value": "同一个键写了两次",
+    "Expected '=' after a key in a key/value pair": "键后面缺少等号",
+    "Unclosed array": "数组缺少右方括号",
+    "Illegal character in string": "字符串中有非法字符",
+}
+
+
+def _toml_reason(message: str) -> str:
+    for en, zh in _TOML_REASONS.items():
+        if message.startswith(en):
+            return zh
+    return message
+
+
+def _error_path(error: jsonschema.ValidationError) -> KeyPath:
+    path: list[str | int] = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extra = set(error.instance) - set(error.schema.get("properties", {}))
+        if extra:
+            path.append(sorted(extra)[0])
+    if error.validator == "required":
+        return tuple(path)
+    return tuple(path)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "(文件顶层)"
+    v = error.validator
+    if v == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        return f"{where} 缺少必填字段 {', '.join(missing) or error.message}"
+    if v == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", error.message)
+        return f"{where} 中有不认识的字段 {', '.join(extra)}(可能拼写错了)"
+    if v == "enum":
+        allowed = "、".join(str(x) for x in error.validator_value)
+        return f"{where} 的值 {error.instance!r} 不在允许的取值中: {allowed}"
+    if v == "type":
+        names = {"string": "字符串", "integer": "整数", "number": "数字", "boolean": "true/false",
+                 "array": "数组", "object": "表"}
+        want = names.get(str(error.validator_value), str(error.validator_value))
+        return f"{where} 应为{want},实际是 {error.instance!r}"
+    if v == "format":
+        return f"{where} 的值 {error.instance!r} 不是日历上存在的日期或时间"
+    if v == "pattern":
+        return f"{where} 的值 {error.instance!r} 写法不对"
+    if v in ("minLength",):
+        return f"{where} 不能为空"
+    return f"{where}: {error.message}"
+
+
+def validate(kind: str, path: str, data: dict[str, Any], line_of: Callable[[KeyPath], int]) -> None:
+    errors = sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise InputErrors(
+            [
+                InputError(
+                    f"不符合{schema(kind).get('title', kind)}的格式: {_schema_message(e)}",
+                    path=path,
+                    line=line_of(_error_path(e)),
+                    hint=f"对照 docs/records.md 中「{schema(kind).get('title', kind)}」的示例修改;"
+                    f"完整定义见 engine/schemas/{kind}.schema.json。",
+                )
+                for e in errors
+            ]
+        )
+
+
+def load_record(path: str, blob: str, source: Callable[[], bytes]) -> Record | None:
+    located = kind_of(path)
+    if located is None:
+        return None
+    kind, ids = located
+    data = parse_toml(path, source())
+    record = Record(kind, path, blob, data, ids, source)
+    validate(kind, path, data, lambda keys: record.line(*keys))
+    return record
+
+
+def load_many(items: Iterator[tuple[str, str, Callable[[], bytes]]]) -> list[Record]:
+    """Load every record, collecting all input errors before raising them together."""
+    records: list[Record] = []
+    errors: list[InputError] = []
+    for path, blob, source in items:
+        try:
+            record = load_record(path, blob, source)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        if record is not None:
+            records.append(record)
+    if errors:
+        raise InputErrors(errors)
+    return records

@@ -1,0 +1,45 @@
+"""Output formats, one module each behind one registry.
+
+A formatter turns a ``Report`` into text; it never decides the exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine.evaluate import Result
+from engine.violations import Violation
+
+
+@dataclass
+class Report:
+    result: Result
+    shown: list[Violation]  # open violations to report (only new ones with --base)
+    base: str | None = None
+    base_known: int = 0  # open violations that already existed at the base
+    lang: str = "zh"
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.shown if v.severity == "error"]
+
+
+Formatter = Callable[[Report], str]
+FORMATS: dict[str, Formatter] = {}
+
+
+def register(name: str) -> Callable[[Formatter], Formatter]:
+    def wrap(fn: Formatter) -> Formatter:
+        FORMATS[name] = fn
+        return fn
+
+    return wrap
+
+
+def message(v: Violation, lang: str) -> str:
+    return v.message_en if lang == "en" and v.message_en else v.message
+
+
+def load_formats() -> None:
+    from engine.report import json_format, text  # noqa: F401

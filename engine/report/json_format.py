@@ -1,0 +1,57 @@
+"""Machine-readable report; its shape is docs/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from engine.report import Report, message, register
+from engine.violations import Violation
+
+FIELDS = (
+    "rule", "check", "article", "version", "severity", "path", "line", "unit", "account",
+    "message", "hint", "fingerprint", "status", "waiver",
+)  # fmt: skip
+
+
+def violation_json(v: Violation, lang: str) -> dict[str, Any]:
+    out = {name: getattr(v, name) for name in FIELDS}
+    out["message"] = message(v, lang)
+    out["day"] = v.day
+    return out
+
+
+@register("json")
+def render(report: Report) -> str:
+    r = report.result
+    doc = {
+        "format": "govmedia-report/1",
+        "snapshot": {
+            "kind": r.snapshot.kind,
+            "commit": r.snapshot.commit.sha if r.snapshot.commit else None,
+        },
+        "as_of": r.as_of.isoformat(),
+        "rulebook": r.policy.digest,
+        "base": report.base,
+        "violations": [violation_json(v, report.lang) for v in report.shown],
+        "waived": [violation_json(v, report.lang) for v in r.waived],
+        "summary": {
+            "errors": len(report.errors),
+            "warnings": len(report.shown) - len(report.errors),
+            "waived": len(r.waived),
+            "existing_at_base": report.base_known,
+            "units": len(r.banner.units),
+            "accounts": len(r.banner.accounts),
+            "posts": r.facts.get("post", 0),
+            "by_article": _count(report.shown, "rule"),
+        },
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _count(violations: list[Violation], attr: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in violations:
+        key = str(getattr(v, attr))
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
