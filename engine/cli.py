@@ -69,8 +69,9 @@ def _options(repo: str, rev: str | None, staged: bool, as_of: str | None, policy
 _common = [
     click.option("--repo", default=".", show_default=True, help="Records repository (contains records/)."),
     click.option("--staged", is_flag=True, help="Check the staged index instead of the work tree."),
-    click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
-                 help="Reference date for absence rules (default: commit date, else today in China)."),
+    click.option("--as-of", "as_of", metavar="YYYY-MM-DD", envvar="GOVMEDIA_AS_OF",
+                 help="Reference date for absence rules (default: commit date, else today in China; "
+                 "env GOVMEDIA_AS_OF)."),
     click.option("--policy", metavar="DIR", help="Rulebook directory (default: <repo>/policy or the bundled one)."),
     click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
 ]
@@ -111,7 +112,7 @@ def hook() -> None:
 
 @hook.command("run")
 @click.option("--repo", default=".", show_default=True)
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", envvar="GOVMEDIA_AS_OF")
 @click.option("--policy", metavar="DIR")
 @click.option("--lang", default="zh", type=click.Choice(["zh", "en"]))
 def hook_run(repo: str, as_of: str | None, policy: str | None, lang: str) -> None:

@@ -1,0 +1,69 @@
+"""Shared test helpers: temporary records repositories and running the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_AS_OF = "2021-01-17"
+
+
+def base_records() -> dict[str, str]:
+    """The violation-free base record set of the rule cases (paths relative to records/)."""
+    import rtoml
+
+    data = rtoml.load(ROOT / "policy" / "cases-base.toml")
+    return dict(data["records"])
+
+
+def write_records(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / "records" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def git(root: Path, *args: str, check: bool = True,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, **(env or {}), "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    return subprocess.run(["git", *args], cwd=root, env=full, check=check, capture_output=True, text=True)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``govmedia`` command line in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "engine.cli", *args],
+        cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, input=stdin, timeout=300,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own result cache, so tests never see each other's results."""
+    monkeypatch.setenv("GOVMEDIA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def records_repo(tmp_path: Path) -> Callable[..., Path]:
+    """Make a git repository with the base records (plus changes) committed."""
+
+    def make(files: dict[str, str] | None = None, *, base: bool = True, commit: bool = True) -> Path:
+        root = tmp_path / "repo"
+        root.mkdir(exist_ok=True)
+        git(root, "init", "-q", "-b", "main")
+        write_records(root, {**(base_records() if base else {}), **(files or {})})
+        if commit:
+            git(root, "add", "-A")
+            git(root, "commit", "-q", "-m", "初始记录")
+        return root
+
+    return make
