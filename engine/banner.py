@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from engine.errors import InputError, InputErrors
 from engine.records import Record
-from engine.timeutil import parse_date
+from engine.timeutil import iso_local, parse_date, parse_datetime
 from engine.workdays import DayOverride, WorkCalendar
 
 
@@ -20,6 +21,7 @@ class AccountFiles:
     events: list[Record] = field(default_factory=list)
     posts: list[Record] = field(default_factory=list)
     post_paths: list[str] = field(default_factory=list)  # known even before posts are parsed
+    messages: list[Record] = field(default_factory=list)  # public messages, one file a month
 
     @property
     def record(self) -> Record:
@@ -58,6 +60,8 @@ class Banner:
     accounts: dict[str, AccountFiles]
     calendars: list[Record]
     waivers: list[Record]
+    evidence: dict[str, list[Record]] = field(default_factory=dict)  # unit id -> systems, plans
+    supervision: list[Record] = field(default_factory=list)  # rectification orders, sanctions
 
     def unit_name(self, unit_id: str) -> str:
         return str(self.units[unit_id].data["name"])
@@ -87,6 +91,8 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
     accounts: dict[str, AccountFiles] = {}
     calendars: list[Record] = []
     waivers: list[Record] = []
+    evidence: dict[str, list[Record]] = {}
+    supervision: list[Record] = []
 
     def files(account_id: str) -> AccountFiles:
         return accounts.setdefault(account_id, AccountFiles(account_id))
@@ -104,12 +110,27 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
             calendars.append(record)
         elif record.kind == "waiver":
             waivers.append(record)
+        elif record.kind == "messages":
+            files(record.ids["account"]).messages.append(record)
+        elif record.kind == "evidence":
+            evidence.setdefault(record.ids["unit"], []).append(record)
+        elif record.kind == "supervision":
+            supervision.append(record)
     for account_id, paths in (post_paths or {}).items():
         files(account_id).post_paths = sorted(paths)
     for entry in accounts.values():
         if not entry.post_paths:
             entry.post_paths = sorted(r.path for r in entry.posts)
-    banner = Banner(units, dict(sorted(accounts.items())), calendars, waivers)
+    for entry in accounts.values():
+        entry.messages.sort(key=lambda r: r.path)
+    banner = Banner(
+        units,
+        dict(sorted(accounts.items())),
+        calendars,
+        waivers,
+        {u: sorted(rs, key=lambda r: r.path) for u, rs in sorted(evidence.items())},
+        sorted(supervision, key=lambda r: r.path),
+    )
     _check_references(banner)
     return banner
 
@@ -144,7 +165,8 @@ def _check_references(banner: Banner) -> None:
         account_ref(record, "publishes_via", record.data.get("publishes_via"))
     for entry in banner.accounts.values():
         if entry.account is None:
-            some = (entry.events + entry.posts)[0] if entry.events or entry.posts else None
+            others = entry.events + entry.posts + entry.messages
+            some = others[0] if others else None
             errors.append(
                 InputError(
                     f"账号目录 records/accounts/{entry.id}/ 缺少 account.toml",
@@ -160,8 +182,91 @@ def _check_references(banner: Banner) -> None:
             _check_period(event, errors)
     for waiver in banner.waivers:
         unit_ref(waiver, "approved_by", waiver.data["approved_by"])
+    _check_extra_references(banner, unit_ref, account_ref, errors)
     if errors:
         raise InputErrors(errors)
+
+
+def _check_extra_references(
+    banner: Banner,
+    unit_ref: Callable[[Record, str, object], None],
+    account_ref: Callable[[Record, str, object], None],
+    errors: list[InputError],
+) -> None:
+    """Evidence, messages and supervision records: their units and accounts exist, dates agree."""
+    for unit_id, items in banner.evidence.items():
+        if unit_id not in banner.units:
+            errors.append(
+                InputError(
+                    f"单位目录 records/units/{unit_id}/ 缺少 unit.toml",
+                    path=items[0].path,
+                    hint="先登记该单位(unit.toml),再录入它的制度和预案。",
+                )
+            )
+        for record in items:
+            adopted, reviewed = record.data["adopted"], record.data.get("reviewed")
+            if reviewed and reviewed < adopted:
+                errors.append(
+                    InputError(
+                        f"复核日期 {reviewed} 早于印发日期 {adopted}",
+                        path=record.path,
+                        line=record.line("reviewed"),
+                        hint="检查两个日期是否写反。",
+                    )
+                )
+    for entry in banner.accounts.values():
+        for record in entry.messages:
+            month = record.ids["month"]
+            for i, message in enumerate(record.data["message"]):
+                received = parse_datetime(str(message["received"]))
+                if not iso_local(received).startswith(month):
+                    errors.append(
+                        InputError(
+                            f"收到留言的时间 {message['received']} 不在本文件的月份 {month} 内",
+                            path=record.path,
+                            line=record.line("message", i, "received"),
+                            hint=f"把这条留言移到 messages/{iso_local(received)[:7]}.toml。",
+                        )
+                    )
+                answered = message.get("answered")
+                if answered and parse_datetime(str(answered)) < received:
+                    errors.append(
+                        InputError(
+                            f"答复时间 {answered} 早于收到留言的时间 {message['received']}",
+                            path=record.path,
+                            line=record.line("message", i, "answered"),
+                            hint="检查答复时间是否写错。",
+                        )
+                    )
+    for record in banner.supervision:
+        unit_ref(record, "unit", record.data.get("unit"))
+        account_ref(record, "account", record.data.get("account"))
+        account = banner.accounts.get(str(record.data.get("account")))
+        unit = record.data.get("unit")
+        if unit and account is not None and account.account is not None and account.unit != unit:
+            errors.append(
+                InputError(
+                    f"账号「{record.data['account']}」的主办单位是「{account.unit}」,不是「{unit}」",
+                    path=record.path,
+                    line=record.line("unit"),
+                    hint="改正 unit 或 account,使两者一致。",
+                )
+            )
+        for start_key, end_key in (
+            ("issued", "deadline"),
+            ("issued", "closed"),
+            ("date", "deadline"),
+        ):
+            start, end = record.data.get(start_key), record.data.get(end_key)
+            if start and end and end < start:
+                errors.append(
+                    InputError(
+                        f"{end_key} ({end}) 早于 {start_key} ({start})",
+                        path=record.path,
+                        line=record.line(end_key),
+                        hint="检查日期是否写反。",
+                    )
+                )
 
 
 def _check_period(event: Record, errors: list[InputError]) -> None:
@@ -200,5 +305,3 @@ def _check_post_months(posts: Record, errors: list[InputError]) -> None:
                     hint=f"把这条发布记录移到 posts/{str(post['published'])[:7]}.toml。",
                 )
             )
-
-

@@ -26,7 +26,7 @@ def _guard(fn: Callable[[], int]) -> None:
     except InputError as exc:
         click.echo(exc.render(), err=True)
         sys.exit(EXIT_INPUT)
-    except (EngineError, Exception) as exc:  # noqa: BLE001 - last line of defence
+    except (EngineError, Exception) as exc:
         if os.environ.get("GOVMEDIA_DEBUG"):
             traceback.print_exc()
         click.echo(
@@ -47,15 +47,19 @@ class _Group(click.Group):
             click.echo("已取消。", err=True)
             sys.exit(EXIT_INPUT)
         except click.UsageError as exc:
-            click.echo(f"用法错误: {exc.format_message()}\n  用 govmedia {exc.ctx.command_path.split(' ', 1)[-1] + ' ' if exc.ctx and ' ' in exc.ctx.command_path else ''}--help 查看用法。", err=True)
+            click.echo(
+                f"用法错误: {exc.format_message()}\n  用 govmedia {exc.ctx.command_path.split(' ', 1)[-1] + ' ' if exc.ctx and ' ' in exc.ctx.command_path else ''}--help 查看用法。",
+                err=True,
+            )
             sys.exit(EXIT_INPUT)
         except click.ClickException as exc:
             click.echo(f"错误: {exc.format_message()}", err=True)
             sys.exit(EXIT_INPUT)
 
 
-def _options(repo: str, rev: str | None, staged: bool, as_of: str | None, policy: str | None,
-             no_cache: bool) -> Options:
+def _options(
+    repo: str, rev: str | None, staged: bool, as_of: str | None, policy: str | None, no_cache: bool
+) -> Options:
     return Options(
         repo=repo_root(Path(repo)),
         rev=rev,
@@ -67,12 +71,23 @@ def _options(repo: str, rev: str | None, staged: bool, as_of: str | None, policy
 
 
 _common = [
-    click.option("--repo", default=".", show_default=True, help="Records repository (contains records/)."),
+    click.option(
+        "--repo", default=".", show_default=True, help="Records repository (contains records/)."
+    ),
     click.option("--staged", is_flag=True, help="Check the staged index instead of the work tree."),
-    click.option("--as-of", "as_of", metavar="YYYY-MM-DD", envvar="GOVMEDIA_AS_OF",
-                 help="Reference date for absence rules (default: commit date, else today in China; "
-                 "env GOVMEDIA_AS_OF)."),
-    click.option("--policy", metavar="DIR", help="Rulebook directory (default: <repo>/policy or the bundled one)."),
+    click.option(
+        "--as-of",
+        "as_of",
+        metavar="YYYY-MM-DD",
+        envvar="GOVMEDIA_AS_OF",
+        help="Reference date for absence rules (default: commit date, else today in China; "
+        "env GOVMEDIA_AS_OF).",
+    ),
+    click.option(
+        "--policy",
+        metavar="DIR",
+        help="Rulebook directory (default: <repo>/policy or the bundled one).",
+    ),
     click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
 ]
 
@@ -93,16 +108,35 @@ def main() -> None:
 @click.argument("rev", required=False)
 @common
 @click.option("--base", metavar="REF", help="Report only violations not present at REF.")
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json", "sarif", "junit", "github"]))
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+)
 @click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), show_default=True)
 @click.option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout.")
-def check(rev: str | None, repo: str, staged: bool, as_of: str | None, policy: str | None,
-          no_cache: bool, base: str | None, fmt: str, lang: str, output: str | None) -> None:
+def check(
+    rev: str | None,
+    repo: str,
+    staged: bool,
+    as_of: str | None,
+    policy: str | None,
+    no_cache: bool,
+    base: str | None,
+    fmt: str,
+    lang: str,
+    output: str | None,
+) -> None:
     """Check records at REV (a commit), the staged index (--staged) or the work tree."""
     from engine.commands import check as cmd
 
-    _guard(lambda: cmd.run(_options(repo, rev, staged, as_of, policy, no_cache), base, fmt, lang, output))
+    _guard(
+        lambda: cmd.run(
+            _options(repo, rev, staged, as_of, policy, no_cache), base, fmt, lang, output
+        )
+    )
 
 
 @main.group()
@@ -147,8 +181,16 @@ def rules(repo: str, as_of: str | None, policy: str | None) -> None:
 @common
 @click.argument("rev", required=False)
 @click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), show_default=True)
-def explain(target: str, rev: str | None, repo: str, staged: bool, as_of: str | None,
-            policy: str | None, no_cache: bool, lang: str) -> None:
+def explain(
+    target: str,
+    rev: str | None,
+    repo: str,
+    staged: bool,
+    as_of: str | None,
+    policy: str | None,
+    no_cache: bool,
+    lang: str,
+) -> None:
     """Explain a violation (by FINGERPRINT) or an article (art-NN)."""
     from engine.commands import explain as cmd
 
@@ -158,8 +200,19 @@ def explain(target: str, rev: str | None, repo: str, staged: bool, as_of: str | 
 @main.command(context_settings={"ignore_unknown_options": False})
 @click.argument("kind")
 @click.option("--repo", default=".", show_default=True)
-@click.option("--set", "values", multiple=True, metavar="KEY=VALUE", help="Field values; prompts for the rest.")
-@click.option("--path", "target", metavar="FILE", help="Where to write (default: the standard place for KIND).")
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Field values; prompts for the rest.",
+)
+@click.option(
+    "--path",
+    "target",
+    metavar="FILE",
+    help="Where to write (default: the standard place for KIND).",
+)
 def new(kind: str, repo: str, values: tuple[str, ...], target: str | None) -> None:
     """Write a new, valid record of KIND (never overwrites an existing file)."""
     from engine.commands import new as cmd
@@ -169,15 +222,21 @@ def new(kind: str, repo: str, values: tuple[str, ...], target: str | None) -> No
 
 @main.command()
 @click.option("--repo", default=".", show_default=True)
-@click.option("--ref", default="HEAD", show_default=True, help="Commit whose records the site shows.")
+@click.option(
+    "--ref", default="HEAD", show_default=True, help="Commit whose records the site shows."
+)
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
 @click.option("--output", "-o", "site_dir", default="build/site", show_default=True)
-@click.option("--config", "config_file", default=None, help="mkdocs.yml to use (default: <repo>/mkdocs.yml).")
+@click.option(
+    "--config", "config_file", default=None, help="mkdocs.yml to use (default: <repo>/mkdocs.yml)."
+)
 def site(repo: str, ref: str, as_of: str | None, site_dir: str, config_file: str | None) -> None:
     """Build the public site (rulebook and compliance status) with MkDocs."""
     from engine.commands import site as cmd
 
-    _guard(lambda: cmd.run(repo_root(Path(repo)), ref, parse_as_of(as_of), Path(site_dir), config_file))
+    _guard(
+        lambda: cmd.run(repo_root(Path(repo)), ref, parse_as_of(as_of), Path(site_dir), config_file)
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

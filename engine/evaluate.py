@@ -13,6 +13,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from typing import Any
 
@@ -68,9 +69,7 @@ def _schemas_digest() -> str:
     return _digest([__version__] + [str(records.schema(k)) for k in (*records.KINDS, "policy")])
 
 
-def judge(
-    facts: list[Fact], policy: Policy, ctx: Context
-) -> list[Violation]:
+def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
     """Run every rule over the facts: version by the fact's date, condition by durable_rules."""
     by_kind: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
@@ -145,14 +144,12 @@ def _violation(check: Check, version: Version, fact: Fact, article: int, ctx: Co
 
 
 def _load(snapshot: Snapshot, paths: Iterable[str]) -> list[Record]:
-    return records.load_many(
-        (p, snapshot.entries[p], (lambda p=p: snapshot.read(p))) for p in paths  # type: ignore[misc]
-    )
+    return records.load_many((p, snapshot.entries[p], partial(snapshot.read, p)) for p in paths)
 
 
 def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | None = None) -> Result:
     load_builders()
-    cache = cache or Cache(None)
+    store = cache or Cache(None)
     post_paths: dict[str, list[str]] = defaultdict(list)
     other_paths: list[str] = []
     for path in snapshot.entries:
@@ -168,7 +165,9 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
     ctx = Context(the_banner, the_banner.calendar(), as_of)
 
     entries = snapshot.entries
-    shared = [p for p in other_paths if p.startswith(("records/units/", "records/calendar/"))]
+    # Unit records (with their evidence), calendars and supervision records feed every partition.
+    shared_dirs = ("records/units/", "records/calendar/", "records/supervision/")
+    shared = [p for p in other_paths if p.startswith(shared_dirs)]
     base = _digest(
         [__version__, _schemas_digest(), policy.digest, as_of.isoformat()],
         [f"{p}={entries[p]}" for p in shared],
@@ -179,7 +178,7 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
 
     def run_partition(key: str, build: Any) -> None:
         nonlocal hits
-        cached = cache.get(key)  # type: ignore[union-attr]
+        cached = store.get(key)
         if cached is None:
             facts: list[Fact] = list(build())
             found = judge(facts, policy, ctx)
@@ -187,16 +186,14 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
             for fact in facts:
                 counts[fact.kind] += 1
             cached = {"violations": [v.to_dict() for v in found], "facts": counts}
-            cache.put(key, cached)  # type: ignore[union-attr]
+            store.put(key, cached)
         else:
             hits += 1
         violations.extend(Violation.from_dict(v) for v in cached["violations"])
         for kind, n in cached["facts"].items():
             facts_count[kind] += n
 
-    account_meta = [
-        p for p in other_paths if p.startswith("records/accounts/")
-    ]
+    account_meta = [p for p in other_paths if p.startswith("records/accounts/")]
     run_partition(
         _digest([base, "banner"], [f"{p}={entries[p]}" for p in account_meta]),
         lambda: (f for b in BANNER_BUILDERS.values() for f in b(ctx)),
@@ -226,9 +223,15 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
     )
 
 
-def apply_waivers(violations: list[Violation], waivers: list[Record], as_of: date) -> list[Violation]:
+def apply_waivers(
+    violations: list[Violation], waivers: list[Record], as_of: date
+) -> list[Violation]:
     """Mark violations covered by a waiver in force on the check date as waived."""
-    active = [w for w in waivers if parse_date(w.data["expires"]) >= as_of >= parse_date(w.data["approved"])]
+    active = [
+        w
+        for w in waivers
+        if parse_date(w.data["expires"]) >= as_of >= parse_date(w.data["approved"])
+    ]
     out = []
     for violation in violations:
         for waiver in active:

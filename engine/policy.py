@@ -124,8 +124,11 @@ def _substitute(node: Any, params: dict[str, Any], where: str) -> Any:
     if isinstance(node, str) and node.startswith("$") and not node.startswith("$$"):
         name = node[1:]
         if name not in params:
-            raise InputError(f"条件中引用了未定义的参数 {node}", path=where,
-                             hint="在该版本的 [versions.parameters] 中定义它。")
+            raise InputError(
+                f"条件中引用了未定义的参数 {node}",
+                path=where,
+                hint="在该版本的 [versions.parameters] 中定义它。",
+            )
         return params[name]
     if isinstance(node, list):
         return [_substitute(v, params, where) for v in node]
@@ -138,10 +141,14 @@ def _substitute(node: Any, params: dict[str, Any], where: str) -> Any:
                 if not isinstance(options, list):
                     raise InputError(f"{key} 需要一个列表参数", path=where, hint="把参数写成列表。")
                 if key == "$in":
-                    expanded: Any = {"$or": [{name: o} for o in options]} if options else {"$nex": {name: 1}}
+                    expanded: Any = (
+                        {"$or": [{name: o} for o in options]} if options else {"$nex": {name: 1}}
+                    )
                 else:
                     expanded = (
-                        {"$and": [{"$neq": {name: o}} for o in options]} if options else {"$ex": {name: 1}}
+                        {"$and": [{"$neq": {name: o}} for o in options]}
+                        if options
+                        else {"$ex": {name: 1}}
                     )
                 if len(options) == 1:
                     expanded = expanded["$or" if key == "$in" else "$and"][0]
@@ -168,14 +175,18 @@ def _fields(node: Any, found: set[str]) -> set[str]:
     return found
 
 
-def _compile_check(raw: dict[str, Any], params: dict[str, Any], severity: str, where: str) -> list[Check]:
+def _compile_check(
+    raw: dict[str, Any], params: dict[str, Any], severity: str, where: str
+) -> list[Check]:
     table = raw.get("each")
     if table is None:
         entries: list[tuple[str | None, Any]] = [(None, None)]
     else:
         values = params.get(table)
         if not isinstance(values, dict):
-            raise InputError(f"each = {table!r} 需要一个参数表", path=where, hint="在参数中定义这个表。")
+            raise InputError(
+                f"each = {table!r} 需要一个参数表", path=where, hint="在参数中定义这个表。"
+            )
         entries = list(values.items())
     checks = []
     for key, value in entries:
@@ -233,13 +244,20 @@ def load(directory: Path) -> Policy:
         rel = f"policy/{path.name}"
         data, index = _read(path, rel)
         if path.stem != data["id"]:
-            raise InputError(f"文件名 {path.name} 与 id「{data['id']}」不一致", path=rel, line=index.line(("id",)),
-                             hint="文件名须为 <id>.toml。")
+            raise InputError(
+                f"文件名 {path.name} 与 id「{data['id']}」不一致",
+                path=rel,
+                line=index.line(("id",)),
+                hint="文件名须为 <id>.toml。",
+            )
         raw[data["id"]] = (data, index, rel)
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     if MEASURES_RULE not in raw:
-        raise InputError("规则目录缺少 art-25.toml(施行日期)", path=str(directory),
-                         hint="art-25.toml 的参数 effective_date 给出所有规则第 1 版的生效日期。")
+        raise InputError(
+            "规则目录缺少 art-25.toml(施行日期)",
+            path=str(directory),
+            hint="art-25.toml 的参数 effective_date 给出所有规则第 1 版的生效日期。",
+        )
     measures = parse_date(str(raw[MEASURES_RULE][0]["parameters"]["effective_date"]))
     rules = {}
     for rule_id, (data, index, rel) in raw.items():
@@ -252,28 +270,47 @@ def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date
     versions: list[Version] = []
     for i, raw in enumerate(data.get("versions", [])):
         where_line = index.line(("versions", i))
-        start = measures if raw["effective_from"] == "measures" else parse_date(raw["effective_from"])
+        start = (
+            measures if raw["effective_from"] == "measures" else parse_date(raw["effective_from"])
+        )
         end = parse_date(raw["effective_to"]) if "effective_to" in raw else None
         if raw["version"] != i + 1:
-            raise InputError(f"版本号应为 {i + 1},实际是 {raw['version']}", path=rel, line=where_line,
-                             hint="版本从 1 开始依次编号;修订时在末尾追加新版本,不要改旧版本。")
+            raise InputError(
+                f"版本号应为 {i + 1},实际是 {raw['version']}",
+                path=rel,
+                line=where_line,
+                hint="版本从 1 开始依次编号;修订时在末尾追加新版本,不要改旧版本。",
+            )
         if versions:
             previous = versions[-1]
             if start <= previous.effective_from:
-                raise InputError(f"第 {i + 1} 版的生效日期不晚于第 {i} 版", path=rel, line=where_line,
-                                 hint="新版本的 effective_from 必须晚于上一版。")
+                raise InputError(
+                    f"第 {i + 1} 版的生效日期不晚于第 {i} 版",
+                    path=rel,
+                    line=where_line,
+                    hint="新版本的 effective_from 必须晚于上一版。",
+                )
             if previous.effective_to is None:
                 versions[-1] = _with_end(previous, start)
             elif previous.effective_to != start:
-                raise InputError(f"第 {i} 版的 effective_to 与第 {i + 1} 版的 effective_from 不衔接",
-                                 path=rel, line=where_line, hint="让两者相同,或删去 effective_to。")
+                raise InputError(
+                    f"第 {i} 版的 effective_to 与第 {i + 1} 版的 effective_from 不衔接",
+                    path=rel,
+                    line=where_line,
+                    hint="让两者相同,或删去 effective_to。",
+                )
         params = dict(raw.get("parameters", {}))
         checks: list[Check] = []
         for check in raw.get("checks", []):
             checks.extend(_compile_check(check, params, severity, rel))
         names = [c.name for c in checks]
         if len(set(names)) != len(names):
-            raise InputError("同一版本中有重复的检查 id", path=rel, line=where_line, hint="给每个检查起不同的 id。")
+            raise InputError(
+                "同一版本中有重复的检查 id",
+                path=rel,
+                line=where_line,
+                hint="给每个检查起不同的 id。",
+            )
         versions.append(
             Version(
                 rule=data["id"],
@@ -308,6 +345,13 @@ def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date
 
 def _with_end(version: Version, end: date) -> Version:
     return Version(
-        version.rule, version.number, version.effective_from, end, version.summary,
-        version.parameters, version.parameter_notes, version.choices, version.checks,
+        version.rule,
+        version.number,
+        version.effective_from,
+        end,
+        version.summary,
+        version.parameters,
+        version.parameter_notes,
+        version.choices,
+        version.checks,
     )

@@ -34,14 +34,34 @@ _LAYOUT: list[tuple[re.Pattern[str], str]] = [
         "event",
     ),
     (
-        re.compile(r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/posts/(?P<month>\d{4}-\d{2})\.toml$"),
+        re.compile(
+            r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/posts/(?P<month>\d{4}-\d{2})\.toml$"
+        ),
         "posts",
     ),
+    (
+        re.compile(
+            r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/messages/(?P<month>\d{4}-\d{2})\.toml$"
+        ),
+        "messages",
+    ),
+    (re.compile(r"^records/units/(?P<unit>[a-z0-9][a-z0-9-]*)/evidence/[^/]+\.toml$"), "evidence"),
+    (re.compile(r"^records/supervision/[^/]+\.toml$"), "supervision"),
     (re.compile(r"^records/calendar/[^/]+\.toml$"), "calendar"),
     (re.compile(r"^records/waivers/[^/]+\.toml$"), "waiver"),
 ]
 
-KINDS = ("unit", "account", "event", "posts", "calendar", "waiver")
+KINDS = (
+    "unit",
+    "account",
+    "event",
+    "posts",
+    "calendar",
+    "waiver",
+    "messages",
+    "evidence",
+    "supervision",
+)
 
 
 def kind_of(path: str) -> tuple[str, dict[str, str]] | None:
@@ -57,7 +77,8 @@ def kind_of(path: str) -> tuple[str, dict[str, str]] | None:
         path=path,
         hint="按 docs/records.md 的目录结构存放:units/<单位>/unit.toml、"
         "accounts/<账号>/account.toml、accounts/<账号>/events/*.toml、"
-        "accounts/<账号>/posts/YYYY-MM.toml、calendar/*.toml、waivers/*.toml。",
+        "accounts/<账号>/posts/YYYY-MM.toml、accounts/<账号>/messages/YYYY-MM.toml、"
+        "units/<单位>/evidence/*.toml、supervision/*.toml、calendar/*.toml、waivers/*.toml。",
     )
 
 
@@ -165,15 +186,16 @@ def parse_toml(path: str, data: bytes) -> dict[str, Any]:
             parsed = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-            line = int(m.group(1)) if m else None
+            at_line = int(m.group(1)) if m else None
             what = re.sub(r"\s*\(at line.*\)$", "", str(exc))
             raise InputError(
                 f"TOML 格式错误: {_toml_reason(what)}",
                 path=path,
-                line=line,
+                line=at_line,
                 hint="检查这一行的引号、括号、等号和日期写法(日期形如 2024-03-05,须是日历上存在的日期)。",
             ) from exc
-    return _normalise(parsed)  # type: ignore[no-any-return]
+    normalised: dict[str, Any] = _normalise(parsed)
+    return normalised
 
 
 _TOML_REASONS = {
@@ -217,8 +239,14 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         allowed = "、".join(str(x) for x in error.validator_value)
         return f"{where} 的值 {error.instance!r} 不在允许的取值中: {allowed}"
     if v == "type":
-        names = {"string": "字符串", "integer": "整数", "number": "数字", "boolean": "true/false",
-                 "array": "数组", "object": "表"}
+        names = {
+            "string": "字符串",
+            "integer": "整数",
+            "number": "数字",
+            "boolean": "true/false",
+            "array": "数组",
+            "object": "表",
+        }
         want = names.get(str(error.validator_value), str(error.validator_value))
         return f"{where} 应为{want},实际是 {error.instance!r}"
     if v == "format":
@@ -231,7 +259,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 
 def validate(kind: str, path: str, data: dict[str, Any], line_of: Callable[[KeyPath], int]) -> None:
-    errors = sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        _validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+    )
     if errors:
         raise InputErrors(
             [

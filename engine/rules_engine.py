@@ -70,7 +70,9 @@ def _check_fact(fact: Mapping[str, Any]) -> None:
             raise EngineError(f"fact field {key!r} is longer than {MAX_STRING} bytes")
 
 
-def match(rules: Mapping[str, Condition], facts: Sequence[Mapping[str, FactValue]]) -> list[tuple[str, int]]:
+def match(
+    rules: Mapping[str, Condition], facts: Sequence[Mapping[str, FactValue]]
+) -> list[tuple[str, int]]:
     """Every (rule name, fact index) pair whose condition holds, in a stable order."""
     if not rules or not facts:
         return []

@@ -29,25 +29,42 @@ def write_records(root: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def git(root: Path, *args: str, check: bool = True,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, **(env or {}), "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
-    return subprocess.run(["git", *args], cwd=root, env=full, check=check, capture_output=True, text=True)
+def git(
+    root: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full = {
+        **os.environ,
+        **(env or {}),
+        "GIT_AUTHOR_NAME": "测试",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "测试",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=root, env=full, check=check, capture_output=True, text=True
+    )
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``govmedia`` command line in a subprocess."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "engine.cli", *args],
-        cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, input=stdin, timeout=300,
+        cwd=cwd or ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
     )
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each test gets its own result cache, so tests never see each other's results."""
     monkeypatch.setenv("GOVMEDIA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
@@ -56,7 +73,9 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def records_repo(tmp_path: Path) -> Callable[..., Path]:
     """Make a git repository with the base records (plus changes) committed."""
 
-    def make(files: dict[str, str] | None = None, *, base: bool = True, commit: bool = True) -> Path:
+    def make(
+        files: dict[str, str] | None = None, *, base: bool = True, commit: bool = True
+    ) -> Path:
         root = tmp_path / "repo"
         root.mkdir(exist_ok=True)
         git(root, "init", "-q", "-b", "main")

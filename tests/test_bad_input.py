@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_AS_OF, git, run_cli
 
 POSTS = "accounts/wx-test/posts/2021-01.toml"
@@ -23,26 +22,53 @@ def _assert_input_error(out: object, where: str) -> None:
 @pytest.mark.parametrize(
     ("rel", "text", "where"),
     [
-        (POSTS, '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "缺引号\n', f"records/{POSTS}:3"),
-        (POSTS, '[[post]]\npublished = 2021-02-30T10:00:00\ntitle = "x"\ncategory = "routine"\n',
-         f"records/{POSTS}:2"),
-        (POSTS, '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "x"\ncategory = "gossip"\n',
-         f"records/{POSTS}:4"),
-        (POSTS, '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "x"\ncategory = "routine"\nadd = true\n',
-         f"records/{POSTS}:5"),
-        ("accounts/wx-test/account.toml",
-         'unit = "nowhere"\nname = "x"\nplatform = "weibo"\nopened = 2021-01-04\n',
-         "records/accounts/wx-test/account.toml:1"),
-        ("accounts/wx-test/events/2021-01-04-responsible.toml",
-         'type = "responsible"\nfrom = 2021-01-04\nto = 2020-01-01\nperson = "某"\n',
-         "records/accounts/wx-test/events/2021-01-04-responsible.toml:3"),
-        ("accounts/wx-test/posts/2021-02.toml",
-         '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "x"\ncategory = "routine"\n',
-         "records/accounts/wx-test/posts/2021-02.toml:2"),
-        ("stray.toml", 'a = 1\n', "records/stray.toml"),
+        (
+            POSTS,
+            '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "缺引号\n',
+            f"records/{POSTS}:3",
+        ),
+        (
+            POSTS,
+            '[[post]]\npublished = 2021-02-30T10:00:00\ntitle = "x"\ncategory = "routine"\n',
+            f"records/{POSTS}:2",
+        ),
+        (
+            POSTS,
+            '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "x"\ncategory = "gossip"\n',
+            f"records/{POSTS}:4",
+        ),
+        (
+            POSTS,
+            '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "x"\ncategory = "routine"\nadd = true\n',
+            f"records/{POSTS}:5",
+        ),
+        (
+            "accounts/wx-test/account.toml",
+            'unit = "nowhere"\nname = "x"\nplatform = "weibo"\nopened = 2021-01-04\n',
+            "records/accounts/wx-test/account.toml:1",
+        ),
+        (
+            "accounts/wx-test/events/2021-01-04-responsible.toml",
+            'type = "responsible"\nfrom = 2021-01-04\nto = 2020-01-01\nperson = "某"\n',
+            "records/accounts/wx-test/events/2021-01-04-responsible.toml:3",
+        ),
+        (
+            "accounts/wx-test/posts/2021-02.toml",
+            '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "x"\ncategory = "routine"\n',
+            "records/accounts/wx-test/posts/2021-02.toml:2",
+        ),
+        ("stray.toml", "a = 1\n", "records/stray.toml"),
     ],
-    ids=["malformed", "impossible-date", "enum", "unknown-field", "unknown-unit", "period-reversed",
-         "post-in-wrong-month", "unknown-location"],
+    ids=[
+        "malformed",
+        "impossible-date",
+        "enum",
+        "unknown-field",
+        "unknown-unit",
+        "period-reversed",
+        "post-in-wrong-month",
+        "unknown-location",
+    ],
 )
 def test_bad_record(records_repo: Callable[..., Path], rel: str, text: str, where: str) -> None:
     root = records_repo()
@@ -75,10 +101,12 @@ def test_usage_error_is_exit_2() -> None:
 
 
 def test_year_without_calendar(records_repo: Callable[..., Path]) -> None:
-    root = records_repo({
-        "accounts/wx-test/events/2027-03-01-notice.toml": 'type = "notice"\nstart = 2027-02-01\nend = 2027-02-28\n',
-        "accounts/wx-test/events/2027-03-01-closure.toml": 'type = "closure"\ndate = 2027-03-01\n',
-    })
+    root = records_repo(
+        {
+            "accounts/wx-test/events/2027-03-01-notice.toml": 'type = "notice"\nstart = 2027-02-01\nend = 2027-02-28\n',
+            "accounts/wx-test/events/2027-03-01-closure.toml": 'type = "closure"\ndate = 2027-03-01\n',
+        }
+    )
     out = run_cli("check", "--repo", str(root), "--as-of", "2027-03-05")
     assert out.returncode == 2
     assert "records/calendar/2027.toml" in out.stderr
@@ -87,10 +115,14 @@ def test_year_without_calendar(records_repo: Callable[..., Path]) -> None:
 def test_staged_conflict_is_input_error(records_repo: Callable[..., Path]) -> None:
     root = records_repo()
     git(root, "checkout", "-qb", "other")
-    (root / "records" / POSTS).write_text("# other\n" + (root / "records" / POSTS).read_text(), encoding="utf-8")
+    (root / "records" / POSTS).write_text(
+        "# other\n" + (root / "records" / POSTS).read_text(), encoding="utf-8"
+    )
     git(root, "commit", "-qam", "other")
     git(root, "checkout", "-q", "main")
-    (root / "records" / POSTS).write_text("# main\n" + (root / "records" / POSTS).read_text(), encoding="utf-8")
+    (root / "records" / POSTS).write_text(
+        "# main\n" + (root / "records" / POSTS).read_text(), encoding="utf-8"
+    )
     git(root, "commit", "-qam", "main")
     git(root, "merge", "other", check=False)
     out = run_cli("check", "--staged", "--repo", str(root), "--as-of", BASE_AS_OF)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from conftest import BASE_AS_OF, git, run_cli
 
-AD_POST = '''
+AD_POST = """
 [[post]]
 published = 2021-01-13T10:00:00
 title = "某品牌促销"
@@ -18,7 +18,7 @@ ad = true
 [[post.review]]
 level = 1
 at = 2021-01-13T09:00:00
-'''
+"""
 
 
 def _add_ad(root: Path) -> None:
@@ -52,8 +52,18 @@ def test_json_report_fields(records_repo: Callable[..., Path]) -> None:
     assert out.returncode == 1
     doc = json.loads(out.stdout)
     (v,) = doc["violations"]
-    for key in ("rule", "article", "version", "severity", "path", "line", "unit", "account",
-                "message", "fingerprint"):
+    for key in (
+        "rule",
+        "article",
+        "version",
+        "severity",
+        "path",
+        "line",
+        "unit",
+        "account",
+        "message",
+        "fingerprint",
+    ):
         assert key in v
     assert (v["rule"], v["check"], v["article"], v["version"]) == ("art-15", "commercial-ad", 15, 1)
     assert (v["unit"], v["account"]) == ("xiaozhen", "wx-test")
@@ -78,12 +88,32 @@ def test_older_commits_and_base(records_repo: Callable[..., Path]) -> None:
     new = run_cli("check", "HEAD", "--repo", str(root), "--as-of", BASE_AS_OF, "--format", "json")
     assert new.returncode == 1
     # A second, older problem committed first must not be reported against a base that has it.
-    only_new = run_cli("check", "HEAD", "--repo", str(root), "--as-of", BASE_AS_OF,
-                       "--base", "HEAD", "--format", "json")
+    only_new = run_cli(
+        "check",
+        "HEAD",
+        "--repo",
+        str(root),
+        "--as-of",
+        BASE_AS_OF,
+        "--base",
+        "HEAD",
+        "--format",
+        "json",
+    )
     assert only_new.returncode == 0
     assert json.loads(only_new.stdout)["summary"]["existing_at_base"] == 1
-    since = run_cli("check", "HEAD", "--repo", str(root), "--as-of", BASE_AS_OF, "--base", "HEAD~1",
-                    "--format", "json")
+    since = run_cli(
+        "check",
+        "HEAD",
+        "--repo",
+        str(root),
+        "--as-of",
+        BASE_AS_OF,
+        "--base",
+        "HEAD~1",
+        "--format",
+        "json",
+    )
     assert since.returncode == 1
     assert [v["check"] for v in json.loads(since.stdout)["violations"]] == ["commercial-ad"]
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT, git, run_cli
 
 POSTS = "records/accounts/wx-test/posts/2021-01.toml"
@@ -25,7 +24,10 @@ def _append(root: Path, text: str) -> None:
 
 def _env() -> dict[str, str]:
     # The hook runs the CLI from this interpreter's environment; pin the check date.
-    return {"GOVMEDIA_AS_OF": AS_OF, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return {
+        "GOVMEDIA_AS_OF": AS_OF,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
 
 
 def _scenario(root: Path, env: dict[str, str]) -> None:
@@ -62,14 +64,24 @@ def test_pre_commit_framework(records_repo: Callable[..., Path], tmp_path: Path)
     (hook,) = manifest
     # Our manifest, run by the real pre-commit as a local hook (language: system uses the
     # govmedia installed in this environment instead of building a fresh one from PyPI).
-    local = {k: hook[k] for k in ("id", "name", "entry", "pass_filenames", "require_serial", "always_run")}
+    local = {
+        k: hook[k]
+        for k in ("id", "name", "entry", "pass_filenames", "require_serial", "always_run")
+    }
     local["language"] = "system"
     config = {"repos": [{"repo": "local", "hooks": [local]}]}
-    (root / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    (root / ".pre-commit-config.yaml").write_text(
+        yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
+    )
     git(root, "add", ".pre-commit-config.yaml")
     git(root, "commit", "-qm", "启用 pre-commit", "--no-verify")
     env = {**_env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     pre_commit = Path(sys.executable).parent / "pre-commit"
-    subprocess.run([str(pre_commit), "install"], cwd=root, check=True, capture_output=True,
-                   env={**os.environ, **env})
+    subprocess.run(
+        [str(pre_commit), "install"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **env},
+    )
     _scenario(root, env)

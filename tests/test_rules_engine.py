@@ -31,8 +31,13 @@ def test_large_batch_is_complete() -> None:
 
 def test_chinese_values_and_missing_fields() -> None:
     facts = [{"fact": "post", "category": "政策"}, {"fact": "post"}]
-    got = match({"cn": {"$and": [{"fact": "post"}, {"category": "政策"}]},
-                 "neq": {"$and": [{"fact": "post"}, {"$neq": {"category": "日常"}}]}}, facts)
+    got = match(
+        {
+            "cn": {"$and": [{"fact": "post"}, {"category": "政策"}]},
+            "neq": {"$and": [{"fact": "post"}, {"$neq": {"category": "日常"}}]},
+        },
+        facts,
+    )
     # durable_rules: a missing field never matches, not even $neq.
     assert got == [("cn", 0), ("neq", 0)]
 

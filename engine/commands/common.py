@@ -51,9 +51,15 @@ class Options:
         return policy_mod.load(self.policy_dir or policy_mod.default_policy_dir(self.repo))
 
 
-def run_evaluation(opts: Options, rev: str | None = None, staged: bool | None = None,
-                   as_of: date | None = None, policy: policy_mod.Policy | None = None) -> Result:
-    snap = snapshot_mod.load(opts.repo, rev if rev is not None else opts.rev,
-                             opts.staged if staged is None else staged)
+def run_evaluation(
+    opts: Options,
+    rev: str | None = None,
+    staged: bool | None = None,
+    as_of: date | None = None,
+    policy: policy_mod.Policy | None = None,
+) -> Result:
+    snap = snapshot_mod.load(
+        opts.repo, rev if rev is not None else opts.rev, opts.staged if staged is None else staged
+    )
     day = as_of or opts.as_of or snap.default_as_of()
     return evaluate(snap, policy or opts.policy(), day, opts.cache())

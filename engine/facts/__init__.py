@@ -62,7 +62,9 @@ def banner_fact(kind: str) -> Callable[[BannerBuilder], BannerBuilder]:
     return register
 
 
-def account_fact(kind: str, *, reads_posts: bool = False) -> Callable[[AccountBuilder], AccountBuilder]:
+def account_fact(
+    kind: str, *, reads_posts: bool = False
+) -> Callable[[AccountBuilder], AccountBuilder]:
     def register(fn: AccountBuilder) -> AccountBuilder:
         ACCOUNT_BUILDERS[kind] = fn
         if reads_posts:

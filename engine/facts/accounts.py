@@ -120,10 +120,7 @@ def responsibility_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     for start, end in periods:
         if start > cursor:
             gaps.append((cursor, min(start - timedelta(days=1), last)))
-        if end != date.max:
-            cursor = max(cursor, end + timedelta(days=1))
-        else:
-            cursor = date.max
+        cursor = date.max if end == date.max else max(cursor, end + timedelta(days=1))
         if cursor > last:
             break
     if cursor <= last:

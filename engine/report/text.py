@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from engine.report import Report, message, register
+from engine.report import Report, article_zh, message, register
 
 _SEVERITY = {"error": "错误", "warning": "提醒"}
 _SEVERITY_EN = {"error": "error", "warning": "warning"}
@@ -17,22 +17,30 @@ def render(report: Report) -> str:
     lines = []
     commit = f" {r.snapshot.commit.sha[:10]}" if r.snapshot.commit else ""
     if en:
-        lines.append(f"govmedia check: {r.snapshot.kind}{commit}, as of {r.as_of}, rulebook {r.policy.digest}")
+        lines.append(
+            f"govmedia check: {r.snapshot.kind}{commit}, as of {r.as_of}, rulebook {r.policy.digest}"
+        )
     else:
         lines.append(f"govmedia 检查 {r.snapshot.label}(截至 {r.as_of},规则集 {r.policy.digest})")
     if report.base:
         lines.append(
-            f"only violations not present at {report.base}" if en else f"只列出 {report.base} 中没有的新违规"
+            f"only violations not present at {report.base}"
+            if en
+            else f"只列出 {report.base} 中没有的新违规"
         )
     lines.append("")
     for path, group in groupby(report.shown, key=lambda v: v.path):
         lines.append(path)
         for v in group:
             sev = (_SEVERITY_EN if en else _SEVERITY)[v.severity]
-            lines.append(f"  {v.path}:{v.line}: [{v.rule} 第{v.article}条 v{v.version} {sev}] {message(v, report.lang)}")
+            lines.append(
+                f"  {v.path}:{v.line}: [{v.rule} {article_zh(v.article) if not en else f'art. {v.article}'} v{v.version} {sev}] {message(v, report.lang)}"
+            )
             if not en:
                 lines.append(f"      怎么改: {v.hint}")
-            lines.append(f"      {'fingerprint' if en else '指纹'} {v.fingerprint}  ({v.rule}/{v.check})")
+            lines.append(
+                f"      {'fingerprint' if en else '指纹'} {v.fingerprint}  ({v.rule}/{v.check})"
+            )
         lines.append("")
     waived = r.waived
     if waived:
@@ -46,7 +54,11 @@ def render(report: Report) -> str:
     if en:
         lines.append(
             f"{n_err} errors, {n_warn} warnings"
-            + (f" (new since {report.base}; {report.base_known} already there)" if report.base else "")
+            + (
+                f" (new since {report.base}; {report.base_known} already there)"
+                if report.base
+                else ""
+            )
             + f", {len(waived)} waived; checked {len(r.banner.units)} units, "
             f"{len(r.banner.accounts)} accounts, {posts} posts."
         )
