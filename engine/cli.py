@@ -109,6 +109,11 @@ def main() -> None:
 @common
 @click.option("--base", metavar="REF", help="Report only violations not present at REF.")
 @click.option(
+    "--since",
+    metavar="YYYY-MM-DD",
+    help="Report only violations new since DATE (base = last commit before that date).",
+)
+@click.option(
     "--format",
     "fmt",
     default="text",
@@ -125,6 +130,7 @@ def check(
     policy: str | None,
     no_cache: bool,
     base: str | None,
+    since: str | None,
     fmt: str,
     lang: str,
     output: str | None,
@@ -134,7 +140,7 @@ def check(
 
     _guard(
         lambda: cmd.run(
-            _options(repo, rev, staged, as_of, policy, no_cache), base, fmt, lang, output
+            _options(repo, rev, staged, as_of, policy, no_cache), base, fmt, lang, output, since
         )
     )
 

@@ -134,3 +134,26 @@ def test_commit_date_is_default_as_of(records_repo: Callable[..., Path]) -> None
     china = datetime.fromisoformat(stamp).astimezone(timezone(timedelta(hours=8)))
     assert doc["as_of"] == china.date().isoformat()
     assert doc["snapshot"]["commit"] == git(root, "rev-parse", "HEAD").stdout.strip()
+
+
+def test_since_date_compares_with_last_commit_before_it(records_repo: Callable[..., Path]) -> None:
+    root = records_repo()
+    env = {"GIT_COMMITTER_DATE": "2030-01-10T12:00:00+08:00"}
+    _add_ad(root)
+    git(root, "commit", "-qam", "添加一条发布", env=env)
+    out = run_cli(
+        "check",
+        "HEAD",
+        "--repo",
+        str(root),
+        "--as-of",
+        BASE_AS_OF,
+        "--since",
+        "2030-01-01",
+        "--format",
+        "json",
+    )
+    assert out.returncode == 1, out.stderr
+    assert [v["check"] for v in json.loads(out.stdout)["violations"]] == ["commercial-ad"]
+    none_before = run_cli("check", "--repo", str(root), "--since", "1999-01-01")
+    assert none_before.returncode == 2 and "之前没有提交" in none_before.stderr
