@@ -145,6 +145,18 @@ def check(
     )
 
 
+@main.command()
+@click.argument("rev", default="HEAD")
+@click.option("--repo", default=".", show_default=True)
+@click.option("--max-count", type=int, default=None, help="Look at the newest N commits only.")
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+def audit(rev: str, repo: str, max_count: int | None, fmt: str) -> None:
+    """List reviews recorded in git after the posts they approve (back-filled paperwork)."""
+    from engine.commands import audit as cmd
+
+    _guard(lambda: cmd.run(repo_root(Path(repo)), rev, max_count, fmt))
+
+
 @main.group()
 def hook() -> None:
     """Pre-commit hook: block commits that add violations."""

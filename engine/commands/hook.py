@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import shlex
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from engine import snapshot
-from engine.commands import check
+from engine import history, snapshot
+from engine.commands import audit, check
 from engine.commands.common import Options
 from engine.errors import InputError
 from engine.fsutil import write_atomic
+from engine.timeutil import iso_local
 
 HOOK = """#!/bin/sh
 # Installed by `govmedia hook install`: refuse commits that add rule violations.
@@ -24,6 +26,12 @@ def run(opts: Options, lang: str) -> int:
     repo = snapshot.open_repo(opts.repo)
     base = "HEAD" if repo.head.is_valid() else None
     code = check.run(opts, base, "text", lang)
+    if base:
+        now = datetime.now(snapshot.CHINA_TZ)
+        late = history.in_index(repo, iso_local(now))
+        if late:
+            # Reported, not blocking: a late record can be an honest correction.
+            click.echo(audit.render(late, "这次提交"), err=True)
     if code:
         click.echo(
             "提交被拒绝: 这次提交引入了新的违规(见上)。改正记录后重新 git add 再提交;"

@@ -1,0 +1,134 @@
+"""History as evidence: reviews recorded in git after the post they approve.
+
+"先审后发" is judged from the dates clerks write. Git adds an independent witness:
+the commit that first recorded a review. A review entry added to a post that an
+earlier commit already recorded, in a commit made after the post's publication, was
+written down after the fact (back-filled paperwork). This is reported to supervisors
+for a look, not judged as a violation: a late record can be an honest correction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import git
+
+from engine import records
+from engine.errors import InputError
+from engine.lines import LineIndex
+from engine.snapshot import CHINA_TZ
+from engine.timeutil import iso_local, parse_datetime
+
+POSTS_PREFIX = "records/accounts/"
+
+
+@dataclass(frozen=True)
+class Backfill:
+    path: str
+    line: int
+    account: str
+    title: str
+    published: str
+    level: int
+    review_at: str
+    commit: str  # sha, or "" for the staged index
+    recorded: str  # China time of the commit (or of the check, for the index)
+    author: str
+
+
+def _reviews(data: dict[str, Any]) -> dict[str, tuple[dict[str, Any], set[tuple[int, str]]]]:
+    out = {}
+    for post in data.get("post", []):
+        published = iso_local(parse_datetime(str(post["published"])))
+        reviews = {
+            (int(r["level"]), iso_local(parse_datetime(str(r["at"]))))
+            for r in post.get("review", [])
+        }
+        out[published] = (post, reviews)
+    return out
+
+
+def _parse(path: str, blob: bytes) -> dict[str, Any] | None:
+    try:
+        return records.parse_toml(path, blob)
+    except InputError:  # an unparsable old version cannot witness anything
+        return None
+
+
+def compare(path: str, old: bytes, new: bytes) -> Iterator[tuple[int, dict[str, Any], int, str]]:
+    """(post index, post, level, review time) of reviews in ``new`` added to posts ``old`` had."""
+    before, after = _parse(path, old), _parse(path, new)
+    if before is None or after is None:
+        return
+    old_reviews = _reviews(before)
+    for index, post in enumerate(after.get("post", [])):
+        published = iso_local(parse_datetime(str(post["published"])))
+        if published not in old_reviews:
+            continue
+        _, had = old_reviews[published]
+        for level, at in sorted(_reviews({"post": [post]})[published][1] - had):
+            yield index, post, level, at
+
+
+def _changed_posts(diff: git.DiffIndex) -> Iterator[tuple[str, bytes, bytes]]:
+    for item in diff:
+        if item.change_type != "M" or not item.b_path:
+            continue
+        if not (item.b_path.startswith(POSTS_PREFIX) and "/posts/" in item.b_path):
+            continue
+        yield item.b_path, item.a_blob.data_stream.read(), item.b_blob.data_stream.read()
+
+
+def _findings(
+    path: str, old: bytes, new: bytes, commit: str, when: str, author: str
+) -> list[Backfill]:
+    found = []
+    index_lines: LineIndex | None = None
+    for index, post, level, at in compare(path, old, new):
+        published = iso_local(parse_datetime(str(post["published"])))
+        if when <= published:
+            continue  # recorded before the post went out: nothing suspicious
+        if index_lines is None:
+            index_lines = LineIndex(new.decode("utf-8", errors="replace"))
+        found.append(
+            Backfill(
+                path=path,
+                line=index_lines.line(("post", index)),
+                account=path[len(POSTS_PREFIX) :].split("/", 1)[0],
+                title=str(post["title"]),
+                published=published,
+                level=level,
+                review_at=at,
+                commit=commit,
+                recorded=when,
+                author=author,
+            )
+        )
+    return found
+
+
+def in_history(repo: git.Repo, rev: str = "HEAD", max_count: int | None = None) -> list[Backfill]:
+    """Back-filled reviews in every commit reachable from ``rev`` that changed post files."""
+    found: list[Backfill] = []
+    for commit in repo.iter_commits(rev, paths="records/accounts", max_count=max_count):
+        if not commit.parents:
+            continue
+        when = iso_local(commit.committed_datetime.astimezone(CHINA_TZ))
+        diff = commit.parents[0].diff(commit, paths="records/accounts")
+        for path, old, new in _changed_posts(diff):
+            found.extend(_findings(path, old, new, commit.hexsha, when, str(commit.author.name)))
+    return found
+
+
+def in_index(repo: git.Repo, now: str) -> list[Backfill]:
+    """Back-filled reviews the staged index would add on top of HEAD (``now``: China time)."""
+    if not repo.head.is_valid():
+        return []
+    # a = HEAD, b = the staged version.
+    diff = repo.index.diff("HEAD", paths="records/accounts", R=True)
+    found: list[Backfill] = []
+    for path, old, new in _changed_posts(diff):
+        found.extend(_findings(path, old, new, "", now, ""))
+    return found
