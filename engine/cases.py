@@ -79,7 +79,9 @@ class CaseResult:
             f"  预期: {self.expected}",
             f"  实际: {self.actual}",
         ]
-        lines += [f"  - {v.check_id}@{v.version} {v.path}:{v.line} {v.message}" for v in self.violations]
+        lines += [
+            f"  - {v.check_id}@{v.version} {v.path}:{v.line} {v.message}" for v in self.violations
+        ]
         return "\n".join(lines)
 
 
@@ -91,8 +93,11 @@ def load_base(policy_dir: Path) -> Base:
     data = parse_toml(f"policy/{BASE_FILE}", path.read_bytes())
     records = data.get("records", {})
     if not isinstance(records, dict) or not all(isinstance(v, str) for v in records.values()):
-        raise InputError("[records] 应把路径映射到 TOML 文本", path=f"policy/{BASE_FILE}",
-                         hint="形如 \"units/x/unit.toml\" = '''...'''。")
+        raise InputError(
+            "[records] 应把路径映射到 TOML 文本",
+            path=f"policy/{BASE_FILE}",
+            hint="形如 \"units/x/unit.toml\" = '''...'''。",
+        )
     return Base(parse_date(str(data["as_of"])), dict(records))
 
 
@@ -105,15 +110,21 @@ def case_records(case: dict[str, Any], base: Base, where: str = "") -> dict[str,
     files = dict(base.records) if case.get("base", True) else {}
     for rel in case.get("remove", []):
         if rel not in files:
-            raise InputError(f"remove 中的「{rel}」不在基础记录中", path=where or None,
-                             hint="remove 只能列出 policy/cases-base.toml 中 [records] 的路径。")
+            raise InputError(
+                f"remove 中的「{rel}」不在基础记录中",
+                path=where or None,
+                hint="remove 只能列出 policy/cases-base.toml 中 [records] 的路径。",
+            )
         del files[rel]
     files.update(case.get("records", {}))
     for rel in files:
         pure = PurePosixPath(rel)
         if pure.is_absolute() or ".." in pure.parts or rel.startswith("records/"):
-            raise InputError(f"用例记录路径「{rel}」不对", path=where or None,
-                             hint="路径相对于 records/,例如 accounts/wx-test/account.toml。")
+            raise InputError(
+                f"用例记录路径「{rel}」不对",
+                path=where or None,
+                hint="路径相对于 records/,例如 accounts/wx-test/account.toml。",
+            )
     return files
 
 
@@ -156,7 +167,9 @@ def _matches(expected: list[str], actual: list[tuple[str, int]]) -> bool:
     return not left
 
 
-def run_case(policy: Policy, rule: Rule, case: dict[str, Any], base: Base | None = None) -> CaseResult:
+def run_case(
+    policy: Policy, rule: Rule, case: dict[str, Any], base: Base | None = None
+) -> CaseResult:
     """Evaluate one case of ``rule`` with the whole rulebook; compare its violations with ``expect``."""
     if base is None:
         base = load_base(bundled_policy_dir())
@@ -170,7 +183,7 @@ def run_case(policy: Policy, rule: Rule, case: dict[str, Any], base: Base | None
             materialise(root, files)
             (root / "records").mkdir(exist_ok=True)
             result = evaluate(snapshot.from_worktree(root), policy, as_of, Cache(None))
-            ctx = Context(result.banner, result.banner.calendar(), as_of)
+            ctx = Context(result.banner, result.banner.calendar(), as_of, policy.measures_effective)
             facts = _judged_facts(ctx, rule.fact_kinds)
     except InputError as exc:
         return CaseResult(rule.id, name, as_of, expected, [], False, error=exc.render())
@@ -201,3 +214,23 @@ def run_all(policy_dir: Path) -> list[CaseResult]:
         for rule in sorted(policy.rules.values(), key=lambda r: r.article)
         for case in rule.cases
     ]
+
+
+def coverage(rule: Rule, results: list[CaseResult]) -> dict[int, tuple[list[str], list[str]]]:
+    """Per version of ``rule``: its passing cases (``expect = []``, the version judged
+    something) and its failing cases (``expect`` non-empty, a violation of that version).
+
+    Only cases that themselves pass count. Every version of a checkable or evidence
+    rule needs at least one of each (tests/test_cases.py).
+    """
+    out: dict[int, tuple[list[str], list[str]]] = {}
+    for version in rule.versions:
+        n = version.number
+        passing = [r.name for r in results if r.passed and not r.expected and n in r.judged_by]
+        failing = [
+            r.name
+            for r in results
+            if r.passed and r.expected and any(v.version == n for v in r.violations)
+        ]
+        out[n] = (passing, failing)
+    return out

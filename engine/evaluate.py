@@ -13,12 +13,14 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date
+from functools import cache, partial
+from pathlib import Path
 from typing import Any
 
 from engine import __version__, banner, records, rules_engine
 from engine.cache import Cache
+from engine.errors import InputError, InputErrors
 from engine.facts import ACCOUNT_BUILDERS, BANNER_BUILDERS, Context, Fact, load_builders
 from engine.policy import Check, Policy, Version
 from engine.records import Record
@@ -65,8 +67,14 @@ def _digest(*parts: Iterable[str] | str) -> str:
     return h.hexdigest()
 
 
+@cache
 def _schemas_digest() -> str:
-    return _digest([__version__] + [str(records.schema(k)) for k in (*records.KINDS, "policy")])
+    """The engine's own inputs to every result: its version, schemas and source code."""
+    package = Path(__file__).resolve().parent
+    code = [p.read_text("utf-8") for p in sorted(package.rglob("*.py"))]
+    return _digest(
+        [__version__] + [str(records.schema(k)) for k in (*records.KINDS, "policy")] + code
+    )
 
 
 def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
@@ -162,7 +170,8 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
         else:
             other_paths.append(path)
     the_banner = banner.build(_load(snapshot, other_paths), post_paths)
-    ctx = Context(the_banner, the_banner.calendar(), as_of)
+    check_waivers(the_banner.waivers, policy)
+    ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective)
 
     entries = snapshot.entries
     # Unit records (with their evidence), calendars and supervision records feed every partition.
@@ -221,6 +230,35 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
         partitions=1 + len(the_banner.accounts),
         cache_hits=hits,
     )
+
+
+def check_waivers(waivers: list[Record], policy: Policy) -> None:
+    """Every waiver names a rule (and check) of the rulebook: a misspelt one would hide nothing."""
+    errors: list[InputError] = []
+    for waiver in waivers:
+        name = str(waiver.data["rule"])
+        rule_id, _, check = name.partition("/")
+        rule = policy.rules.get(rule_id)
+        known = {c.id for v in rule.versions for c in v.checks} if rule else set()
+        if rule is not None and known and (not check or check in known):
+            continue
+        if rule is None:
+            what = f"豁免针对的规则「{rule_id}」不存在"
+        elif not known:
+            what = f"规则「{rule_id}」没有任何检查项,无需豁免"
+        else:
+            what = f"规则「{rule_id}」没有检查项「{check}」"
+        errors.append(
+            InputError(
+                what,
+                path=waiver.path,
+                line=waiver.line("rule"),
+                hint="rule 写成 art-NN 或 art-NN/检查项 id,取自违规报告中的规则 id;"
+                "用 govmedia rules 查看全部规则。",
+            )
+        )
+    if errors:
+        raise InputErrors(errors)
 
 
 def apply_waivers(

@@ -43,6 +43,10 @@ class Context:
     banner: Banner
     calendar: WorkCalendar
     as_of: date
+    # Nothing before this day is judged (the measures' effective date): builders that
+    # measure periods (coverage gaps) clip them to start here, so a gap that began
+    # before the measures is judged for the part after it.
+    judged_from: date = date.min
 
 
 BannerBuilder = Callable[[Context], Iterable[Fact]]
@@ -76,4 +80,14 @@ def account_fact(
 
 def load_builders() -> None:
     """Import the builder modules so that they register themselves."""
-    from engine.facts import accounts, posts, units  # noqa: F401
+    from engine.facts import (  # noqa: F401
+        accounts,
+        content,
+        interaction,
+        outsourcing,
+        posts,
+        scope,
+        security,
+        supervision,
+        units,
+    )

@@ -125,8 +125,9 @@ def responsibility_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             break
     if cursor <= last:
         gaps.append((cursor, last))
-    for start, end in gaps:
-        if start > last:
+    for gap_start, end in gaps:
+        start = max(gap_start, ctx.judged_from)
+        if start > last or start > end:
             continue
         yield Fact(
             kind="responsibility-gap",

@@ -1,0 +1,103 @@
+"""``govmedia rules``: the rulebook at a glance, one block per article with its versions."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import click
+
+from engine.commands.common import Options
+from engine.policy import Rule, Version
+from engine.report import article_zh
+from engine.snapshot import CHINA_TZ
+
+KIND = {
+    "checkable": "可检查",
+    "evidence": "凭证检查",
+    "informational": "说明性",
+    "parameter": "参数",
+}
+SEVERITY = {"error": "错误", "warning": "提醒"}
+
+
+def width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    out = ["  ".join(pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    out.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        out.append("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return out
+
+
+def value_text(value: Any) -> str:
+    """A parameter value as it reads in the policy file (TOML-like, Chinese kept)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {value_text(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def period(version: Version) -> str:
+    """Effective period as people say it: 2020-08-29 – 2023-12-31, or 2024-01-01 – 至今."""
+    if version.effective_to is None:
+        return f"{version.effective_from.isoformat()} – 至今"
+    last = version.effective_to - timedelta(days=1)  # effective_to is exclusive
+    return f"{version.effective_from.isoformat()} – {last.isoformat()}"
+
+
+def rule_row(rule: Rule) -> list[str]:
+    severity = SEVERITY.get(rule.severity, rule.severity) if rule.versions else "—"
+    return [rule.id, article_zh(rule.article), rule.title, KIND.get(rule.kind, rule.kind), severity,
+            str(len(rule.versions))]  # fmt: skip
+
+
+def version_lines(rule: Rule, today: date) -> list[str]:
+    lines = []
+    for version in rule.versions:
+        mark = "(现行)" if version.in_force(today) else ""
+        checks = "、".join(dict.fromkeys(c.id for c in version.checks)) or "无"
+        lines.append(f"    v{version.number}  {period(version)}{mark}  检查: {checks}")
+        for name, value in version.parameters.items():
+            lines.append(f"        {name} = {value_text(value)}")
+    for name, value in rule.parameters.items():
+        lines.append(f"    参数 {name} = {value_text(value)}")
+    return lines
+
+
+def render(rules: list[Rule], today: date) -> str:
+    ordered = sorted(rules, key=lambda r: (r.article, r.id))
+    lines = [f"规则集:共 {len(ordered)} 条条款(「现行」按 {today.isoformat()} 判断)", ""]
+    lines += table(
+        ["规则", "条款", "标题", "类型", "严重程度", "版本数"], [rule_row(r) for r in ordered]
+    )
+    lines += ["", "各版本的施行期间与参数:"]
+    for rule in ordered:
+        lines.append(f"  {rule.id} {article_zh(rule.article)} {rule.title}")
+        detail = version_lines(rule, today)
+        lines += detail or ["    (本条不作自动检查)"]
+    lines += ["", "用 govmedia explain art-NN 查看条文、解释、参数说明和检查条件。"]
+    return "\n".join(lines) + "\n"
+
+
+def run(opts: Options) -> int:
+    policy = opts.policy()
+    today = opts.as_of or datetime.now(CHINA_TZ).date()
+    click.echo(render(list(policy.rules.values()), today), nl=False)
+    return 0
