@@ -19,10 +19,12 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 import rtoml
 
 from engine.errors import InputError, InputErrors
 from engine.lines import KeyPath, LineIndex
+from engine.snapshot import CHINA_TZ
 from engine.timeutil import iso_local, parse_datetime
 
 # (pattern, kind, entity group name) in match order.
@@ -120,6 +122,33 @@ def _check_datetime(value: object) -> bool:
     return True
 
 
+def _is_date(value: object) -> bool:
+    return _FORMATS.conforms(value, "date")
+
+
+def _is_datetime_cn(value: object) -> bool:
+    try:
+        return _check_datetime(value)
+    except ValueError:
+        return False
+
+
+@cache
+def _fast_validator(kind: str) -> Any:
+    """A compiled validator that only answers "valid or not", ~15x faster than jsonschema.
+
+    It checks formats with the same functions as ``_validator``. Its regular
+    expressions are ECMA-262 (``\\d`` is ASCII, ``$`` is the very end), so it may
+    reject what jsonschema accepts, never the reverse: a record it rejects goes
+    through jsonschema, which decides and words the errors.
+    """
+    return jsonschema_rs.validator_for(
+        schema(kind),
+        validate_formats=True,
+        formats={"date": _is_date, "datetime-cn": _is_datetime_cn},
+    )
+
+
 @cache
 def _validator(kind: str) -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(schema(kind))
@@ -154,7 +183,21 @@ def private_fields(kind: str) -> frozenset[str]:
 # ---------------------------------------------------------------- parsing
 
 
+_PLAIN = frozenset((str, int, bool, float))
+
+
 def _normalise(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {k: _normalise(v) for k, v in value.items()}
+    if kind is list:
+        return [_normalise(v) for v in value]
+    if kind in _PLAIN:
+        return value
+    if kind is datetime:
+        local = value if value.tzinfo is None else value.astimezone(CHINA_TZ)
+        if local.year >= 1000:  # the text of strftime("%Y-%m-%dT%H:%M:%S"), faster
+            return local.isoformat(timespec="seconds")[:19]
     if isinstance(value, dict):
         return {k: _normalise(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -259,6 +302,11 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 
 def validate(kind: str, path: str, data: dict[str, Any], line_of: Callable[[KeyPath], int]) -> None:
+    try:
+        if _fast_validator(kind).is_valid(data):
+            return
+    except (ValueError, TypeError, OverflowError):
+        pass  # a value the fast validator cannot take: jsonschema decides
     errors = sorted(
         _validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
     )

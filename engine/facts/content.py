@@ -1,0 +1,98 @@
+"""Content facts (articles 16, 17): coordination with units a post concerns; reposts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine.banner import AccountFiles
+from engine.errors import InputError
+from engine.facts import Context, Fact, FactValue, account_fact
+from engine.timeutil import iso_local, parse_datetime
+
+
+def _normal_title(text: str) -> str:
+    """A title compared for changes: surrounding and inner white space does not count."""
+    return "".join(text.split())
+
+
+@account_fact("post-coordination", reads_posts=True)
+def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
+    """Each post that concerns other units' work, with the units it did not coordinate with."""
+    for record in files.posts:
+        for i, post in enumerate(record.data["post"]):
+            concerns = [str(u) for u in post.get("concerns_units", [])]
+            coordinated = {str(u) for u in post.get("coordinated_with", [])}
+            for key, ids in (
+                ("concerns_units", concerns),
+                ("coordinated_with", sorted(coordinated)),
+            ):
+                for unit_id in ids:
+                    if unit_id not in ctx.banner.units:
+                        raise InputError(
+                            f"单位「{unit_id}」不存在",
+                            path=record.path,
+                            line=record.line("post", i, key),
+                            hint="单位 id 是 records/units/ 下的目录名;先登记该单位,或改正拼写。",
+                        )
+            others = [u for u in dict.fromkeys(concerns) if u != files.unit]
+            if not others:
+                continue
+            missing = [u for u in others if u not in coordinated]
+            published = iso_local(parse_datetime(post["published"]))
+            yield Fact(
+                kind="post-coordination",
+                key=f"{files.id}/post/{published}/coordination",
+                day=parse_datetime(post["published"]).date(),
+                record=record,
+                where=("post", i, "concerns_units"),
+                unit=files.unit,
+                account=files.id,
+                fields={"concerned_units": len(others), "uncoordinated_units": len(missing)},
+                context={
+                    "title": str(post["title"]),
+                    "published": published.replace("T", " "),
+                    "uncoordinated": "、".join(ctx.banner.unit_name(u) for u in missing) or "无",
+                },
+            )
+
+
+@account_fact("repost", reads_posts=True)
+def reposts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
+    """Each repost: where it came from, whether that is shown and traceable, whether the title held."""
+    registered = {str(r.data["name"]) for r in ctx.banner.units.values()} | set(ctx.banner.units)
+    for record in files.posts:
+        for i, post in enumerate(record.data["post"]):
+            repost = post.get("repost")
+            if repost is None:
+                continue
+            published = parse_datetime(post["published"])
+            stamp = iso_local(published)
+            source = str(repost.get("source_unit", "")).strip()
+            original = str(repost.get("original_title", ""))
+            fields: dict[str, FactValue] = {
+                "source_unit": source,
+                "source_is_registered_unit": source in registered,
+                "has_source_url": bool(str(repost.get("source_url", "")).strip()),
+                "source_named": bool(repost.get("source_named", False)),
+                "has_original_title": bool(original.strip()),
+            }
+            if original.strip():
+                fields["title_changed"] = _normal_title(original) != _normal_title(
+                    str(post["title"])
+                )
+            yield Fact(
+                kind="repost",
+                key=f"{files.id}/post/{stamp}/repost",
+                day=published.date(),
+                record=record,
+                where=("post", i, "repost"),
+                unit=files.unit,
+                account=files.id,
+                fields=fields,
+                context={
+                    "title": str(post["title"]),
+                    "original_title": original or "未记录",
+                    "source": source or "未记录",
+                    "published": stamp.replace("T", " "),
+                },
+            )

@@ -1,0 +1,94 @@
+"""Outsourcing facts (article 7): contract coverage of contractor-run accounts, contract terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from engine.banner import AccountFiles
+from engine.facts import Context, Fact, FactValue, account_fact
+from engine.facts.accounts import judged_day
+from engine.timeutil import parse_date
+
+
+def _uncovered(
+    start: date, last: date, periods: list[tuple[date, date]]
+) -> list[tuple[date, date]]:
+    """The runs of days in ``start..last`` that no period (both ends inclusive) covers."""
+    gaps: list[tuple[date, date]] = []
+    cursor = start
+    for begin, end in sorted(periods):
+        if cursor > last:
+            break
+        if begin > cursor:
+            gaps.append((cursor, min(begin - timedelta(days=1), last)))
+        cursor = max(cursor, end + timedelta(days=1))
+    if cursor <= last:
+        gaps.append((cursor, last))
+    return gaps
+
+
+@account_fact("contract-gap")
+def contract_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
+    """Runs of days a contractor-run account was active without a contract in force."""
+    data = files.record.data
+    if data.get("operated_by") != "contractor":
+        return
+    last = judged_day(ctx, files)
+    if last is None:
+        return
+    start = (
+        max(files.opened, parse_date(data["outsourced_from"]))
+        if "outsourced_from" in data
+        else files.opened
+    )
+    periods = [
+        (parse_date(e.data["start"]), parse_date(e.data["end"]))
+        for e in files.events_of("contract")
+    ]
+    for begin, end in _uncovered(start, last, periods):
+        yield Fact(
+            kind="contract-gap",
+            key=f"{files.id}/contract-gap/{begin.isoformat()}",
+            day=begin,
+            record=files.record,
+            where=("operated_by",),
+            unit=files.unit,
+            account=files.id,
+            fields={"gap_days": (end - begin).days + 1},
+            context={"gap_from": begin.isoformat(), "gap_to": end.isoformat()},
+        )
+
+
+@account_fact("contract")
+def contracts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
+    """Each operator contract that started by the check date, with its terms measured."""
+    for event in files.events_of("contract"):
+        start = parse_date(event.data["start"])
+        if start > ctx.as_of:
+            continue
+        fields: dict[str, FactValue] = {
+            "rights_duties": bool(event.data.get("rights_duties", False))
+        }
+        context = {
+            "contractor": str(event.data["contractor"]),
+            "start": start.isoformat(),
+            "end": str(event.data["end"]),
+        }
+        for key in ("confidentiality_agreement", "qualification_review"):
+            fields[f"has_{key}"] = key in event.data
+            if key in event.data:
+                signed = parse_date(event.data[key])
+                fields[f"{key}_days_after_start"] = (signed - start).days
+                context[key] = signed.isoformat()
+        yield Fact(
+            kind="contract",
+            key=f"{files.id}/contract/{start.isoformat()}",
+            day=start,
+            record=event,
+            where=("start",),
+            unit=files.unit,
+            account=files.id,
+            fields=fields,
+            context=context,
+        )

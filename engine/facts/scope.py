@@ -1,0 +1,153 @@
+"""Scope and organisation facts (articles 2, 6, 8, 10): who may host, who supervises, who must host."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine.banner import AccountFiles
+from engine.facts import Context, Fact, FactValue, account_fact, banner_fact
+from engine.facts.accounts import judged_day
+
+# Sectors the law names in article 10 (经济发展、民生问题、社会管理); "other" is none of them.
+KEY_SECTORS = frozenset({"economy", "livelihood", "social-management"})
+# Above every unit id (ids are [a-z0-9-]); the upper end of the last gap between ids.
+_AFTER_ALL_IDS = "~"
+
+
+@account_fact("account-scope")
+def account_scope(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
+    """The host unit's kind and the platform of each account that was active by the check date."""
+    day = judged_day(ctx, files)
+    if day is None:
+        return
+    unit = ctx.banner.units[files.unit].data
+    scope: dict[str, FactValue] = {
+        "unit_type": str(unit["type"]),
+        "administrative_functions": bool(unit.get("administrative_functions", False)),
+    }
+    platform: dict[str, FactValue] = {"platform": str(files.record.data["platform"])}
+    for kind, where, fields in (
+        ("account-scope", "unit", scope),
+        ("account-platform", "platform", platform),
+    ):
+        yield Fact(
+            kind=kind,
+            key=f"{files.id}/{where}",
+            day=day,
+            record=files.record,
+            where=(where,),
+            unit=files.unit,
+            account=files.id,
+            fields=dict(fields),
+        )
+
+
+@banner_fact("unit-supervision")
+def unit_supervision(ctx: Context) -> Iterator[Fact]:
+    """Each unit's named supervising office (article 6), as of the check date."""
+    for unit_id, record in ctx.banner.units.items():
+        office = str(record.data["supervising_office"]).strip()
+        bodies = [str(b) for b in record.data.get("internal_bodies", [])]
+        fields: dict[str, FactValue] = {"supervising_office": office}
+        if bodies:
+            fields["office_is_internal_body"] = office in bodies
+        yield Fact(
+            kind="unit-supervision",
+            key=f"{unit_id}/supervising-office",
+            day=ctx.as_of,
+            record=record,
+            where=("supervising_office",),
+            unit=unit_id,
+            account=None,
+            fields=fields,
+            context={"internal_bodies": "、".join(bodies) or "未登记"},
+        )
+
+
+@banner_fact("unit-id-gap")
+def unit_id_gaps(ctx: Context) -> Iterator[Fact]:
+    """The gaps between registered unit ids, in sorted order.
+
+    A unit id named by a parameter (the banner's supervising unit) is unregistered
+    exactly when it falls strictly inside one of these gaps, so a rule can judge
+    "is X registered" by comparing the gap's ends with the parameter.
+    """
+    ids = sorted(ctx.banner.units)
+    if not ids:
+        return
+    bounds = ["", *ids, _AFTER_ALL_IDS]
+    for i in range(len(bounds) - 1):
+        after, before = bounds[i], bounds[i + 1]
+        # Point at the registered unit next to the gap: the file a clerk would look beside.
+        near = ctx.banner.units[before if before != _AFTER_ALL_IDS else after]
+        yield Fact(
+            kind="unit-id-gap",
+            key="banner/unit-registry",
+            day=ctx.as_of,
+            record=near,
+            where=("name",),
+            unit=before if before != _AFTER_ALL_IDS else after,
+            account=None,
+            fields={"after": after, "before": before},
+        )
+
+
+@banner_fact("unit-offices")
+def unit_offices(ctx: Context) -> Iterator[Fact]:
+    """The internal body in charge of new media and the one in charge of the website (article 8)."""
+    for unit_id, record in ctx.banner.units.items():
+        newmedia = record.data.get("newmedia_office")
+        website = record.data.get("website_office")
+        if newmedia is None or website is None:
+            continue
+        yield Fact(
+            kind="unit-offices",
+            key=f"{unit_id}/offices",
+            day=ctx.as_of,
+            record=record,
+            where=("newmedia_office",),
+            unit=unit_id,
+            account=None,
+            fields={
+                "newmedia_office": str(newmedia).strip(),
+                "website_office": str(website).strip(),
+            },
+        )
+
+
+@banner_fact("unit-presence")
+def unit_presence(ctx: Context) -> Iterator[Fact]:
+    """Whether a unit has an active account on the check date, or publishes via another's (art. 10)."""
+    active: dict[str, list[str]] = {}
+    for files in ctx.banner.accounts.values():
+        if files.account is not None and files.active_on(ctx.as_of):
+            active.setdefault(files.unit, []).append(files.id)
+    for unit_id, record in ctx.banner.units.items():
+        data = record.data
+        via_id = data.get("publishes_via")
+        via = ctx.banner.accounts.get(str(via_id)) if via_id else None
+        via_active = (
+            via is not None
+            and via.account is not None
+            and via.unit != unit_id
+            and via.active_on(ctx.as_of)
+        )
+        yield Fact(
+            kind="unit-presence",
+            key=f"{unit_id}/presence",
+            day=ctx.as_of,
+            record=record,
+            where=("sectors",) if "sectors" in data else ("name",),
+            unit=unit_id,
+            account=None,
+            fields={
+                "unit_type": str(data["type"]),
+                "administrative_functions": bool(data.get("administrative_functions", False)),
+                "key_sector": bool(KEY_SECTORS & set(data.get("sectors", []))),
+                "classified": bool(data.get("classified", False)),
+                "public_functions": bool(data.get("public_functions", True)),
+                "active_accounts": len(active.get(unit_id, [])),
+                "publishes_via_active": via_active,
+            },
+            context={"publishes_via": str(via_id) if via_id else "未登记"},
+        )
