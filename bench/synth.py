@@ -161,15 +161,15 @@ def banner_units(
 
 
 PLATFORMS = {
-    "wechat-official": ("wx", "https://mp.weixin.qq.com/s/"),
-    "wechat-channels": ("sph", "https://channels.weixin.qq.com/v/"),
-    "weibo": ("wb", "https://weibo.com/"),
-    "toutiao": ("tt", "https://www.toutiao.com/article/"),
-    "douyin": ("dy", "https://www.douyin.com/video/"),
-    "kuaishou": ("ks", "https://www.kuaishou.com/short-video/"),
+    "wechat-official": ("wx", "https://wechat.sample.invalid/s/"),
+    "wechat-channels": ("sph", "https://channels.sample.invalid/v/"),
+    "weibo": ("wb", "https://weibo.sample.invalid/"),
+    "toutiao": ("tt", "https://toutiao.sample.invalid/article/"),
+    "douyin": ("dy", "https://douyin.sample.invalid/video/"),
+    "kuaishou": ("ks", "https://kuaishou.sample.invalid/short-video/"),
     "mini-program": ("xcx", ""),
     "self-built-app": ("app", ""),
-    "xiaohongshu": ("xhs", "https://www.xiaohongshu.com/explore/"),
+    "xiaohongshu": ("xhs", "https://xiaohongshu.sample.invalid/explore/"),
 }
 
 
@@ -340,10 +340,10 @@ EMERGENCY_FORMS = [
     "道路临时交通管制通告",
 ]
 REPOST_SOURCES = [
-    ("内蒙古自治区人民政府", "https://www.nmg.gov.cn/"),
-    ("呼伦贝尔市人民政府", "https://www.hlbe.gov.cn/"),
-    ("新华社", "https://www.news.cn/"),
-    ("中国政府网", "https://www.gov.cn/"),
+    ("内蒙古自治区人民政府", "https://nmg.sample.invalid/"),
+    ("呼伦贝尔市人民政府", "https://hlbe.sample.invalid/"),
+    ("新华社", "https://xinhua.sample.invalid/"),
+    ("中国政府网", "https://govcn.sample.invalid/"),
 ]
 CATEGORY_WEIGHTS = (("routine", 86), ("policy", 8), ("major", 3), ("emergency", 3))
 LEVELS = {"routine": 1, "policy": 2, "emergency": 2, "major": 3}  # policy/art-14.toml
@@ -630,7 +630,7 @@ def close_account(account: Account, c: Closure, writer: Writer) -> None:
                 ("start", start),
                 ("end", end),
                 ("where", "本账号及旗人民政府门户网站"),
-                ("url", f"https://www.xbehyq.gov.cn/gkgg/{start:%Y%m%d}.html"),
+                ("url", f"https://banner.sample.invalid/gkgg/{start:%Y%m%d}.html"),
             ],
         )
         account.last_post = start
