@@ -1,0 +1,74 @@
+"""``govmedia site``: build the public site with MkDocs and the govmedia plugin."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from engine import snapshot
+from engine.errors import InputError
+
+PLUGIN = "govmedia"
+
+
+def run(repo: Path, ref: str, as_of: date | None, site_dir: Path, config_file: str | None) -> int:
+    # Imported here: MkDocs is only needed by this command.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    git_repo = snapshot.open_repo(repo)
+    if not (ref == "HEAD" and not git_repo.head.is_valid()):
+        snapshot.resolve_commit(git_repo, ref)  # a bad ref is bad input: exit 2
+    config_path = Path(config_file) if config_file else repo / "mkdocs.yml"
+    if not config_path.is_file():
+        raise InputError(
+            f"找不到站点配置文件 {config_path}",
+            hint="在含有 mkdocs.yml 的项目根目录运行,或用 --config 指定 mkdocs.yml。",
+        )
+    _quiet_mkdocs()
+    started = time.perf_counter()
+    try:
+        config = load_config(config_file=str(config_path), site_dir=str(site_dir.resolve()))
+        plugin = config.plugins.get(PLUGIN)
+        if plugin is None:
+            raise InputError(
+                f"{config_path} 没有启用 govmedia 插件",
+                hint="在 mkdocs.yml 的 plugins 中加入 govmedia。",
+            )
+        plugin.config.repo = str(repo.resolve())
+        plugin.config.ref = ref
+        if as_of is not None:
+            plugin.config.as_of = as_of.isoformat()
+        build(config)
+    except MkDocsException as exc:
+        # The plugin wraps bad input (records, ref, policy) in a PluginError, which
+        # MkDocs turns into an Abort: report the original, with its path and hint.
+        link: BaseException | None = exc
+        while link is not None:
+            if isinstance(link, InputError):
+                raise link from None
+            link = link.__cause__ or link.__context__
+        raise InputError(f"生成站点失败: {exc}", hint="检查 mkdocs.yml 的设置。") from exc
+    seconds = time.perf_counter() - started
+    click.echo(f"站点已生成: {site_dir.resolve() / 'index.html'}({seconds:.1f} 秒)")
+    return 0
+
+
+def _quiet_mkdocs() -> None:
+    """Show MkDocs warnings and errors on stderr, not its progress chatter.
+
+    The plugin's own errors are left out: they are re-raised as InputError and
+    printed once by the CLI.
+    """
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        handler.addFilter(lambda record: not str(record.msg).startswith("govmedia: "))
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)

@@ -1,0 +1,309 @@
+"""What the public site shows, gathered from a git ref: status, records, changes, history."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import git
+
+from engine import __version__
+from engine import policy as policy_mod
+from engine import records as records_mod
+from engine import snapshot as snapshot_mod
+from engine.cache import Cache
+from engine.errors import InputError
+from engine.evaluate import Result, evaluate
+from engine.policy import Policy
+from engine.records import Record
+from engine.site.markup import Escaper
+from engine.snapshot import CHINA_TZ, CommitInfo, Snapshot
+
+
+@dataclass(frozen=True)
+class Change:
+    """A commit that touched records/."""
+
+    sha: str
+    when: datetime
+    summary: str
+    paths: tuple[str, ...]
+
+    def ids(self, kind: str) -> list[str]:
+        """Account or unit ids named by the changed paths."""
+        found: list[str] = []
+        for path in self.paths:
+            try:
+                located = records_mod.kind_of(path)
+            except InputError:
+                continue
+            if located and kind in located[1] and located[1][kind] not in found:
+                found.append(located[1][kind])
+        return found
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    """One sampled commit of a month: violations open after it, opened and resolved since the last sample."""
+
+    month: str
+    sha: str
+    as_of: date
+    open: int
+    opened: int
+    resolved: int
+    error: str = ""
+
+
+@dataclass
+class SiteModel:
+    policy: Policy
+    ref: str
+    as_of: date
+    commit: CommitInfo | None
+    result: Result | None
+    records: list[Record]
+    changes: list[Change] = field(default_factory=list)
+    history: list[MonthPoint] = field(default_factory=list)
+    first_seen: dict[str, str] = field(default_factory=dict)  # fingerprint -> YYYY-MM
+    note: str = ""
+    escape: Escaper = field(default_factory=Escaper)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        return [r for r in self.records if r.kind == kind]
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def _walk(node: Any, keys: list[str]) -> Iterator[Any]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item, keys)
+        return
+    if not keys:
+        yield node
+        return
+    if isinstance(node, dict) and keys[0] in node:
+        yield from _walk(node[keys[0]], keys[1:])
+
+
+def private_values(record: Record) -> set[str]:
+    """Every string value the schema marks private in this record (contacts, people, phones)."""
+    found: set[str] = set()
+    for dotted in records_mod.private_fields(record.kind):
+        for value in _walk(record.data, dotted.split(".")):
+            if isinstance(value, str):
+                found.add(value)
+            elif isinstance(value, dict):
+                found.update(v for v in value.values() if isinstance(v, str))
+    return found
+
+
+def public_fields(record: Record) -> dict[str, Any]:
+    """The record's data without any field the schema marks private (at any depth)."""
+    hidden = records_mod.private_fields(record.kind)
+
+    def strip(node: Any, prefix: str) -> Any:
+        if isinstance(node, list):
+            return [strip(item, prefix) for item in node]
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                dotted = f"{prefix}.{key}" if prefix else key
+                if dotted not in hidden:
+                    out[key] = strip(value, dotted)
+            return out
+        return node
+
+    result: dict[str, Any] = strip(record.data, "")
+    return result
+
+
+# ---------------------------------------------------------------- gathering
+
+
+def _commit_or_none(repo: git.Repo, ref: str) -> git.Commit | None:
+    """The commit ``ref`` names; None only for ``HEAD`` of a repository without commits."""
+    if ref == "HEAD" and not repo.head.is_valid():
+        return None
+    return snapshot_mod.resolve_commit(repo, ref)
+
+
+def _load_all(snap: Snapshot) -> list[Record]:
+    return records_mod.load_many(
+        (p, snap.entries[p], (lambda p=p: snap.read(p)))  # type: ignore[misc]
+        for p in snap.entries
+    )
+
+
+def recent_changes(repo: git.Repo, sha: str, limit: int = 10) -> list[Change]:
+    out = repo.git.log(
+        f"-n{limit}",
+        "--format=%x00%H%x09%ct%x09%s",
+        "--name-only",
+        sha,
+        "--",
+        snapshot_mod.RECORDS_DIR,
+    )
+    changes = []
+    for chunk in out.split("\0"):
+        if not chunk.strip():
+            continue
+        head, _, rest = chunk.partition("\n")
+        commit_sha, stamp, summary = [*head.split("\t", 2), "", ""][:3]
+        paths = tuple(p for p in rest.splitlines() if p.strip())
+        when = datetime.fromtimestamp(int(stamp), CHINA_TZ)
+        changes.append(Change(commit_sha, when, summary, paths))
+    return changes
+
+
+def _history_key(policy: Policy, sha: str, as_of: date) -> str:
+    schemas = json.dumps([records_mod.schema(k) for k in records_mod.KINDS], sort_keys=True)
+    parts = ["site-history", __version__, policy.digest, schemas, sha, as_of.isoformat()]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _judge_commit(
+    repo_path: str, sha: str, policy_dir: str, as_of: str, cache_dir: str | None
+) -> tuple[list[str], str]:
+    """Open fingerprints of one commit, or an input error's message (runs in a worker process)."""
+    repo = snapshot_mod.open_repo(Path(repo_path))
+    try:
+        result = evaluate(
+            snapshot_mod.from_commit(repo, sha),
+            policy_mod.load(Path(policy_dir)),
+            date.fromisoformat(as_of),
+            Cache(Path(cache_dir) if cache_dir else None),
+        )
+    except InputError as exc:
+        return [], exc.message
+    finally:
+        repo.close()
+    return sorted({v.fingerprint for v in result.open}), ""
+
+
+def _samples(repo: git.Repo, sha: str, samples: int) -> list[tuple[str, str, datetime]]:
+    """(month, commit, commit time): the newest commit of each month that touched records/."""
+    out = repo.git.log("--format=%H%x09%ct", sha, "--", snapshot_mod.RECORDS_DIR)
+    newest: dict[str, tuple[str, datetime]] = {}
+    for line in out.splitlines():
+        commit_sha, stamp = line.split("\t")
+        when = datetime.fromtimestamp(int(stamp), CHINA_TZ)
+        newest.setdefault(when.strftime("%Y-%m"), (commit_sha, when))
+    months = sorted(newest)[-samples:] if samples > 0 else []
+    return [(m, *newest[m]) for m in months]
+
+
+def history(
+    repo: git.Repo,
+    sha: str,
+    policy: Policy,
+    policy_dir: Path,
+    cache: Cache,
+    samples: int,
+    final_as_of: date,
+    final_open: set[str],
+) -> tuple[list[MonthPoint], dict[str, str]]:
+    """Violations opened and resolved per month: the newest commit of each month touching records/.
+
+    Each sample is judged as of its commit date (the ref itself as of the site's
+    date, reusing ``final_open``), so absence rules see the time that had passed
+    then. A sample's open fingerprints are cached by commit, date and rulebook,
+    so a later build judges only new months; misses are judged in parallel.
+    """
+    plan = []
+    for month, commit_sha, when in _samples(repo, sha, samples):
+        plan.append((month, commit_sha, final_as_of if commit_sha == sha else when.date()))
+    judged: dict[str, tuple[list[str], str]] = {}
+    misses = []
+    for _month, commit_sha, as_of in plan:
+        if commit_sha == sha:
+            judged[commit_sha] = (sorted(final_open), "")
+            continue
+        hit = cache.get(_history_key(policy, commit_sha, as_of))
+        if isinstance(hit, dict) and isinstance(hit.get("open"), list):
+            judged[commit_sha] = (list(hit["open"]), str(hit.get("error", "")))
+        else:
+            misses.append((commit_sha, as_of))
+    cache_dir = str(cache.directory) if cache.directory else None
+    args = [
+        (str(repo.working_dir), c, str(policy_dir), d.isoformat(), cache_dir) for c, d in misses
+    ]
+    workers = min(len(misses), os.cpu_count() or 1, 4)
+    if workers > 1 and len(misses) >= 3:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = list(pool.map(_judge_commit, *zip(*args, strict=True)))
+    else:
+        results = [_judge_commit(*a) for a in args]
+    for (commit_sha, as_of), (fps, error) in zip(misses, results, strict=True):
+        judged[commit_sha] = (fps, error)
+        cache.put(_history_key(policy, commit_sha, as_of), {"open": fps, "error": error})
+
+    points: list[MonthPoint] = []
+    first_seen: dict[str, str] = {}
+    previous: set[str] = set()
+    for month, commit_sha, as_of in plan:
+        fps, error = judged[commit_sha]
+        if error:
+            points.append(MonthPoint(month, commit_sha, as_of, len(previous), 0, 0, error))
+            continue
+        current = set(fps)
+        for fp in current - previous:
+            first_seen.setdefault(fp, month)
+        opened, resolved = len(current - previous), len(previous - current)
+        points.append(MonthPoint(month, commit_sha, as_of, len(current), opened, resolved))
+        previous = current
+    return points, first_seen
+
+
+def gather(
+    repo_path: Path,
+    ref: str,
+    as_of: date | None,
+    policy_dir: Path,
+    cache: Cache,
+    history_samples: int = 24,
+) -> SiteModel:
+    """Everything the site shows about ``ref`` (raises InputError for a bad ref or bad records)."""
+    policy = policy_mod.load(policy_dir)
+    repo = snapshot_mod.open_repo(repo_path)
+    commit = _commit_or_none(repo, ref)
+    if commit is None:
+        day = as_of or datetime.now(CHINA_TZ).date()
+        return SiteModel(
+            policy, ref, day, None, None, [], note="仓库还没有任何提交,暂无记录可检查。"
+        )
+    snap = snapshot_mod.from_commit(repo, commit.hexsha)
+    day = as_of or snap.default_as_of()
+    loaded = _load_all(snap)
+    secrets: set[str] = set()
+    for record in loaded:
+        secrets |= private_values(record)
+    result = evaluate(snap, policy, day, cache)
+    note = "" if snap.entries else "该提交中没有 records/ 目录,暂无记录可检查。"
+    final_open = {v.fingerprint for v in result.open}
+    points, first_seen = history(
+        repo, commit.hexsha, policy, policy_dir, cache, history_samples, day, final_open
+    )
+    return SiteModel(
+        policy=policy,
+        ref=ref,
+        as_of=day,
+        commit=snap.commit,
+        result=result,
+        records=loaded,
+        changes=recent_changes(repo, commit.hexsha),
+        history=points,
+        first_seen=first_seen,
+        note=note,
+        escape=Escaper(secrets),
+    )

@@ -1,0 +1,123 @@
+"""MkDocs plugin ``govmedia``: generates the rulebook and status pages from policy/ and records at a ref.
+
+    plugins:
+      - search
+      - govmedia:
+          repo: .          # records repository (relative to mkdocs.yml)
+          ref: HEAD        # commit whose records are shown
+          as_of: 2026-11-26  # check date (default: the commit's date)
+          policy: policy   # rulebook directory (default: <repo>/policy or the bundled one)
+          history_samples: 24
+
+Pages are added in ``on_files`` as generated files; nothing is written into
+docs_dir. Each rendered page is checked for private values before it is
+written: a leak fails the build instead of reaching the public.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from engine import policy as policy_mod
+from engine.cache import Cache, default_dir
+from engine.errors import InputError
+from engine.site.model import SiteModel, gather
+from engine.site.pages import build_pages, nav
+
+log = logging.getLogger("mkdocs.plugins.govmedia")
+
+
+class GovMediaConfig(base.Config):
+    repo = c.Type(str, default=".")
+    ref = c.Type(str, default="HEAD")
+    as_of = c.Optional(c.Type(str))
+    policy = c.Optional(c.Type(str))
+    history_samples = c.Type(int, default=24)
+    cache = c.Type(bool, default=True)
+
+
+class GovMediaPlugin(BasePlugin[GovMediaConfig]):
+    def __init__(self) -> None:
+        self.model: SiteModel | None = None
+        self.seconds = 0.0
+
+    def _base(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def _as_of(self) -> date | None:
+        text = self.config.as_of
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(str(text))
+        except ValueError:
+            raise PluginError(
+                f"govmedia: as_of 的值「{text}」不是日历上存在的日期(写成 YYYY-MM-DD)"
+            ) from None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._as_of()  # fail early on a bad date
+        # jieba (the search index's word segmenter) logs its start-up at DEBUG to stderr.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        started = time.perf_counter()
+        base_dir = self._base(config)
+        repo = (base_dir / self.config.repo).resolve()
+        try:
+            policy_dir = (
+                (base_dir / self.config.policy).resolve()
+                if self.config.policy
+                else policy_mod.default_policy_dir(repo)
+            )
+            cache = Cache(default_dir() if self.config.cache else None)
+            self.model = gather(
+                repo, self.config.ref, self._as_of(), policy_dir, cache, self.config.history_samples
+            )
+        except InputError as exc:
+            raise PluginError(f"govmedia: {exc.render()}") from exc
+        pages = build_pages(self.model, config.use_directory_urls)
+        for src_uri, content in pages.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, src_uri, content=content))
+        if config.nav is None:
+            config.nav = nav(self.model)
+        self.seconds = time.perf_counter() - started
+        log.info(f"govmedia: {len(pages)} pages generated in {self.seconds:.2f} s")
+        return files
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.model is not None:
+            leaks = self.model.escape.leaks(output)
+            if leaks:
+                raise PluginError(
+                    f"govmedia: 页面 {page.file.src_uri} 含有标为不公开的字段值({len(leaks)} 处),已停止生成站点"
+                )
+        return output
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self.model is not None:
+            commit = self.model.commit
+            extra: dict[str, Any] = context  # type: ignore[assignment]
+            extra["govmedia_as_of"] = self.model.as_of.isoformat()
+            extra["govmedia_commit"] = commit.sha[:10] if commit else ""
+        return context

@@ -1,0 +1,350 @@
+"""`govmedia site` end to end: a real MkDocs build (strict) from a temporary records repository.
+
+The repository plants hostile strings in record fields shown on the site and
+private values in fields the schema hides; the built HTML, the search index
+and every other output file are searched for them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_site_fixture import (
+    AS_OF,
+    MARKDOWN_LINK,
+    PRIVATE,
+    SCRIPT,
+    SEARCH_WORD,
+    built_site,
+    govmedia,
+    write_config,
+)
+
+from engine.site.markup import Escaper, Linker, page_url
+from engine.site.model import SiteModel
+from engine.site.pages import Pages, article_zh
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _repo, out, proc = built_site(tmp_path_factory)
+    assert proc.returncode == 0, proc.stderr
+    assert "站点已生成" in proc.stdout
+    assert "WARNING" not in proc.stderr, proc.stderr
+    return out
+
+
+def _texts(site: Path) -> dict[str, str]:
+    out = {}
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (
+            ".html",
+            ".json",
+            ".xml",
+            ".txt",
+            ".js",
+            ".css",
+            ".svg",
+        ):
+            out[path.relative_to(site).as_posix()] = path.read_text(
+                encoding="utf-8", errors="replace"
+            )
+    return out
+
+
+def test_pages_exist(site: Path) -> None:
+    for page in (
+        "index.html",
+        "rules/index.html",
+        "rules/art-13.html",
+        "rules/art-19.html",
+        "units/index.html",
+        "units/jyj.html",
+        "accounts/jyj-wechat.html",
+        "accounts/jyj-weibo.html",
+        "history.html",
+        "coverage.html",
+        "search/search_index.json",
+    ):
+        assert (site / page).is_file(), page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f"检查日期 <strong>{AS_OF}</strong>" in home
+    assert "政务新媒体合规状况" in home
+
+
+def test_no_private_value_anywhere(site: Path) -> None:
+    texts = _texts(site)
+    assert "search/search_index.json" in texts
+    for name, value in PRIVATE.items():
+        # JSON may write non-ASCII as \\u escapes: check both spellings.
+        spellings = {value, json.dumps(value)[1:-1]}
+        for path, text in texts.items():
+            for spelling in spellings:
+                assert spelling not in text, f"private {name} ({value}) leaked into {path}"
+
+
+def test_record_strings_are_escaped(site: Path) -> None:
+    texts = _texts(site)
+    account = texts["accounts/jyj-wechat.html"]
+    # Shown, as text.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in account
+    assert "**粗体标题**" in account
+    assert "[点我](javascript:alert(2))" in account
+    assert "新右旗教育 &lt;img src=x onerror=alert(3)&gt;" in account
+    for path, text in texts.items():
+        if not path.endswith((".html", ".json")):
+            continue
+        assert SCRIPT not in text, path
+        assert "<img src=x" not in text, path
+        assert 'href="javascript:' not in text.lower(), path
+        assert "<strong>粗体标题</strong>" not in text, path
+    # The page title (from a record) cannot close <title> or open a tag.
+    title = re.search(r"<title>(.*?)</title>", account, re.S)
+    assert title and "<" not in title.group(1)
+    # A commit message is a record string too.
+    assert "一月发布记录 &lt;script&gt;" in texts["index.html"]
+
+
+def test_search_index_is_segmented_into_chinese_words(site: Path) -> None:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    separator = re.compile(index["config"]["separator"])
+    tokens = {
+        token
+        for doc in index["docs"]
+        if doc["location"].startswith("rules/art-13.html")
+        for token in separator.split(doc["title"] + " " + doc["text"])
+    }
+    # "关停注销程序" is indexed as words (jieba), so "注销" is found on its own.
+    assert {"关停", "注销", "程序"} <= tokens, sorted(tokens)[:50]
+    account = {
+        token
+        for doc in index["docs"]
+        if doc["location"].startswith("accounts/jyj-weibo.html")
+        for token in separator.split(doc["text"])
+    }
+    assert SEARCH_WORD in account
+
+
+def test_history_counts_opened_and_resolved(site: Path) -> None:
+    page = (site / "history.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "每月新出现和已消除的违规" in page
+    rows = re.findall(
+        r"<tr><td>(\d{4}-\d{2})</td><td><code>[0-9a-f]+</code></td><td>([\d-]+)</td>"
+        r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>",
+        page,
+    )
+    months = {m: (int(o), int(r), int(n)) for m, _day, o, r, n in rows}
+    # Four sampled months: three judged in worker processes, the newest reused from the build.
+    assert sorted(months) == ["2025-12", "2026-01", "2026-02", "2026-03"]
+    opened, resolved, still_open = months["2025-12"]
+    assert opened == still_open > 0 and resolved == 0
+    # March: the waiver hides weibo's responsibility gap, so it counts as resolved.
+    assert months["2026-03"][1] >= 1
+    previous = 0
+    for month in sorted(months):
+        o, r, n = months[month]
+        assert n == previous + o - r
+        previous = n
+
+
+def test_account_page_shows_events_and_waivers_without_private_fields(site: Path) -> None:
+    page = (site / "accounts/jyj-weibo.html").read_text(encoding="utf-8")
+    assert "机构改革期间人员未到位 &lt;b&gt;说明&lt;/b&gt;" in page  # waiver reason, escaped
+    assert "专人负责" in page  # event kind from the schema's title
+    wechat = (site / "accounts/jyj-wechat.html").read_text(encoding="utf-8")
+    assert "委托运维合同" in wechat and "某某文化传媒有限公司" in wechat
+    assert "信息员" in wechat  # public role of the responsible person, not the person
+
+
+def test_bad_ref_exits_2(tmp_path: Path) -> None:
+    repo = _empty_repo(tmp_path)
+    proc = govmedia(
+        "site",
+        "--repo",
+        str(repo),
+        "--ref",
+        "no-such-branch",
+        "--output",
+        str(tmp_path / "o"),
+        "--config",
+        str(repo / "mkdocs.yml"),
+        cwd=repo,
+        cache=tmp_path / "cache",
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "未知的 git 引用「no-such-branch」" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_commit_without_records_builds_an_empty_status(tmp_path: Path) -> None:
+    _repo, out, proc = _small_repo(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "该提交中没有 records/ 目录" in home
+    assert (out / "rules/art-13.html").is_file()
+    assert (out / "coverage.html").is_file()
+
+
+def _small_repo(tmp_path: Path) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    repo = _empty_repo(tmp_path)
+    out = tmp_path / "out"
+    proc = govmedia(
+        "site",
+        "--repo",
+        str(repo),
+        "--output",
+        str(out),
+        "--config",
+        str(repo / "mkdocs.yml"),
+        cwd=repo,
+        cache=tmp_path / "cache",
+    )
+    return repo, out, proc
+
+
+def _empty_repo(tmp_path: Path) -> Path:
+    """A repository whose only commit has no records/."""
+    repo = tmp_path / "empty"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    (repo / "README.md").write_text("no records yet\n", encoding="utf-8")
+    write_config(repo)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "commit",
+            "-q",
+            "-m",
+            "init",
+        ],
+        cwd=repo,
+        check=True,
+    )
+    return repo
+
+
+# ---------------------------------------------------------------- units
+
+
+def test_heading_text_is_inert() -> None:
+    e = Escaper(["张三"])
+    text = e.heading("</title><script>**x**[a](javascript:1) 张三")
+    assert "<" not in text and ">" not in text
+    assert "张三" not in text
+    assert r"\*\*x\*\*" in text and r"\[a\]\(javascript:1\)" in text
+    assert e("a < b & 张三") == "a &lt; b &amp; ＊＊＊"
+    assert e.leaks("…张三…") == ["张三"]
+
+
+def test_links_between_pages() -> None:
+    assert page_url("rules/art-13.md", False) == "rules/art-13.html"
+    assert page_url("index.md", True) == ""
+    assert page_url("units/index.md", True) == "units/"
+    link = Linker(False, {"rules/art-13.md", "index.md"})
+    link.current = "accounts/a.md"
+    assert link.href("rules/art-13.md") == "../rules/art-13.html"
+    assert link.a("units/missing.md", "x") == "x"
+    link = Linker(True, {"rules/art-13.md"})
+    link.current = "accounts/a.md"
+    assert link.href("rules/art-13.md") == "../../rules/art-13/"
+
+
+def test_article_numerals() -> None:
+    assert [article_zh(n) for n in (1, 10, 13, 20, 25)] == [
+        "第一条",
+        "第十条",
+        "第十三条",
+        "第二十条",
+        "第二十五条",
+    ]
+
+
+def test_cases_render_defensively() -> None:
+    from datetime import date
+
+    from engine import policy as policy_mod
+
+    rules = policy_mod.load(policy_mod.default_policy_dir(Path(__file__).resolve().parent.parent))
+    model = SiteModel(rules, "HEAD", date(2026, 1, 1), None, None, [])
+    pages = Pages(model, use_directory_urls=False)
+    html = pages.cases(
+        [
+            {
+                "name": "公告满 15 个工作日",
+                "as_of": "2024-01-01",
+                "expect": [],
+                "records": {"records/a.toml": "x"},
+            },
+            {
+                "name": SCRIPT,
+                "expect": ["art-13/no-notice", {"check": "notice-too-short", "line": 3}],
+            },
+            {"name": "expect as a string", "expect": "art-13/no-filing"},
+            "not a table",
+            {"records": ["odd"], "expect": [{"unexpected": MARKDOWN_LINK}]},
+        ]
+    )
+    assert "合规的示例" in html and "违规的示例" in html
+    assert "公告满 15 个工作日" in html and "records/a.toml" in html
+    assert "&lt;script&gt;" in html and SCRIPT not in html
+    assert "art-13/no-notice" in html and "notice-too-short" in html and "art-13/no-filing" in html
+    assert pages.cases([]) == ""
+
+
+def test_invalid_records_exit_2(tmp_path: Path) -> None:
+    repo = _empty_repo(tmp_path)
+    unit = repo / "records/units/x/unit.toml"
+    unit.parent.mkdir(parents=True)
+    unit.write_text('name = "x"\ntype = "bogus"\nsupervising_office = "办公室"\n', encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "bad"],
+        cwd=repo,
+        check=True,
+    )
+    proc = govmedia(
+        "site",
+        "--repo",
+        str(repo),
+        "--output",
+        str(tmp_path / "o"),
+        "--config",
+        str(repo / "mkdocs.yml"),
+        cwd=repo,
+        cache=tmp_path / "cache",
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "records/units/x/unit.toml:2" in proc.stderr and "bogus" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_coverage_lists_every_article(site: Path) -> None:
+    page = (site / "coverage.html").read_text(encoding="utf-8")
+    for n in (1, 13, 25):
+        assert article_zh(n) in page
+    assert "有规则检查" in page
+
+
+def test_leak_guard_stops_the_build() -> None:
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from engine.site.plugin import GovMediaPlugin
+
+    plugin = GovMediaPlugin()
+    plugin.model = SiteModel(None, "HEAD", None, None, None, [], escape=Escaper(["张秘密"]))  # type: ignore[arg-type]
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="accounts/a.md"))
+    assert plugin.on_post_page("<p>公开</p>", page=page, config=None) == "<p>公开</p>"  # type: ignore[arg-type]
+    with pytest.raises(PluginError, match="不公开"):
+        plugin.on_post_page("<p>负责人 张秘密</p>", page=page, config=None)  # type: ignore[arg-type]
