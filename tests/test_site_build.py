@@ -87,6 +87,14 @@ def test_no_private_value_anywhere(site: Path) -> None:
                 assert spelling not in text, f"private {name} ({value}) leaked into {path}"
 
 
+def test_private_value_inside_public_text_is_not_masked(site: Path) -> None:
+    from test_site_fixture import SHARED_NAME
+
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f"旗{SHARED_NAME}局" in home
+    assert "＊＊＊" not in home
+
+
 def test_record_strings_are_escaped(site: Path) -> None:
     texts = _texts(site)
     account = texts["accounts/jyj-wechat.html"]

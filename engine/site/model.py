@@ -108,6 +108,17 @@ def private_values(record: Record) -> set[str]:
     return found
 
 
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
 def public_fields(record: Record) -> dict[str, Any]:
     """The record's data without any field the schema marks private (at any depth)."""
     hidden = records_mod.private_fields(record.kind)
@@ -286,8 +297,15 @@ def gather(
     day = as_of or snap.default_as_of()
     loaded = _load_all(snap)
     secrets: set[str] = set()
+    public: list[str] = []
     for record in loaded:
         secrets |= private_values(record)
+        public.extend(_strings(public_fields(record)))
+    # A private value that is also part of public text (a herder's name that is also a
+    # township's, a name inside a published title) is not hidden by masking that text;
+    # only values found nowhere public are masked and guarded.
+    public_text = "\n".join(public)
+    secrets = {value for value in secrets if value not in public_text}
     result = evaluate(snap, policy, day, cache)
     note = "" if snap.entries else "该提交中没有 records/ 目录,暂无记录可检查。"
     final_open = {v.fingerprint for v in result.open}
