@@ -43,8 +43,9 @@ def planted() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
-    if not (ROOT / "records" / "accounts").is_dir():
-        pytest.skip("no sample records (python bench/synth.py sample --out records/)")
+    assert (ROOT / "records" / "accounts").is_dir(), (
+        "no sample records: python bench/synth.py sample --out records/"
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "engine.cli", "check", "--repo", str(ROOT), "--as-of", AS_OF,
          "--format", "json", "--no-cache"],
@@ -55,9 +56,26 @@ def report() -> dict[str, Any]:
     return doc
 
 
+def waived() -> list[dict[str, str]]:
+    data = tomllib.loads((ROOT / "tests" / "sample" / "waived.toml").read_text("utf-8"))
+    entries: list[dict[str, str]] = data["waived"]
+    return entries
+
+
+def test_waivers_in_force_hide_exactly_the_listed_violations(report: dict[str, Any]) -> None:
+    found = sorted(
+        (v["rule"] + "/" + v["check"], v["path"], v["fingerprint"], v["waiver"])
+        for v in report["waived"]
+    )
+    expected = sorted((e["check"], e["path"], e["fingerprint"], e["waiver"]) for e in waived())
+    assert found == expected
+    assert report["summary"]["waived"] == len(expected)
+
+
 def test_sample_reports_exactly_the_planted_violations(report: dict[str, Any]) -> None:
     found = Counter((v["rule"] + "/" + v["check"], v["path"]) for v in report["violations"])
     expected = Counter((e["check"], e["path"]) for e in planted())
+    expected -= Counter((e["check"], e["path"]) for e in waived())
     missing = expected - found
     unplanted = found - expected
     assert not missing and not unplanted, (
