@@ -106,29 +106,35 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     )
 
 
+def uncovered(start: date, last: date, periods: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The runs of days in ``start..last`` that no period covers.
+
+    Periods include both ends; ``date.max`` as an end means "still running".
+    """
+    gaps: list[tuple[date, date]] = []
+    cursor = start
+    for begin, end in sorted(periods):
+        if cursor > last:
+            break
+        if begin > cursor:
+            gaps.append((cursor, min(begin - timedelta(days=1), last)))
+        cursor = date.max if end == date.max else max(cursor, end + timedelta(days=1))
+    if cursor <= last:
+        gaps.append((cursor, last))
+    return gaps
+
+
 @account_fact("responsibility-gap")
 def responsibility_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
+    """Runs of active days without a responsible person, from the measures' effective date."""
     last = judged_day(ctx, files)
     if last is None:
         return
-    periods = sorted(
+    periods = [
         (parse_date(e.data["from"]), parse_date(e.data["to"]) if "to" in e.data else date.max)
         for e in files.events_of("responsible")
-    )
-    cursor = files.opened
-    gaps: list[tuple[date, date]] = []
-    for start, end in periods:
-        if start > cursor:
-            gaps.append((cursor, min(start - timedelta(days=1), last)))
-        cursor = date.max if end == date.max else max(cursor, end + timedelta(days=1))
-        if cursor > last:
-            break
-    if cursor <= last:
-        gaps.append((cursor, last))
-    for gap_start, end in gaps:
-        start = max(gap_start, ctx.judged_from)
-        if start > last or start > end:
-            continue
+    ]
+    for start, end in uncovered(max(files.opened, ctx.judged_from), last, periods):
         yield Fact(
             kind="responsibility-gap",
             key=f"{files.id}/gap/{start.isoformat()}",

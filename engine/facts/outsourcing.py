@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
 
 from engine.banner import AccountFiles
 from engine.facts import Context, Fact, FactValue, account_fact
-from engine.facts.accounts import judged_day
+from engine.facts.accounts import judged_day, uncovered
 from engine.timeutil import parse_date
-
-
-def _uncovered(
-    start: date, last: date, periods: list[tuple[date, date]]
-) -> list[tuple[date, date]]:
-    """The runs of days in ``start..last`` that no period (both ends inclusive) covers."""
-    gaps: list[tuple[date, date]] = []
-    cursor = start
-    for begin, end in sorted(periods):
-        if cursor > last:
-            break
-        if begin > cursor:
-            gaps.append((cursor, min(begin - timedelta(days=1), last)))
-        cursor = max(cursor, end + timedelta(days=1))
-    if cursor <= last:
-        gaps.append((cursor, last))
-    return gaps
 
 
 @account_fact("contract-gap")
@@ -37,16 +19,16 @@ def contract_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     last = judged_day(ctx, files)
     if last is None:
         return
-    start = (
-        max(files.opened, parse_date(data["outsourced_from"]))
-        if "outsourced_from" in data
-        else files.opened
+    start = max(
+        files.opened,
+        ctx.judged_from,
+        parse_date(data["outsourced_from"]) if "outsourced_from" in data else files.opened,
     )
     periods = [
         (parse_date(e.data["start"]), parse_date(e.data["end"]))
         for e in files.events_of("contract")
     ]
-    for begin, end in _uncovered(start, last, periods):
+    for begin, end in uncovered(start, last, periods):
         yield Fact(
             kind="contract-gap",
             key=f"{files.id}/contract-gap/{begin.isoformat()}",
