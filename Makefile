@@ -17,7 +17,6 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/govmedia check --as-of 2026-11-26 || test $$? -eq 1
 	$(BIN)/govmedia site --as-of 2026-11-26
-	@echo "站点已生成: $(CURDIR)/build/site/index.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine tests bench
