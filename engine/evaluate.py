@@ -9,9 +9,14 @@ changed. Post files of an account are parsed only when its partition misses.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
+import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -84,10 +89,15 @@ def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
         by_kind[fact.kind].append(fact)
     found: list[Violation] = []
     for rule in policy.rules.values():
+        on_day: dict[date, Version | None] = {}  # many facts share a day
         for kind in sorted(rule.fact_kinds):
             groups: dict[int, list[Fact]] = defaultdict(list)
             for fact in by_kind.get(kind, ()):
-                version = rule.version_on(fact.day)
+                day = fact.day
+                if day in on_day:
+                    version = on_day[day]
+                else:
+                    version = on_day[day] = rule.version_on(day)
                 if version is not None:
                     groups[version.number].append(fact)
             for number, members in groups.items():
@@ -106,7 +116,8 @@ def _judge_version(
     # match alike: durable_rules judges each distinct projection once.
     distinct: dict[tuple[Any, ...], list[int]] = {}
     for index, fact in enumerate(facts):
-        projection = tuple((f, fact.fields[f]) for f in wanted if f in fact.fields)
+        fields = fact.fields
+        projection = tuple([(f, fields[f]) for f in wanted if f in fields])
         distinct.setdefault(projection, []).append(index)
     keys = list(distinct)
     payload = [{"fact": kind, **dict(k)} for k in keys]
@@ -151,8 +162,111 @@ def _violation(check: Check, version: Version, fact: Fact, article: int, ctx: Co
     )
 
 
+# Partitions computed at once by worker processes (forked: they share the parent's memory).
+_TASKS: list[Callable[[], dict[str, Any]]] = []
+# Fewer missed partitions than this are computed in-process (a hook misses one or two).
+_MIN_PARALLEL = 8
+
+
+def _jobs() -> int:
+    """Worker processes for cold partitions: GOVMEDIA_JOBS, else the usable cores."""
+    wanted = os.environ.get("GOVMEDIA_JOBS", "")
+    if wanted.isdigit():
+        return max(1, int(wanted))
+    return len(os.sched_getaffinity(0))
+
+
+def _start_worker() -> None:
+    # What the worker inherited stays put: not scanned by the collector, nor copied
+    # by it touching the pages. Parsing allocates millions of acyclic containers,
+    # which would trigger a collection every few hundred allocations.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 50)
+
+
+def _run_task(index: int) -> dict[str, Any] | None:
+    try:
+        return _TASKS[index]()
+    except Exception:
+        return None  # the parent runs the task again itself, and raises the same error
+
+
+def _compute_all(
+    tasks: list[Callable[[], dict[str, Any]]], prefetch: Callable[[], None]
+) -> Iterator[dict[str, Any]]:
+    """Each task's result in order; on two or more cores, computed by forked workers.
+
+    ``prefetch`` reads ahead, in one go, the files the tasks will read; when the
+    tasks run in workers, each worker reads its own files instead, meanwhile.
+    """
+    jobs = min(_jobs(), len(tasks))
+    if (
+        jobs < 2
+        or len(tasks) < _MIN_PARALLEL
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        prefetch()
+        threshold = gc.get_threshold()
+        if len(tasks) >= _MIN_PARALLEL:  # a cold run on one core: collect rarely meanwhile
+            gc.set_threshold(100_000, 50, 50)
+        try:
+            yield from (task() for task in tasks)
+        finally:
+            gc.set_threshold(*threshold)
+        return
+    _TASKS[:] = tasks
+    done = 0
+    pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _start_worker)
+    try:
+        try:
+            for result in pool.map(_run_task, range(len(tasks))):
+                value = tasks[done]() if result is None else result
+                done += 1
+                yield value
+        except BrokenProcessPool:
+            pass  # a worker died (a crash in native code): what is left runs here, in the open
+        yield from (task() for task in tasks[done:])
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        _TASKS.clear()
+
+
 def _load(snapshot: Snapshot, paths: Iterable[str]) -> list[Record]:
+    paths = list(paths)
+    snapshot.prefetch(paths)
     return records.load_many((p, snapshot.entries[p], partial(snapshot.read, p)) for p in paths)
+
+
+# Records other than posts by (path, blob id), kept from the last evaluation: the hook
+# evaluates the index, then HEAD, and the two share nearly all of them.
+_RECENT: dict[tuple[str, str], Record] = {}
+
+
+def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Record]:
+    """``_load``, reusing what was parsed before: the records of the last evaluation whose
+    path and blob are unchanged, else the parsed (and valid) data of the same set of files
+    from the cache, keyed by their blob ids and the schemas."""
+    global _RECENT
+    keys = [(p, snapshot.entries[p]) for p in paths]
+    missing = [p for p, key in zip(paths, keys, strict=True) if key not in _RECENT]
+    fresh: list[Record] = []
+    saved_key = _digest([_schemas_digest(), "records"], [f"{p}={b}" for p, b in keys])
+    saved = store.get(saved_key) if missing else None
+    wanted = [p for p in missing if records.kind_of(p) is not None]
+    if isinstance(saved, dict) and all(p in saved for p in wanted):
+        for p in wanted:
+            kind, ids = records.kind_of(p) or ("", {})
+            fresh.append(
+                Record(kind, p, snapshot.entries[p], saved[p], ids, partial(snapshot.read, p))
+            )
+    else:
+        fresh = _load(snapshot, missing)
+    found = {key: _RECENT[key] for key in keys if key in _RECENT}
+    found.update(((r.path, r.blob), r) for r in fresh)
+    _RECENT = found
+    if missing and saved is None:
+        store.put(saved_key, {r.path: r.data for r in found.values()})
+    return [found[key] for key in keys if key in found]
 
 
 def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | None = None) -> Result:
@@ -169,7 +283,7 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
             post_paths[ids["account"]].append(path)
         else:
             other_paths.append(path)
-    the_banner = banner.build(_load(snapshot, other_paths), post_paths)
+    the_banner = banner.build(_load_recent(snapshot, other_paths, store), post_paths)
     check_waivers(the_banner.waivers, policy)
     ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective)
 
@@ -183,40 +297,56 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
     )
     violations: list[Violation] = []
     facts_count: dict[str, int] = defaultdict(int)
-    hits = 0
 
-    def run_partition(key: str, build: Any) -> None:
-        nonlocal hits
-        cached = store.get(key)
-        if cached is None:
-            facts: list[Fact] = list(build())
-            found = judge(facts, policy, ctx)
-            counts: dict[str, int] = defaultdict(int)
-            for fact in facts:
-                counts[fact.kind] += 1
-            cached = {"violations": [v.to_dict() for v in found], "facts": counts}
-            store.put(key, cached)
-        else:
-            hits += 1
-        violations.extend(Violation.from_dict(v) for v in cached["violations"])
-        for kind, n in cached["facts"].items():
-            facts_count[kind] += n
+    def compute(build: Callable[[], Iterable[Fact]]) -> dict[str, Any]:
+        facts: list[Fact] = list(build())
+        found = judge(facts, policy, ctx)
+        counts: dict[str, int] = defaultdict(int)
+        for fact in facts:
+            counts[fact.kind] += 1
+        return {"violations": [v.to_dict() for v in found], "facts": counts}
 
+    # (cache key, fact builder, post files it reads), the banner's first.
+    partitions: list[tuple[str, Callable[[], Iterable[Fact]], list[str]]] = []
     account_meta = [p for p in other_paths if p.startswith("records/accounts/")]
-    run_partition(
-        _digest([base, "banner"], [f"{p}={entries[p]}" for p in account_meta]),
-        lambda: (f for b in BANNER_BUILDERS.values() for f in b(ctx)),
+    partitions.append(
+        (
+            _digest([base, "banner"], [f"{p}={entries[p]}" for p in account_meta]),
+            lambda: (f for b in BANNER_BUILDERS.values() for f in b(ctx)),
+            [],
+        )
     )
+    meta_of: dict[str, list[str]] = defaultdict(list)
+    for p in account_meta:
+        meta_of[p.split("/", 3)[2]].append(p)
     for account_id, files in the_banner.accounts.items():
-        prefix = f"records/accounts/{account_id}/"
-        own = [p for p in account_meta if p.startswith(prefix)] + files.post_paths
+        own = meta_of[account_id] + files.post_paths
         key = _digest([base, "account", account_id], [f"{p}={entries[p]}" for p in own])
 
         def build(files: banner.AccountFiles = files) -> list[Fact]:
             banner.attach_posts(files, _load(snapshot, files.post_paths))
-            return [f for b in ACCOUNT_BUILDERS.values() for f in b(ctx, files)]
+            try:
+                return [f for b in ACCOUNT_BUILDERS.values() for f in b(ctx, files)]
+            finally:
+                # The facts keep the records they cite; letting go of the rest keeps
+                # memory (and the garbage collector's work) to one account at a time.
+                files.posts = []
 
-        run_partition(key, build)
+        partitions.append((key, build, files.post_paths))
+
+    results = [store.get(key) for key, _, _ in partitions]
+    missed = [i for i, cached in enumerate(results) if cached is None]
+    hits = len(partitions) - len(missed)
+    tasks: list[Callable[[], dict[str, Any]]] = [partial(compute, partitions[i][1]) for i in missed]
+    prefetch = partial(snapshot.prefetch, [p for i in missed for p in partitions[i][2]])
+    for i, computed in zip(missed, _compute_all(tasks, prefetch), strict=True):
+        store.put(partitions[i][0], computed)
+        results[i] = computed
+    for cached in results:
+        assert cached is not None
+        violations.extend(Violation.from_dict(v) for v in cached["violations"])
+        for kind, n in cached["facts"].items():
+            facts_count[kind] += n
 
     violations = apply_waivers(violations, the_banner.waivers, as_of)
     violations.sort(key=Violation.sort_key)

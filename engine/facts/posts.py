@@ -12,16 +12,39 @@ from engine.facts.accounts import judged_day
 from engine.timeutil import iso_local, parse_date, parse_datetime
 
 
+def _plain(text: str) -> bool:
+    """Already China time as ``YYYY-MM-DDTHH:MM:SS`` (records normalise TOML date-times so).
+
+    Such strings compare as the times they name and are their own ``iso_local``;
+    using them as they are spares parsing ~2 million date-times in a large repository.
+    """
+    return len(text) == 19 and text[10] == "T" and text[0] != "0"
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10]) if _plain(text) else parse_datetime(text).date()
+
+
 @account_fact("post", reads_posts=True)
 def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
+    if not files.posts:
+        return
+    unit, account = files.unit, files.id
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
-            published = parse_datetime(post["published"])
-            stamp = iso_local(published)
+            text = post["published"]
+            plain = _plain(text)
+            published = None if plain else parse_datetime(text)
+            stamp = text if published is None else iso_local(published)
             before: set[int] = set()
             late = 0
             for review in post.get("review", []):
-                if parse_datetime(review["at"]) <= published:
+                at = review["at"]
+                if plain and _plain(at):
+                    early = at <= text
+                else:
+                    early = parse_datetime(at) <= (published or parse_datetime(text))
+                if early:
                     before.add(int(review["level"]))
                 else:
                     late += 1
@@ -31,12 +54,12 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             repost = post.get("repost")
             yield Fact(
                 kind="post",
-                key=f"{files.id}/post/{stamp}",
-                day=published.date(),
+                key=f"{account}/post/{stamp}",
+                day=_day(text) if published is None else published.date(),
                 record=record,
                 where=("post", i),
-                unit=files.unit,
-                account=files.id,
+                unit=unit,
+                account=account,
                 fields={
                     "category": str(post["category"]),
                     "reviewed_levels": levels,
@@ -65,28 +88,32 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     counts: Counter[date] = Counter()
     for record in files.posts:
         for post in record.data["post"]:
-            counts[_monday(parse_datetime(post["published"]).date())] += 1
+            counts[_monday(_day(post["published"]))] += 1
     notices = [
         (parse_date(e.data["start"]), parse_date(e.data["end"])) for e in files.events_of("notice")
     ]
     opened = files.opened
-    week = opened if opened.weekday() == 0 else _monday(opened) + timedelta(days=7)
-    while week + timedelta(days=6) <= last:
-        sunday = week + timedelta(days=6)
+    record, unit, account = files.record, files.unit, files.id
+    six, seven = timedelta(days=6), timedelta(days=7)
+    week = opened if opened.weekday() == 0 else _monday(opened) + seven
+    while week + six <= last:
+        sunday = week + six
         in_notice = any(start <= sunday and week <= end for start, end in notices)
+        iso = week.isocalendar()
+        monday = week.isoformat()
         yield Fact(
             kind="account-week",
-            key=f"{files.id}/week/{week.isoformat()}",
+            key=f"{account}/week/{monday}",
             day=week,
-            record=files.record,
+            record=record,
             where=("name",),
-            unit=files.unit,
-            account=files.id,
+            unit=unit,
+            account=account,
             fields={"posts": counts.get(week, 0), "in_notice_period": in_notice},
             context={
-                "week": f"{week.isocalendar().year} 年第 {week.isocalendar().week} 周",
-                "week_start": week.isoformat(),
+                "week": f"{iso.year} 年第 {iso.week} 周",
+                "week_start": monday,
                 "week_end": sunday.isoformat(),
             },
         )
-        week += timedelta(days=7)
+        week += seven
