@@ -33,13 +33,17 @@ class Escaper:
         self.private = sorted(
             {v for v in private_values if len(v.strip()) >= 2}, key=len, reverse=True
         )
+        # One pass over a text finds every value (re compiles an alternation of
+        # literals with a first-character prefilter), instead of one scan per value.
+        self._pattern = (
+            re.compile("|".join(re.escape(v) for v in self.private)) if self.private else None
+        )
 
     def redact(self, value: object) -> str:
         text = "" if value is None else str(value)
-        for secret in self.private:
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(REDACTED, text)
 
     def __call__(self, value: object) -> str:
         """Escaped for HTML text and attribute values."""
@@ -52,6 +56,8 @@ class Escaper:
 
     def leaks(self, output: str) -> list[str]:
         """Private values present in ``output`` (a rendered page)."""
+        if self._pattern is None or not self._pattern.search(output):
+            return []
         return [secret for secret in self.private if secret in output]
 
 
