@@ -252,32 +252,25 @@ def _check_extra_references(
                     hint="改正 unit 或 account,使两者一致。",
                 )
             )
-        for start_key, end_key in (
-            ("issued", "deadline"),
-            ("issued", "closed"),
-            ("date", "deadline"),
-        ):
-            start, end = record.data.get(start_key), record.data.get(end_key)
-            if start and end and end < start:
-                errors.append(
-                    InputError(
-                        f"{end_key} ({end}) 早于 {start_key} ({start})",
-                        path=record.path,
-                        line=record.line(end_key),
-                        hint="检查日期是否写反。",
-                    )
-                )
+        _check_period(
+            record, errors, (("issued", "deadline"), ("issued", "closed"), ("date", "deadline"))
+        )
 
 
-def _check_period(event: Record, errors: list[InputError]) -> None:
-    for start_key, end_key in (("start", "end"), ("from", "to")):
-        start, end = event.data.get(start_key), event.data.get(end_key)
+def _check_period(
+    record: Record,
+    errors: list[InputError],
+    pairs: tuple[tuple[str, str], ...] = (("start", "end"), ("from", "to")),
+) -> None:
+    """Each (earlier, later) pair of date fields present in the record is in order."""
+    for start_key, end_key in pairs:
+        start, end = record.data.get(start_key), record.data.get(end_key)
         if start and end and end < start:
             errors.append(
                 InputError(
                     f"{end_key} ({end}) 早于 {start_key} ({start})",
-                    path=event.path,
-                    line=event.line(end_key),
+                    path=record.path,
+                    line=record.line(end_key),
                     hint="检查起止日期是否写反。",
                 )
             )
