@@ -72,6 +72,11 @@ def _digest(*parts: Iterable[str] | str) -> str:
     return h.hexdigest()
 
 
+def result_key(*parts: str) -> str:
+    """A cache key for a result that depends on ``parts`` and on this engine's code."""
+    return _digest([__version__, _schemas_digest(), *parts])
+
+
 @cache
 def _schemas_digest() -> str:
     """The engine's own inputs to every result: its version, schemas and source code."""

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import ROOT, git, run_cli
 
@@ -85,3 +86,32 @@ def test_pre_commit_framework(records_repo: Callable[..., Path], tmp_path: Path)
         env={**os.environ, **env},
     )
     _scenario(root, env)
+
+
+def test_hook_remembers_the_index_so_head_is_not_judged_again(
+    records_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from engine.commands import check
+    from engine.commands.common import Options
+
+    root = records_repo()
+    _append(root, AD)
+    git(root, "add", "-A")
+    opts = Options(repo=root, rev=None, staged=True, as_of=date(2021, 1, 17), policy_dir=None)
+    assert check.run(opts, "HEAD", "json", "zh") == 1  # judges the index, remembers it
+    git(root, "commit", "-qm", "带广告的发布", "--no-verify")
+
+    def no_evaluation(*args: object, **kwargs: object) -> None:
+        raise AssertionError("HEAD was judged again although its records tree was remembered")
+
+    policy = opts.policy()
+    monkeypatch.setattr(check, "run_evaluation", no_evaluation)
+    seen = check.base_fingerprints(opts, "HEAD", date(2021, 1, 17), policy)
+    assert len(seen) == 1
+    # A tree nobody has judged is evaluated, not guessed.
+    _append(root, FINE)
+    git(root, "commit", "-qam", "未经钩子的提交", "--no-verify")
+    with pytest.raises(AssertionError, match="judged again"):
+        check.base_fingerprints(opts, "HEAD", date(2021, 1, 17), policy)
