@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -90,7 +90,16 @@ def _schemas_digest() -> str:
 def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
     """Run every rule over the facts: version by the fact's date, condition by durable_rules."""
     by_kind: dict[str, list[Fact]] = defaultdict(list)
+    keys: set[tuple[str, str]] = set()
     for fact in facts:
+        if (fact.kind, fact.key) in keys:
+            # Two things judged alike (two posts of one account at the same minute) still
+            # get distinct fingerprints: number the repeats in record order.
+            n = 2
+            while (fact.kind, f"{fact.key}#{n}") in keys:
+                n += 1
+            fact = replace(fact, key=f"{fact.key}#{n}")
+        keys.add((fact.kind, fact.key))
         by_kind[fact.kind].append(fact)
     found: list[Violation] = []
     for rule in policy.rules.values():

@@ -157,3 +157,16 @@ def test_since_date_compares_with_last_commit_before_it(records_repo: Callable[.
     assert [v["check"] for v in json.loads(out.stdout)["violations"]] == ["commercial-ad"]
     none_before = run_cli("check", "--repo", str(root), "--since", "1999-01-01")
     assert none_before.returncode == 2 and "之前没有提交" in none_before.stderr
+
+
+def test_two_posts_at_the_same_minute_get_distinct_fingerprints(
+    records_repo: Callable[..., Path],
+) -> None:
+    root = records_repo()
+    _add_ad(root)
+    _add_ad(root)  # the same minute again: a second, separate post
+    out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--format", "json")
+    found = json.loads(out.stdout)["violations"]
+    assert [v["check"] for v in found] == ["commercial-ad", "commercial-ad"]
+    assert len({v["fingerprint"] for v in found}) == 2
+    assert len({v["line"] for v in found}) == 2
