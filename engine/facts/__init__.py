@@ -54,8 +54,6 @@ AccountBuilder = Callable[[Context, AccountFiles], Iterable[Fact]]
 
 BANNER_BUILDERS: dict[str, BannerBuilder] = {}
 ACCOUNT_BUILDERS: dict[str, AccountBuilder] = {}
-# Account builders that read posts; the others need only account.toml and events.
-POST_KINDS: set[str] = set()
 
 
 def banner_fact(kind: str) -> Callable[[BannerBuilder], BannerBuilder]:
@@ -66,13 +64,9 @@ def banner_fact(kind: str) -> Callable[[BannerBuilder], BannerBuilder]:
     return register
 
 
-def account_fact(
-    kind: str, *, reads_posts: bool = False
-) -> Callable[[AccountBuilder], AccountBuilder]:
+def account_fact(kind: str) -> Callable[[AccountBuilder], AccountBuilder]:
     def register(fn: AccountBuilder) -> AccountBuilder:
         ACCOUNT_BUILDERS[kind] = fn
-        if reads_posts:
-            POST_KINDS.add(kind)
         return fn
 
     return register

@@ -15,7 +15,7 @@ def _normal_title(text: str) -> str:
     return "".join(text.split())
 
 
-@account_fact("post-coordination", reads_posts=True)
+@account_fact("post-coordination")
 def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each post that concerns other units' work, with the units it did not coordinate with."""
     for record in files.posts:
@@ -56,7 +56,7 @@ def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             )
 
 
-@account_fact("repost", reads_posts=True)
+@account_fact("repost")
 def reposts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each repost: where it came from, whether that is shown and traceable, whether the title held."""
     registered = {str(r.data["name"]) for r in ctx.banner.units.values()} | set(ctx.banner.units)

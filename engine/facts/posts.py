@@ -25,7 +25,7 @@ def _day(text: str) -> date:
     return date.fromisoformat(text[:10]) if _plain(text) else parse_datetime(text).date()
 
 
-@account_fact("post", reads_posts=True)
+@account_fact("post")
 def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     if not files.posts:
         return
@@ -79,7 +79,7 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@account_fact("account-week", reads_posts=True)
+@account_fact("account-week")
 def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """One fact per full ISO week (Mon-Sun) inside the account's active period, up to the check date."""
     last = judged_day(ctx, files)
