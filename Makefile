@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check engine tests bench
 	$(BIN)/mypy
 
-test: lint
+system-deps:
+	.ci/system-deps
+
+test: system-deps lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
