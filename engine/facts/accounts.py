@@ -68,10 +68,10 @@ def account_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     unit_names = [str(u.data["name"]) for u in ctx.banner.units.values()]
     # In an internal body's name: the account's name or its certification names the body.
     body = _internal_body_in_name(str(data["name"]), bodies, unit_names)
-    body_in = "账号名称" if body else ""
+    body_in = f"账号名称「{data['name']}」" if body else ""
     if not body:
         body = _internal_body_in_name(certification, bodies, unit_names)
-        body_in = "认证主体" if body else ""
+        body_in = f"认证主体「{certification}」" if body else ""
     yield Fact(
         kind="account",
         key=files.id,
