@@ -17,8 +17,12 @@ _OPEN = r"[【\[(〔「『<《]"
 _CLOSE = r"[】\])〕」』>》]"
 # After NFKC (full-width forms folded), at the start or the end of a title:
 # 【转载】 [转载] (转自新华社) ..., 转载: 转自新华社| 转载—— ..., and trailing ——转自新华社.
-_LEADING_LABEL = re.compile(rf"^\s*(?:{_OPEN}\s*{_LABEL}\s*{_CLOSE}|{_LABEL}\s*(?:[:|丨]|—+|-+|\s))\s*")
-_TRAILING_LABEL = re.compile(rf"\s*(?:{_OPEN}\s*{_LABEL}\s*{_CLOSE}|(?:—+|-+|[|丨])\s*{_LABEL})\s*$")
+_LEADING_LABEL = re.compile(
+    rf"^\s*(?:{_OPEN}\s*{_LABEL}\s*{_CLOSE}|{_LABEL}\s*(?:[:|丨]|—+|-+|\s))\s*"
+)
+_TRAILING_LABEL = re.compile(
+    rf"\s*(?:{_OPEN}\s*{_LABEL}\s*{_CLOSE}|(?:—+|-+|[|丨])\s*{_LABEL})\s*$"
+)
 # Punctuation that changes a number's value is kept: %, ‰ anywhere, any mark between
 # two digits (5.2, 1,000, 1-3, 1:2), a minus sign in front of a digit that does not follow one.
 _KEEP = frozenset("%‰")
@@ -48,15 +52,11 @@ def normal_title(text: str) -> str:
     for i, ch in enumerate(text):
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
-        if ch in _KEEP:
-            out.append(ch)
-        elif before.isdigit() and after.isdigit() and not ch.isspace():
-            out.append(ch)
-        elif ch == "-" and after.isdigit() and not before.isdigit():
-            out.append(ch)
-        elif ch.isspace() or ch in _SEPARATORS or unicodedata.category(ch).startswith("P"):
-            continue
-        else:
+        in_number = (before.isdigit() and after.isdigit() and not ch.isspace()) or (
+            ch == "-" and after.isdigit() and not before.isdigit()
+        )
+        ignored = ch.isspace() or ch in _SEPARATORS or unicodedata.category(ch).startswith("P")
+        if ch in _KEEP or in_number or not ignored:
             out.append(ch)
     return "".join(out)
 
@@ -123,9 +123,7 @@ def reposts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 "has_original_title": bool(original.strip()),
             }
             if original.strip():
-                fields["title_changed"] = normal_title(original) != normal_title(
-                    str(post["title"])
-                )
+                fields["title_changed"] = normal_title(original) != normal_title(str(post["title"]))
             yield Fact(
                 kind="repost",
                 key=f"{files.id}/post/{stamp}/repost",
