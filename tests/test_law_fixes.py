@@ -237,3 +237,29 @@ def test_a_cycle_of_superiors_exits_2_naming_file_and_line(tmp_path: Path) -> No
     assert "上级关系成环" in out.stderr
     assert "records/units/" in out.stderr and "unit.toml:" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+# ---------------------------------------------------------------- 原则上, one reading
+
+
+def test_every_yuanzeshang_article_is_read_the_same_way() -> None:
+    """docs/decisions/0005: an error, exceptions by waiver, the same choice text everywhere."""
+    shared: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "policy").glob("art-*.toml")):
+        data = tomllib.loads(path.read_text("utf-8"))
+        if "原则上" not in data["text"]:
+            continue
+        versions = data.get("versions", [])
+        choices = [
+            c for v in versions for c in v["choices"] if c["question"] == "「原则上」怎么处理?"
+        ]
+        if not choices:  # the clause is not checked: the rule says so and how it would be
+            assert "原则上" in data.get("not_checked", ""), path.name
+            assert "豁免" in data["not_checked"], path.name
+            continue
+        shared += [(c["choice"], c["reason"]) for c in choices]
+        severities = {c.get("severity", data["severity"]) for v in versions for c in v["checks"]}
+        assert severities == {"error"}, path.name
+    assert len(shared) >= 4
+    assert len(set(shared)) == 1
+    assert "records/waivers/" in shared[0][0]
