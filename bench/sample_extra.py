@@ -118,7 +118,7 @@ internal_bodies = ["办公室", "法治宣传股", "公共法律服务股"]
     plant(
         "art-08/offices-differ",
         "units/sfj/unit.toml",
-        "旗司法局的政务新媒体由法治宣传股负责,政府网站由办公室负责,不在同一职能部门(警告)。",
+        "旗司法局的政务新媒体由法治宣传股负责,政府网站由办公室负责,不在同一职能部门。",
     )
 
     files["units/dag/unit.toml"] = """name = "新巴尔虎右旗档案馆"
@@ -186,11 +186,6 @@ document = "热力公司发〔2025〕12号"
         "art-20/missing",
         "units/rlgs/unit.toml",
         "热力公司主办着在运行的账号,却没有应急预案的记录。",
-    )
-    plant(
-        "art-20/outdated",
-        "units/rlgs/evidence/confidentiality-review.toml",
-        "热力公司的保密审查制度 2025-06-01 印发后从未复核,到检查日已超过 365 天。",
     )
     files["supervision/2026-11-24-sanction-rlgs-wx.toml"] = """type = "sanction"
 measure = "ordered-closure"
@@ -362,7 +357,7 @@ reviewer = "赵辉琳"
     plant(
         "art-17/unapproved-source",
         "accounts/zwfwj-ks/posts/2026-11.toml",
-        "同一条转载的来源「草原生活圈」是自媒体,不在稿源单位名单内(警告)。",
+        "同一条转载的来源「草原生活圈」是自媒体,不在稿源单位名单内。",
     )
 
     files["accounts/zwfwj-ks/messages/2026-10.toml"] = """[[message]]

@@ -90,6 +90,7 @@ class Unit:
     internal_bodies: tuple[str, ...]
     sectors: tuple[str, ...] = ("livelihood",)
     publishes_via: str | None = None
+    superior: str | None = None  # the unit whose account ``publishes_via`` names (art. 10)
 
 
 TOWNSHIP_BODIES = ("党政综合办公室", "党建工作办公室", "经济发展办公室", "社会事务办公室")
@@ -151,10 +152,20 @@ def banner_units(
             units.append(Unit(pid + uid, name, kind, name, certified, TOWNSHIP_BODIES))
     for uid, name, bodies, sectors in DEPARTMENTS:
         full = f"{banner}{name}"
-        via = f"{pid}zwfwj-wx" if uid == "gkb" else None
+        # The open-government office is housed in 政务服务局 (which stamps the measures
+        # on its behalf) and publishes through its WeChat account.
+        via, above = (f"{pid}zwfwj-wx", f"{pid}zwfwj") if uid == "gkb" else (None, None)
         units.append(
             Unit(
-                pid + uid, full, "department", "旗" + name, full, ("办公室", *bodies), sectors, via
+                pid + uid,
+                full,
+                "department",
+                "旗" + name,
+                full,
+                ("办公室", *bodies),
+                sectors,
+                via,
+                above,
             )
         )
     return units
@@ -460,6 +471,7 @@ def unit_text(unit: Unit, people: People) -> str:
     fields: list[tuple[str, TomlValue | None]] = [
         ("name", unit.name),
         ("type", unit.type),
+        ("superior", unit.superior),
         ("supervising_office", "党政综合办公室" if unit.type != "department" else "办公室"),
         ("website_office", "党政综合办公室" if unit.type != "department" else "办公室"),
         ("newmedia_office", "党政综合办公室" if unit.type != "department" else "办公室"),

@@ -137,9 +137,17 @@ def _judge_version(
     payload = [{"fact": kind, **dict(k)} for k in keys]
     conditions = {name: c.condition for name, c in checks.items()}
     out = []
+    # At most one violation per fact and check: an "$or" can match one fact through
+    # several branches, and the expansions of an ``each`` check share its id (and so
+    # its fingerprint).
+    seen: set[tuple[str, int]] = set()
     for name, i in rules_engine.match(conditions, payload):
+        check = checks[name]
         for index in distinct[keys[i]]:
-            out.append(_violation(checks[name], version, facts[index], article, ctx))
+            if (check.id, index) in seen:
+                continue
+            seen.add((check.id, index))
+            out.append(_violation(check, version, facts[index], article, ctx))
     return out
 
 

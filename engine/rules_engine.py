@@ -18,7 +18,9 @@ and it guards every edge we know of:
   and strings of at most ``MAX_STRING`` bytes (larger ones are silently dropped
   by the engine together with their batch, so we refuse them loudly);
 * at most ``MAX_TESTS`` tests in one condition and ``MAX_RULES`` rules in one
-  ruleset (beyond those the engine errors or hangs).
+  ruleset (beyond those the engine errors or hangs);
+* a condition with ``$or`` fires once per branch that holds (a fact matching two
+  branches comes back twice): ``match`` returns each (rule, fact) pair once.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def _check_fact(fact: Mapping[str, Any]) -> None:
 def match(
     rules: Mapping[str, Condition], facts: Sequence[Mapping[str, FactValue]]
 ) -> list[tuple[str, int]]:
-    """Every (rule name, fact index) pair whose condition holds, in a stable order."""
+    """Every (rule name, fact index) pair whose condition holds, once each, in a stable order."""
     if not rules or not facts:
         return []
     if len(rules) > MAX_RULES:
@@ -95,7 +97,7 @@ def match(
     definition_json = json.dumps(definition, ensure_ascii=False)
     facts_json = json.dumps(payload, ensure_ascii=False)
     handle = durable_rules_engine.create_ruleset(name, definition_json)
-    matches: list[tuple[str, int]] = []
+    matches: set[tuple[str, int]] = set()
     try:
         code, state_handle = durable_rules_engine.assert_facts(handle, facts_json)
         if code == 2:
@@ -107,12 +109,13 @@ def match(
                 for rule_name, bound in json.loads(message).items():
                     if rule_name == _SENTINEL:
                         continue
-                    matches.append((rule_name, int(bound["m"]["gm_index"])))
+                    # A fact that satisfies several branches of an "$or" is reported
+                    # once per branch; the set keeps one.
+                    matches.add((rule_name, int(bound["m"]["gm_index"])))
                 message = durable_rules_engine.complete_and_start_action(handle, state_handle)
             started = durable_rules_engine.start_action_for_state(handle, state_handle)
     finally:
         durable_rules_engine.delete_state(handle, "0")
         durable_rules_engine.delete_ruleset(handle)
         del name, definition_json, facts_json
-    matches.sort(key=lambda m: (m[1], m[0]))
-    return matches
+    return sorted(matches, key=lambda m: (m[1], m[0]))

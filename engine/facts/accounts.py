@@ -17,10 +17,42 @@ def judged_day(ctx: Context, files: AccountFiles) -> date | None:
     return last if last >= files.opened else None
 
 
-def _internal_body_in_name(name: str, bodies: list[str]) -> str:
+# Words that an internal body's last character starts with the next character
+# (社会事务办 + 理 = 社会事务办理): such an occurrence is not the body's name
+# (policy/art-11.toml, choices).
+_WORD_AFTER_BODY = {
+    "办": "理事法案学",
+    "科": "技学普研",
+    "股": "份票东权民",
+    "室": "内外",
+    "队": "伍员列",
+    "所": "有以在属得",
+    "站": "点台立岗",
+    "组": "织合成建",
+    "处": "理置罚分",
+    "局": "面势部",
+    "会": "议员计",
+}
+
+
+def _internal_body_in_name(text: str, bodies: list[str], unit_names: list[str]) -> str:
+    """The internal body that ``text`` (an account's name or certification) names, or "".
+
+    Occurrences inside a registered unit's full name do not count, nor those whose last
+    character starts a longer word with the next one; the longest body name wins.
+    """
+    for name in sorted(unit_names, key=len, reverse=True):
+        if name:
+            text = text.replace(name, "\0" * len(name))
     for body in sorted(bodies, key=len, reverse=True):
-        if len(body) >= 2 and body in name:
-            return body
+        if len(body) < 2:
+            continue
+        start = text.find(body)
+        while start != -1:
+            after = text[start + len(body) : start + len(body) + 1]
+            if not after or after not in _WORD_AFTER_BODY.get(body[-1], ""):
+                return body
+            start = text.find(body, start + 1)
     return ""
 
 
@@ -32,7 +64,14 @@ def account_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     data = files.record.data
     unit = ctx.banner.units[files.unit].data
     certification = str(data.get("certification", ""))
-    body = _internal_body_in_name(str(data["name"]), list(unit.get("internal_bodies", [])))
+    bodies = [str(b) for b in unit.get("internal_bodies", [])]
+    unit_names = [str(u.data["name"]) for u in ctx.banner.units.values()]
+    # In an internal body's name: the account's name or its certification names the body.
+    body = _internal_body_in_name(str(data["name"]), bodies, unit_names)
+    body_in = f"账号名称「{data['name']}」" if body else ""
+    if not body:
+        body = _internal_body_in_name(certification, bodies, unit_names)
+        body_in = f"认证主体「{certification}」" if body else ""
     yield Fact(
         kind="account",
         key=files.id,
@@ -49,7 +88,7 @@ def account_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "certification_names_unit": str(unit["name"]) in certification,
             "internal_body": body,
         },
-        context={"certification": certification},
+        context={"certification": certification, "internal_body_in": body_in or "无"},
     )
 
 

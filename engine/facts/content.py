@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 
 from engine.banner import AccountFiles
@@ -9,10 +11,54 @@ from engine.errors import InputError
 from engine.facts import Context, Fact, FactValue, account_fact
 from engine.timeutil import iso_local, parse_datetime
 
+# A repost label: 转载, or 转自 followed by the source's name (policy/art-17.toml, choices).
+_LABEL = r"(?:转载|转自[^:|丨\s【】\[\]()〔〕「」『』<>《》—-]*)"
+_OPEN = r"[【\[(〔「『<《]"
+_CLOSE = r"[】\])〕」』>》]"
+# After NFKC (full-width forms folded), at the start or the end of a title:
+# 【转载】 [转载] (转自新华社) ..., 转载: 转自新华社| 转载—— ..., and trailing ——转自新华社.
+_LEADING_LABEL = re.compile(
+    rf"^\s*(?:{_OPEN}\s*{_LABEL}\s*{_CLOSE}|{_LABEL}\s*(?:[:|丨]|—+|-+|\s))\s*"
+)
+_TRAILING_LABEL = re.compile(
+    rf"\s*(?:{_OPEN}\s*{_LABEL}\s*{_CLOSE}|(?:—+|-+|[|丨])\s*{_LABEL})\s*$"
+)
+# Punctuation that changes a number's value is kept: %, ‰ anywhere, any mark between
+# two digits (5.2, 1,000, 1-3, 1:2), a minus sign in front of a digit that does not follow one.
+_KEEP = frozenset("%‰")
+# Title separators that Unicode does not class as punctuation.
+_SEPARATORS = frozenset("|丨")
 
-def _normal_title(text: str) -> str:
-    """A title compared for changes: surrounding and inner white space does not count."""
-    return "".join(text.split())
+
+def _strip_labels(text: str) -> str:
+    while True:
+        stripped = _TRAILING_LABEL.sub("", _LEADING_LABEL.sub("", text, count=1), count=1)
+        if stripped == text or not stripped.strip():
+            return text
+        text = stripped
+
+
+def normal_title(text: str) -> str:
+    """A title as compared for a change of meaning (art. 17, see the rule's choices).
+
+    Full-width and half-width forms are folded (NFKC); repost labels at the start or
+    end are dropped; white space, punctuation of any script (quotes of every style
+    included) and the separators | 丨 do not count, except the marks that carry a
+    number's value. Letters (case included), digits and other symbols are compared
+    as they are.
+    """
+    text = _strip_labels(unicodedata.normalize("NFKC", text))
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        in_number = (before.isdigit() and after.isdigit() and not ch.isspace()) or (
+            ch == "-" and after.isdigit() and not before.isdigit()
+        )
+        ignored = ch.isspace() or ch in _SEPARATORS or unicodedata.category(ch).startswith("P")
+        if ch in _KEEP or in_number or not ignored:
+            out.append(ch)
+    return "".join(out)
 
 
 @account_fact("post-coordination")
@@ -77,9 +123,7 @@ def reposts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 "has_original_title": bool(original.strip()),
             }
             if original.strip():
-                fields["title_changed"] = _normal_title(original) != _normal_title(
-                    str(post["title"])
-                )
+                fields["title_changed"] = normal_title(original) != normal_title(str(post["title"]))
             yield Fact(
                 kind="repost",
                 key=f"{files.id}/post/{stamp}/repost",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.banner import AccountFiles
+from engine.banner import AccountFiles, Banner
+from engine.errors import InputError
 from engine.facts import Context, Fact, FactValue, account_fact, banner_fact
 from engine.facts.accounts import judged_day
 
@@ -115,9 +116,34 @@ def unit_offices(ctx: Context) -> Iterator[Fact]:
         )
 
 
+def superiors(banner: Banner, unit_id: str) -> list[str]:
+    """The unit's superior units, nearest first, following each unit's ``superior``.
+
+    A chain that comes back to a unit already on it is an input error.
+    """
+    chain: list[str] = []
+    current = unit_id
+    while True:
+        record = banner.units[current]
+        above = record.data.get("superior")
+        if above is None:
+            return chain
+        above = str(above)
+        if above == unit_id or above in chain:
+            raise InputError(
+                f"单位的上级关系成环:{' → '.join([unit_id, *chain, above])}",
+                path=record.path,
+                line=record.line("superior"),
+                hint="superior 写本单位的直接上级单位 id;上级的上级不能是本单位或下级单位。",
+            )
+        chain.append(above)
+        current = above
+
+
 @banner_fact("unit-presence")
 def unit_presence(ctx: Context) -> Iterator[Fact]:
-    """Whether a unit has an active account on the check date, or publishes via another's (art. 10)."""
+    """Whether a unit has an active account on the check date, or publishes via an active
+    account of one of its superior units (art. 10)."""
     active: dict[str, list[str]] = {}
     for files in ctx.banner.accounts.values():
         if files.account is not None and files.active_on(ctx.as_of):
@@ -126,12 +152,17 @@ def unit_presence(ctx: Context) -> Iterator[Fact]:
         data = record.data
         via_id = data.get("publishes_via")
         via = ctx.banner.accounts.get(str(via_id)) if via_id else None
-        via_active = (
-            via is not None
-            and via.account is not None
-            and via.unit != unit_id
-            and via.active_on(ctx.as_of)
-        )
+        via_active = via is not None and via.account is not None and via.active_on(ctx.as_of)
+        above = superiors(ctx.banner, unit_id)  # also catches a cycle of superiors
+        via_superior = via is not None and via.unit in above
+        if via is None:
+            via_text = "未登记"
+        elif not via_superior:
+            via_text = f"{via_id},属于「{ctx.banner.unit_name(via.unit)}」,不是本单位的上级单位"
+        elif not via_active:
+            via_text = f"{via_id},检查日不在运行"
+        else:
+            via_text = str(via_id)
         yield Fact(
             kind="unit-presence",
             key=f"{unit_id}/presence",
@@ -148,6 +179,7 @@ def unit_presence(ctx: Context) -> Iterator[Fact]:
                 "public_functions": bool(data.get("public_functions", True)),
                 "active_accounts": len(active.get(unit_id, [])),
                 "publishes_via_active": via_active,
+                "publishes_via_superior": via_superior,
             },
-            context={"publishes_via": str(via_id) if via_id else "未登记"},
+            context={"publishes_via": via_text},
         )
