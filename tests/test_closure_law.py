@@ -27,7 +27,7 @@ from engine.workdays import WorkCalendar
 
 WB = "accounts/wb-old/events"
 STEPS = (f"{WB}/decision.toml", f"{WB}/filing.toml", f"{WB}/notice.toml")
-ORDER = f"""type = "sanction"
+ORDER = """type = "sanction"
 measure = "ordered-closure"
 account = "wb-old"
 date = 2020-09-16
@@ -104,7 +104,10 @@ def test_check_and_explain_give_the_earliest_lawful_closure_date(tmp_path: Path)
 
 def _evaluate(root: Path, as_of: str, policy_dir: Path = ROOT / "policy") -> list[str]:
     result = evaluate(
-        snapshot.from_worktree(root), policy.load(policy_dir), date.fromisoformat(as_of), Cache(None)
+        snapshot.from_worktree(root),
+        policy.load(policy_dir),
+        date.fromisoformat(as_of),
+        Cache(None),
     )
     return sorted(f"{v.check_id}@{v.path}" for v in result.open)
 
@@ -112,7 +115,9 @@ def _evaluate(root: Path, as_of: str, policy_dir: Path = ROOT / "policy") -> lis
 def test_an_ordered_closure_that_follows_its_order_breaks_no_rule(tmp_path: Path) -> None:
     # Ordered on Wednesday 09-16, closed on the deadline, Monday 09-21: the account posted
     # in every full week it was active (art-15), and no notice or filing is needed.
-    closure = 'type = "closure"\ndate = 2020-09-21\nground = "ordered"\norder = "2020-09-16-wb-old"\n'
+    closure = (
+        'type = "closure"\ndate = 2020-09-21\nground = "ordered"\norder = "2020-09-16-wb-old"\n'
+    )
     files = {
         **_base_without(*STEPS),
         "supervision/2020-09-16-wb-old.toml": ORDER,
@@ -167,7 +172,14 @@ LATER = ORDER.replace("date = 2020-09-16", "date = 2020-10-23").replace(
         ),
         ({}, 'ground = "ordered"', 1, ["缺少必填字段 order"]),
     ],
-    ids=["记录不存在", "不是责令关闭", "其他账号的处置", "关停早于处置", "有order无ground", "无order"],
+    ids=[
+        "记录不存在",
+        "不是责令关闭",
+        "其他账号的处置",
+        "关停早于处置",
+        "有order无ground",
+        "无order",
+    ],
 )
 def test_a_broken_order_reference_exits_2(
     tmp_path: Path, supervision: dict[str, str], closure: str, line: int, words: list[str]

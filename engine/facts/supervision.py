@@ -111,35 +111,34 @@ def closure_order(ctx: Context, files: AccountFiles, closure: Record) -> Record 
     if ground != "ordered":
         if name:
             raise InputError(
-                "关停记录写了责令关闭的处置记录 order,但没有写 ground = \"ordered\"",
+                '关停记录写了责令关闭的处置记录 order,但没有写 ground = "ordered"',
                 path=closure.path,
                 line=closure.line("order"),
-                hint="被主管部门责令关闭的,写 ground = \"ordered\" 和 order;"
+                hint='被主管部门责令关闭的,写 ground = "ordered" 和 order;'
                 "本单位因工作原因关停的,删去 order。",
             )
         return None
     path = f"{SUPERVISION_DIR}{name}.toml"
     order = next((r for r in ctx.banner.supervision if r.path == path), None)
-    where = {"path": closure.path, "line": closure.line("order")}
+
+    def broken(message: str, hint: str) -> InputError:
+        return InputError(message, path=closure.path, line=closure.line("order"), hint=hint)
+
     if order is None:
-        raise InputError(
+        raise broken(
             f"关停记录所依据的责令关闭处置记录 {path} 不存在",
-            hint="order 写 records/supervision/ 下责令关闭处置记录的文件名(不含 .toml),"
-            "例如 order = \"2026-11-24-sanction-rlgs-wx\";先登记该处置记录,或改正拼写。",
-            **where,
+            "order 写 records/supervision/ 下责令关闭处置记录的文件名(不含 .toml),"
+            '例如 order = "2026-11-24-sanction-rlgs-wx";先登记该处置记录,或改正拼写。',
         )
     if order.data["type"] != "sanction" or order.data.get("measure") != "ordered-closure":
-        raise InputError(
-            f"{path} 不是责令关闭的处置记录(应为 type = \"sanction\"、"
-            f"measure = \"ordered-closure\")",
-            hint="order 只能指向责令关闭的处置记录;不是被责令关闭的,删去 ground 和 order。",
-            **where,
+        raise broken(
+            f'{path} 不是责令关闭的处置记录(应为 type = "sanction"、measure = "ordered-closure")',
+            "order 只能指向责令关闭的处置记录;不是被责令关闭的,删去 ground 和 order。",
         )
     if str(order.data["account"]) != files.id:
-        raise InputError(
+        raise broken(
             f"{path} 责令关闭的是账号「{order.data['account']}」,不是本账号「{files.id}」",
-            hint="改正 order,指向责令关闭本账号的处置记录。",
-            **where,
+            "改正 order,指向责令关闭本账号的处置记录。",
         )
     ordered, closed = parse_date(order.data["date"]), parse_date(data["date"])
     if closed < ordered:
