@@ -99,6 +99,29 @@ def test_check_and_explain_give_the_earliest_lawful_closure_date(tmp_path: Path)
     assert "公告至少须持续到(含): 2020-10-22" in out.stdout
 
 
+def test_an_earliest_date_beyond_the_calendar_is_named_not_guessed(tmp_path: Path) -> None:
+    # Published 2026-12-15, closed 12-30: the 15th working day after the publication
+    # falls in 2027, which no calendar covers. The violation is still reported; its
+    # earliest closure date says why it cannot be computed instead of guessing.
+    prefix = "accounts/dy-2026"
+    files = {
+        f"{prefix}/account.toml": 'unit = "xiaozhen"\nname = "测试镇发布"\nplatform = "douyin"\n'
+        'certification = "测试镇人民政府"\nopened = 2026-06-01\n',
+        f"{prefix}/events/decision.toml": 'type = "closure-decision"\ndate = 2026-12-14\n'
+        'basis = "collective"\n',
+        f"{prefix}/events/filing.toml": 'type = "filing"\ndate = 2026-12-14\nwith = "zwfwj"\n',
+        f"{prefix}/events/notice.toml": 'type = "notice"\nstart = 2026-12-15\nend = 2026-12-29\n',
+        f"{prefix}/events/closure.toml": 'type = "closure"\ndate = 2026-12-30\n',
+    }
+    write_records(tmp_path, {**base_records(), **files})
+    found = [
+        v for v in _violations(tmp_path, as_of="2026-12-31") if v["check"] == "notice-too-short"
+    ]
+    assert len(found) == 1
+    assert "最早可于 无法推算(工作日历不包含 2027 年" in str(found[0]["message"])
+    assert "补充 records/calendar/2027.toml 后即可推算" in str(found[0]["message"])
+
+
 # ---------------------------------------------------------------- ordered closures
 
 

@@ -148,7 +148,7 @@ def closure_deadline(ctx: Context, fact: Fact, parameters: Mapping[str, Any]) ->
     try:
         first = earliest_closure(ctx.calendar, parse_date(start), needed)
     except InputError as exc:  # the notice period runs into a year no calendar covers
-        unknown = f"无法推算({exc.message})"
+        unknown = f"无法推算({exc.message};补充 {exc.path} 后即可推算)"
         return {"earliest_closure": unknown, "notice_needed_until": unknown}
     return {
         "earliest_closure": first.isoformat(),
