@@ -596,13 +596,24 @@ class Closure:
 
 
 def working_days_after(start: date, count: int) -> date:
-    """The day on which a notice starting on ``start`` completes ``count`` working days."""
+    """The day on which a notice published on ``start`` completes ``count`` working days.
+
+    The publication day is not counted (民法典 第二百零一条; policy/art-13.toml).
+    """
+    from engine.workdays import WorkCalendar
+
+    return WorkCalendar().add_working_days(start, count)
+
+
+def published_before(first: date) -> date:
+    """The publication day of a notice whose first counted working day is ``first``:
+    the last working day before it."""
     from engine.workdays import WorkCalendar
 
     calendar = WorkCalendar()
-    day = start
-    while calendar.working_days(start, day) < count:
-        day += timedelta(days=1)
+    day = first - timedelta(days=1)
+    while not calendar.is_workday(day):
+        day -= timedelta(days=1)
     return day
 
 
@@ -645,7 +656,8 @@ def close_account(account: Account, c: Closure, writer: Writer) -> None:
                 ("url", f"https://banner.sample.invalid/gkgg/{start:%Y%m%d}.html"),
             ],
         )
-        account.last_post = start
+        # Routine posts stop on the notice period's first counted working day.
+        account.last_post = working_days_after(start, 1)
         when = datetime(start.year, start.month, start.day, 9, 0)
         account.extra_posts.append(
             Post(
@@ -817,7 +829,7 @@ def lifecycle(s: Sample, a: dict[str, Account]) -> None:
     ]
     for aid, decided, reason in proper:
         filed = decided + timedelta(days=2)
-        start = decided + timedelta(days=7)
+        start = published_before(decided + timedelta(days=7))  # counted from the next Monday
         end = working_days_after(start, 15)
         close_account(
             a[aid],
@@ -926,7 +938,7 @@ def _p_platform_unknown(a: dict[str, Account], s: Sample) -> None:
     "旗财政局微博关停前没有集体研究或主要领导同意的记录。",
 )
 def _p_no_decision(a: dict[str, Account], s: Sample) -> None:
-    start = date(2025, 4, 14)
+    start = published_before(date(2025, 4, 14))
     close_account(
         a["czj-wb"],
         Closure(
@@ -942,7 +954,7 @@ def _p_no_decision(a: dict[str, Account], s: Sample) -> None:
 
 @plant("art-13/no-filing", "zrzyj-wb", "closure", "旗自然资源局微博关停前没有报旗政务服务局备案。")
 def _p_no_filing(a: dict[str, Account], s: Sample) -> None:
-    start = date(2025, 6, 9)
+    start = published_before(date(2025, 6, 9))
     end = working_days_after(start, 15)
     close_account(
         a["zrzyj-wb"],
@@ -958,7 +970,7 @@ def _p_no_filing(a: dict[str, Account], s: Sample) -> None:
     "旗民政和退役军人事务局微博的关停备案报给了本单位(mzj),不是主管单位旗政务服务局。",
 )
 def _p_filed_elsewhere(a: dict[str, Account], s: Sample) -> None:
-    start = date(2025, 11, 3)
+    start = published_before(date(2025, 11, 3))
     end = working_days_after(start, 15)
     close_account(
         a["mzj-wb"],
@@ -982,15 +994,15 @@ def _p_no_notice(a: dict[str, Account], s: Sample) -> None:
     "art-13/out-of-order",
     "ybj-wb",
     "closure",
-    "旗医疗保障局微博先发了关停公告,公告开始后才报备案。",
+    "旗医疗保障局微博 2026-05-09 先发了关停公告,5 月 13 日才经集体研究决定关停:关停决定应在公告之前。",
 )
 def _p_out_of_order(a: dict[str, Account], s: Sample) -> None:
-    start = date(2026, 5, 11)
+    start = published_before(date(2026, 5, 11))  # Saturday 05-09, a make-up working day
     end = working_days_after(start, 15)
     close_account(
         a["ybj-wb"],
         Closure(
-            date(2026, 5, 6), date(2026, 5, 18), SUPERVISOR, (start, end), end + timedelta(days=1)
+            date(2026, 5, 13), date(2026, 5, 18), SUPERVISOR, (start, end), end + timedelta(days=1)
         ),
         s.writer,
     )
@@ -1000,7 +1012,7 @@ def _p_out_of_order(a: dict[str, Account], s: Sample) -> None:
     "art-13/notice-too-short",
     "nmj-wb",
     "closure",
-    "旗农牧局微博的关停公告 2025-09-26 至 2025-10-16:按周一至周五数是 15 天,"
+    "旗农牧局微博的关停公告 2025-09-25 发布、至 2025-10-16:自发布次日起按周一至周五数是 15 天,"
     "但跨国庆中秋假期,实际只有 11 个工作日。",
 )
 def _p_notice_short(a: dict[str, Account], s: Sample) -> None:
@@ -1010,7 +1022,7 @@ def _p_notice_short(a: dict[str, Account], s: Sample) -> None:
             date(2025, 9, 15),
             date(2025, 9, 19),
             SUPERVISOR,
-            (date(2025, 9, 26), date(2025, 10, 16)),
+            (date(2025, 9, 25), date(2025, 10, 16)),
             date(2025, 10, 17),
         ),
         s.writer,

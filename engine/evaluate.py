@@ -26,7 +26,14 @@ from typing import Any
 from engine import __version__, banner, records, rules_engine
 from engine.cache import Cache
 from engine.errors import InputError, InputErrors
-from engine.facts import ACCOUNT_BUILDERS, BANNER_BUILDERS, Context, Fact, load_builders
+from engine.facts import (
+    ACCOUNT_BUILDERS,
+    BANNER_BUILDERS,
+    VIOLATION_VALUES,
+    Context,
+    Fact,
+    load_builders,
+)
 from engine.policy import Check, Policy, Version
 from engine.records import Record
 from engine.snapshot import Snapshot
@@ -88,10 +95,16 @@ def _schemas_digest() -> str:
 
 
 def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
-    """Run every rule over the facts: version by the fact's date, condition by durable_rules."""
+    """Run every rule over the facts: version by the fact's date, condition by durable_rules.
+
+    Facts dated before the measures took effect (``ctx.judged_from``) are never judged,
+    whatever period a rule version claims: the measures bind nothing before that day.
+    """
     by_kind: dict[str, list[Fact]] = defaultdict(list)
     keys: set[tuple[str, str]] = set()
     for fact in facts:
+        if fact.day < ctx.judged_from:
+            continue
         if (fact.kind, fact.key) in keys:
             # Two things judged alike (two posts of one account at the same minute) still
             # get distinct fingerprints: number the repeats in record order.
@@ -154,10 +167,13 @@ def _judge_version(
 def _violation(check: Check, version: Version, fact: Fact, article: int, ctx: Context) -> Violation:
     units = ctx.banner.units
     account = ctx.banner.accounts.get(fact.account) if fact.account else None
+    derive = VIOLATION_VALUES.get(fact.kind)
+    derived = derive(ctx, fact, version.parameters) if derive is not None else {}
     values: dict[str, Any] = {
         **version.parameters,
         **fact.fields,
         **fact.context,
+        **derived,
         "key": check.key,
         "value": check.value,
         "date": fact.day.isoformat(),
@@ -180,7 +196,7 @@ def _violation(check: Check, version: Version, fact: Fact, article: int, ctx: Co
         fingerprint=fingerprint(version.rule, check.id, fact.key),
         fact_key=fact.key,
         day=fact.day.isoformat(),
-        evidence={**fact.fields, **fact.context},
+        evidence={**fact.fields, **fact.context, **derived},
     )
 
 

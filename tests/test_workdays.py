@@ -106,7 +106,7 @@ def _closure_2027(notice_end: str, closed: str) -> dict[str, str]:
         f"{prefix}/events/decision.toml": 'type = "closure-decision"\ndate = 2027-02-26\n'
         'basis = "collective"\n',
         f"{prefix}/events/filing.toml": 'type = "filing"\ndate = 2027-02-26\nwith = "zwfwj"\n',
-        f"{prefix}/events/notice.toml": f'type = "notice"\nstart = 2027-03-01\nend = {notice_end}\n',
+        f"{prefix}/events/notice.toml": f'type = "notice"\nstart = 2027-02-26\nend = {notice_end}\n',
         f"{prefix}/events/closure.toml": f'type = "closure"\ndate = {closed}\n',
     }
 
@@ -120,7 +120,8 @@ def _closure_2027(notice_end: str, closed: str) -> dict[str, str]:
     ids=["无地方节日:满15个工作日", "地方节日使公告只剩14个工作日"],
 )
 def test_calendar_record_drives_the_notice_count(calendar: str, expect: list[str]) -> None:
-    # Notice 2027-03-01..03-19 is three full working weeks; the closure is on Monday 03-22.
+    # A notice published on Friday 2027-02-26 runs from Monday 03-01 (the publication day
+    # does not count) to 03-19: three full working weeks; the closure is on Monday 03-22.
     # A local holiday on Wednesday 03-10 leaves 14.
     rulebook = policy.load(ROOT / "policy")
     case = {

@@ -28,6 +28,12 @@ _ARTICLE = re.compile(r"^art-(\d{1,2})(?:/([a-z0-9-]+))?$")
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 CONTEXT_LINES = 3
 MASK = "******(不公开)"
+# Values a violation carries that were derived with the working-day calendar and the
+# judging version's parameters (engine.facts.VIOLATION_VALUES), with their labels.
+DERIVED = {
+    "earliest_closure": "最早可合法关停的日期",
+    "notice_needed_until": "公告至少须持续到(含)",
+}
 
 
 def run(opts: Options, target: str, lang: str) -> int:
@@ -193,9 +199,15 @@ def explain_violation(opts: Options, fp: str, lang: str) -> int:
         out.append(f"  事实类型: {check.fact}")
         out.append(f"  条件: {_condition(check)}")
     used = check.fields if check is not None else frozenset()
+    derived = [(label, v.evidence[name]) for name, label in DERIVED.items() if name in v.evidence]
+    if derived:
+        out += ["", "按工作日历推算(适用版本的参数):"]
+        out += [f"    {label}: {value}" for label, value in derived]
     out += ["", "事实的字段(证据):"]
     secret = private_values(result, v.path)
     for name, value in sorted(v.evidence.items()):
+        if name in DERIVED:
+            continue
         mark = "  ← 条件用到" if name in used else ""
         shown = MASK if str(value) in secret else value_text(value)
         out.append(f"    {name} = {shown}{mark}")

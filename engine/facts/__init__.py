@@ -13,9 +13,10 @@ their results can be cached per account.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from engine.banner import AccountFiles, Banner
 from engine.lines import KeyPath
@@ -43,17 +44,23 @@ class Context:
     banner: Banner
     calendar: WorkCalendar
     as_of: date
-    # Nothing before this day is judged (the measures' effective date): builders that
-    # measure periods (coverage gaps) clip them to start here, so a gap that began
-    # before the measures is judged for the part after it.
+    # Nothing before this day is judged (the measures' effective date): ``judge`` drops
+    # every fact dated before it, whatever the rule versions say; builders that measure
+    # periods (coverage gaps) clip them to start here, so a gap that began before the
+    # measures is judged for the part after it.
     judged_from: date = date.min
 
 
 BannerBuilder = Callable[[Context], Iterable[Fact]]
 AccountBuilder = Callable[[Context, AccountFiles], Iterable[Fact]]
+# Values a violation's message may show that depend on the parameters of the version
+# that judged the fact (the earliest lawful closure date for the notice period then in
+# force): computed with the calendar for facts that violate, never seen by conditions.
+ViolationValues = Callable[[Context, Fact, Mapping[str, Any]], dict[str, str]]
 
 BANNER_BUILDERS: dict[str, BannerBuilder] = {}
 ACCOUNT_BUILDERS: dict[str, AccountBuilder] = {}
+VIOLATION_VALUES: dict[str, ViolationValues] = {}
 
 
 def banner_fact(kind: str) -> Callable[[BannerBuilder], BannerBuilder]:
@@ -67,6 +74,14 @@ def banner_fact(kind: str) -> Callable[[BannerBuilder], BannerBuilder]:
 def account_fact(kind: str) -> Callable[[AccountBuilder], AccountBuilder]:
     def register(fn: AccountBuilder) -> AccountBuilder:
         ACCOUNT_BUILDERS[kind] = fn
+        return fn
+
+    return register
+
+
+def violation_values(kind: str) -> Callable[[ViolationValues], ViolationValues]:
+    def register(fn: ViolationValues) -> ViolationValues:
+        VIOLATION_VALUES[kind] = fn
         return fn
 
     return register

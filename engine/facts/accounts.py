@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact
+from engine.errors import InputError
+from engine.facts import Context, Fact, account_fact, violation_values
+from engine.facts.supervision import closure_order
+from engine.records import Record
 from engine.timeutil import parse_date
+from engine.workdays import WorkCalendar
 
 
 def judged_day(ctx: Context, files: AccountFiles) -> date | None:
@@ -92,7 +97,7 @@ def account_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     )
 
 
-def _latest(files: AccountFiles, kind: str, key: str) -> tuple[date | None, object]:
+def _latest(files: AccountFiles, kind: str, key: str) -> tuple[date | None, Record | None]:
     events = files.events_of(kind)
     if not events:
         return None, None
@@ -100,24 +105,50 @@ def _latest(files: AccountFiles, kind: str, key: str) -> tuple[date | None, obje
     return parse_date(event.data[key]), event
 
 
+def notice_working_days(calendar: WorkCalendar, start: date, end: date, closed: date) -> int:
+    """Working days a closure notice ran: from the day after its publication (民法典 第二百零一条:
+    the first day is not counted) to its end or the day before the closure, whichever is
+    earlier (the closure day itself is no notice time)."""
+    return calendar.working_days(start + timedelta(days=1), min(end, closed - timedelta(days=1)))
+
+
+def earliest_closure(calendar: WorkCalendar, start: date, needed: int) -> date:
+    """The first day on which an account whose notice was published on ``start`` may be
+    closed: the day after the ``needed``-th working day after ``start``."""
+    return calendar.add_working_days(start, needed) + timedelta(days=1)
+
+
 @account_fact("closure")
 def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
+    """The closure of an account 因工作原因 (art. 13), once its date has come.
+
+    A closure ordered by the supervising department (``ground = "ordered"``, art. 24)
+    yields nothing here: art. 13 does not apply to it, art. 24 judges it. A closure
+    dated after the check date is a plan, not yet judged.
+    """
     closure = files.closure
     if closure is None:
         return
+    if closure_order(ctx, files, closure) is not None:
+        return
     closed = parse_date(closure.data["date"])
+    if closed > ctx.as_of:
+        return
     decided, decision = _latest(files, "closure-decision", "date")
     filed, filing = _latest(files, "filing", "date")
     noticed, notice = _latest(files, "notice", "start")
     notice_days = 0
     notice_end = ""
     if noticed is not None and notice is not None:
-        end = parse_date(notice.data["end"])  # type: ignore[attr-defined]
+        end = parse_date(notice.data["end"])
         notice_end = end.isoformat()
-        last = min(end, closed - timedelta(days=1))
-        notice_days = ctx.calendar.working_days(noticed, last)
+        notice_days = notice_working_days(ctx.calendar, noticed, end, closed)
+    # Only the decision must come first; filing and notice may come in either order.
+    # Every step is on or before the closure day.
     steps = [d for d in (decided, filed, noticed) if d is not None]
-    in_order = steps == sorted(steps) and all(d <= closed for d in steps)
+    in_order = all(d <= closed for d in steps) and (
+        decided is None or all(decided <= d for d in steps)
+    )
     yield Fact(
         kind="closure",
         key=f"{files.id}/closure",
@@ -132,8 +163,8 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "has_notice": noticed is not None,
             "in_order": in_order,
             "notice_working_days": notice_days,
-            "filed_with": str(filing.data["with"]) if filing is not None else "",  # type: ignore[attr-defined]
-            "decision_basis": str(decision.data["basis"]) if decision is not None else "",  # type: ignore[attr-defined]
+            "filed_with": str(filing.data["with"]) if filing is not None else "",
+            "decision_basis": str(decision.data["basis"]) if decision is not None else "",
         },
         context={
             "closed": closed.isoformat(),
@@ -143,6 +174,25 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "notice_end": notice_end or "无",
         },
     )
+
+
+@violation_values("closure")
+def closure_deadline(ctx: Context, fact: Fact, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """For a closure judged with ``min_notice_working_days``: the earliest lawful closure
+    date given the notice's publication day, and the last day the notice must still run."""
+    needed = parameters.get("min_notice_working_days")
+    start = fact.context.get("notice_start", "无")
+    if not isinstance(needed, int) or start == "无":
+        return {}
+    try:
+        first = earliest_closure(ctx.calendar, parse_date(start), needed)
+    except InputError as exc:  # the notice period runs into a year no calendar covers
+        unknown = f"无法推算({exc.message};补充 {exc.path} 后即可推算)"
+        return {"earliest_closure": unknown, "notice_needed_until": unknown}
+    return {
+        "earliest_closure": first.isoformat(),
+        "notice_needed_until": (first - timedelta(days=1)).isoformat(),
+    }
 
 
 def uncovered(start: date, last: date, periods: list[tuple[date, date]]) -> list[tuple[date, date]]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.banner import AccountFiles
+from engine.errors import InputError
 from engine.facts import Context, Fact, banner_fact
 from engine.records import Record
 from engine.timeutil import parse_date
+
+SUPERVISION_DIR = "records/supervision/"
 
 
 def _unit_of(ctx: Context, record: Record) -> str:
@@ -87,5 +91,62 @@ def ordered_closures(ctx: Context) -> Iterator[Fact]:
                 "deadline": deadline.isoformat(),
                 "closed_on": closed.isoformat() if closed else "未关停",
                 "reason": str(data.get("reason", "")) or "未记录",
+                "order": record.path.removeprefix(SUPERVISION_DIR).removesuffix(".toml"),
             },
         )
+
+
+def closure_order(ctx: Context, files: AccountFiles, closure: Record) -> Record | None:
+    """The order (责令关闭) a closure record says it carries out; None for a closure 因工作原因.
+
+    A closure with ``ground = "ordered"`` names its order by file name (``order``, the
+    name of a file in records/supervision/ without ``.toml``). The order must exist, be
+    an ordered closure (``type = "sanction"``, ``measure = "ordered-closure"``) of the
+    same account, and be dated on or before the closure: anything else is a broken
+    cross-reference, an input error (exit 2), not a violation of either article.
+    """
+    data = closure.data
+    ground = str(data.get("ground", "work"))
+    name = str(data.get("order", ""))
+    if ground != "ordered":
+        if name:
+            raise InputError(
+                '关停记录写了责令关闭的处置记录 order,但没有写 ground = "ordered"',
+                path=closure.path,
+                line=closure.line("order"),
+                hint='被主管部门责令关闭的,写 ground = "ordered" 和 order;'
+                "本单位因工作原因关停的,删去 order。",
+            )
+        return None
+    path = f"{SUPERVISION_DIR}{name}.toml"
+    order = next((r for r in ctx.banner.supervision if r.path == path), None)
+
+    def broken(message: str, hint: str) -> InputError:
+        return InputError(message, path=closure.path, line=closure.line("order"), hint=hint)
+
+    if order is None:
+        raise broken(
+            f"关停记录所依据的责令关闭处置记录 {path} 不存在",
+            "order 写 records/supervision/ 下责令关闭处置记录的文件名(不含 .toml),"
+            '例如 order = "2026-11-24-sanction-rlgs-wx";先登记该处置记录,或改正拼写。',
+        )
+    if order.data["type"] != "sanction" or order.data.get("measure") != "ordered-closure":
+        raise broken(
+            f'{path} 不是责令关闭的处置记录(应为 type = "sanction"、measure = "ordered-closure")',
+            "order 只能指向责令关闭的处置记录;不是被责令关闭的,删去 ground 和 order。",
+        )
+    if str(order.data["account"]) != files.id:
+        raise broken(
+            f"{path} 责令关闭的是账号「{order.data['account']}」,不是本账号「{files.id}」",
+            "改正 order,指向责令关闭本账号的处置记录。",
+        )
+    ordered, closed = parse_date(order.data["date"]), parse_date(data["date"])
+    if closed < ordered:
+        raise InputError(
+            f"关停日期 {closed.isoformat()} 早于责令关闭的日期 {ordered.isoformat()}({path})",
+            path=closure.path,
+            line=closure.line("date"),
+            hint="责令关闭之前已经关停的账号不是按该处置关停的:改正日期,"
+            "或删去 ground 和 order(按第十三条的因工作原因关停处理)。",
+        )
+    return order
