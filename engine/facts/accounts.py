@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact
+from engine.facts import Context, Fact, account_fact, count_working_days
 from engine.timeutil import parse_date
 
 
@@ -72,11 +72,12 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     noticed, notice = _latest(files, "notice", "start")
     notice_days = 0
     notice_end = ""
+    missing = None
     if noticed is not None and notice is not None:
         end = parse_date(notice.data["end"])  # type: ignore[attr-defined]
         notice_end = end.isoformat()
         last = min(end, closed - timedelta(days=1))
-        notice_days = ctx.calendar.working_days(noticed, last)
+        notice_days, missing = count_working_days(ctx, noticed, last)
     steps = [d for d in (decided, filed, noticed) if d is not None]
     in_order = steps == sorted(steps) and all(d <= closed for d in steps)
     yield Fact(
@@ -103,6 +104,7 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "notice_start": noticed.isoformat() if noticed else "无",
             "notice_end": notice_end or "无",
         },
+        uncounted={"notice_working_days": missing} if missing else {},
     )
 
 
