@@ -50,16 +50,18 @@ def render(report: Report) -> str:
         )
     else:
         lines.append(f"govmedia 检查 {r.snapshot.label}(截至 {r.as_of},规则集 {r.policy.digest})")
+    lines.append("")
     if report.base:
         lines.append(
-            f"new violations: not present at {report.base}"
+            f"new since {report.base} (no violation of the same record and article there):"
             if en
-            else f"新违规: {report.base} 中没有对应违规的"
+            else f"新违规({report.base} 中同一记录、同一条款没有违规):"
         )
-    lines.append("")
+        if not report.shown:
+            lines.append("  none" if en else "  无")
     for v in sorted(report.shown, key=Violation.date_key):
         lines.extend(_entry(v, en, lang))
-    if report.shown:
+    if report.shown or report.base:
         lines.append("")
     if report.changed:
         lines.append(
