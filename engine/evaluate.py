@@ -148,8 +148,16 @@ def _judge_version(
     payload = [{"fact": kind, **dict(k)} for k in keys]
     conditions = {name: c.condition for name, c in checks.items()}
     matched: dict[str, list[int]] = defaultdict(list)
+    # At most one violation per fact and check: an "$or" can match one fact through
+    # several branches, and the expansions of an ``each`` check share its id (and so
+    # its fingerprint).
+    seen: set[tuple[str, int]] = set()
     for name, i in rules_engine.match(conditions, payload):
-        matched[name].extend(distinct[keys[i]])
+        check_id = checks[name].id
+        for index in distinct[keys[i]]:
+            if (check_id, index) not in seen:
+                seen.add((check_id, index))
+                matched[name].append(index)
     out = []
     for name, indexes in matched.items():
         check = checks[name]
