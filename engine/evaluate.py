@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,14 @@ from engine.facts import (
     Context,
     Fact,
     load_builders,
+    tracked_from,
 )
 from engine.policy import Check, Policy, Version
 from engine.records import Record
 from engine.snapshot import Snapshot
 from engine.timeutil import parse_date
 from engine.violations import Violation, fingerprint
+from engine.workdays import missing_hint
 
 
 @dataclass
@@ -132,6 +134,9 @@ def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
     return found
 
 
+CALENDAR_MISSING = "calendar-missing"
+
+
 def _judge_version(
     version: Version, kind: str, facts: list[Fact], article: int, ctx: Context
 ) -> list[Violation]:
@@ -149,37 +154,89 @@ def _judge_version(
     keys = list(distinct)
     payload = [{"fact": kind, **dict(k)} for k in keys]
     conditions = {name: c.condition for name, c in checks.items()}
-    out = []
+    matched: dict[str, list[int]] = defaultdict(list)
     # At most one violation per fact and check: an "$or" can match one fact through
     # several branches, and the expansions of an ``each`` check share its id (and so
     # its fingerprint).
     seen: set[tuple[str, int]] = set()
     for name, i in rules_engine.match(conditions, payload):
-        check = checks[name]
+        check_id = checks[name].id
         for index in distinct[keys[i]]:
-            if (check.id, index) in seen:
-                continue
-            seen.add((check.id, index))
-            out.append(_violation(check, version, facts[index], article, ctx))
+            if (check_id, index) not in seen:
+                seen.add((check_id, index))
+                matched[name].append(index)
+    out = []
+    for name, indexes in matched.items():
+        check = checks[name]
+        found = [facts[i] for i in sorted(indexes)]
+        # A check reading a field no calendar could count is not judged on that fact.
+        found = [f for f in found if not f.uncounted or check.fields.isdisjoint(f.uncounted)]
+        for run in _runs(found):
+            out.append(_violation(check, version, run, article, ctx))
+    for fact in facts:
+        years = {y for f, y in fact.uncounted.items() if f in wanted}
+        if years:
+            out.append(_calendar_missing(version, fact, article, ctx, sorted(years)))
     return out
 
 
-def _violation(check: Check, version: Version, fact: Fact, article: int, ctx: Context) -> Violation:
+def _runs(facts: list[Fact]) -> list[list[Fact]]:
+    """Facts one check found, as runs: consecutive facts of one series form one run."""
+    runs: list[list[Fact]] = []
+    last: dict[str, list[Fact]] = {}
+    for fact in sorted(facts, key=lambda f: (f.series, f.day)):
+        if fact.series:
+            run = last.get(fact.series)
+            before = run[-1].until if run else None
+            if run is not None and before is not None and fact.day == before + timedelta(days=1):
+                run.append(fact)
+                continue
+            last[fact.series] = [fact]
+            runs.append(last[fact.series])
+        else:
+            runs.append([fact])
+    return runs
+
+
+def _values(version: Version, fact: Fact, ctx: Context) -> dict[str, Any]:
     units = ctx.banner.units
     account = ctx.banner.accounts.get(fact.account) if fact.account else None
-    derive = VIOLATION_VALUES.get(fact.kind)
-    derived = derive(ctx, fact, version.parameters) if derive is not None else {}
-    values: dict[str, Any] = {
+    return {
         **version.parameters,
         **fact.fields,
         **fact.context,
-        **derived,
-        "key": check.key,
-        "value": check.value,
         "date": fact.day.isoformat(),
         "unit_name": units[fact.unit].data["name"] if fact.unit in units else fact.unit,
         "account_name": account.record.data["name"] if account and account.account else "",
     }
+
+
+def _violation(
+    check: Check, version: Version, run: list[Fact], article: int, ctx: Context
+) -> Violation:
+    """One violation for a fact, or for a run of consecutive facts of a series.
+
+    A run is named after its first fact (its key, so its fingerprint stays the same while
+    the run grows), and its messages see ``run_from``, ``run_to``, ``run_count`` and, for
+    every numeric field, ``run_<field>``: the sum over the run.
+    """
+    fact = run[0]
+    values = _values(version, fact, ctx)
+    derive = VIOLATION_VALUES.get(fact.kind)
+    derived = derive(ctx, fact, version.parameters) if derive is not None else {}
+    values.update({**derived, "key": check.key, "value": check.value})
+    extra: dict[str, Any] = {}
+    if fact.series:
+        until = run[-1].until or run[-1].day
+        extra = {
+            "run_from": fact.day.isoformat(),
+            "run_to": until.isoformat(),
+            "run_count": len(run),
+        }
+        for name, value in fact.fields.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                extra[f"run_{name}"] = sum(int(f.fields[name]) for f in run)
+        values.update(extra)
     return Violation(
         rule=version.rule,
         check=check.id,
@@ -196,7 +253,38 @@ def _violation(check: Check, version: Version, fact: Fact, article: int, ctx: Co
         fingerprint=fingerprint(version.rule, check.id, fact.key),
         fact_key=fact.key,
         day=fact.day.isoformat(),
-        evidence={**fact.fields, **fact.context, **derived},
+        evidence={**fact.fields, **fact.context, **derived, **extra},
+        fact_keys=[f.key for f in run] if len(run) > 1 else [],
+    )
+
+
+def _calendar_missing(
+    version: Version, fact: Fact, article: int, ctx: Context, years: list[int]
+) -> Violation:
+    """The rule cannot judge this fact: a working-day count needs a year no calendar covers."""
+    files = "、".join(f"records/calendar/{y}.toml" for y in years)
+    named = "、".join(f"{y} 年" for y in years)
+    values = _values(version, fact, ctx)
+    who = f"账号「{values['account_name']}」的" if values["account_name"] else ""
+    return Violation(
+        rule=version.rule,
+        check=CALENDAR_MISSING,
+        article=article,
+        version=version.number,
+        severity="error",
+        path=fact.record.path,
+        line=fact.record.line(*fact.where),
+        unit=fact.unit,
+        account=fact.account,
+        message=f"{who}这条记录({fact.day.isoformat()})需要数 {named}的工作日,"
+        f"但 chinesecalendar 和 records/calendar/ 都没有 {named}的工作日历(缺少 {files}),"
+        "本条暂时无法评判这条记录",
+        message_en=f"cannot judge this record: no working-day calendar covers {', '.join(map(str, years))}",
+        hint=" ".join(missing_hint(y) for y in years),
+        fingerprint=fingerprint(version.rule, CALENDAR_MISSING, fact.key),
+        fact_key=fact.key,
+        day=fact.day.isoformat(),
+        evidence={**fact.fields, **fact.context, "missing_years": ",".join(map(str, years))},
     )
 
 
@@ -363,8 +451,16 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
 
         def build(files: banner.AccountFiles = files) -> list[Fact]:
             banner.attach_posts(files, _load(snapshot, files.post_paths))
+            tracked = tracked_from(files) or date.min
             try:
-                return [f for b in ACCOUNT_BUILDERS.values() for f in b(ctx, files)]
+                # Post records start at the account's tracked_from (纳入管理日期): a post
+                # recorded from before it is not judged, like the weeks before it.
+                return [
+                    f
+                    for b in ACCOUNT_BUILDERS.values()
+                    for f in b(ctx, files)
+                    if f.day >= tracked or f.record.kind != "posts"
+                ]
             finally:
                 # The facts keep the records they cite; letting go of the rest keeps
                 # memory (and the garbage collector's work) to one account at a time.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -32,13 +33,28 @@ class Violation:
     evidence: dict[str, Any] = field(default_factory=dict)
     status: str = "open"  # "open" | "waived"
     waiver: str | None = None
+    # Every fact the violation stands for, when it stands for several (a run of weeks
+    # merged into one line); empty means just ``fact_key``.
+    fact_keys: list[str] = field(default_factory=list)
 
     @property
     def check_id(self) -> str:
         return f"{self.rule}/{self.check}"
 
+    @property
+    def keys(self) -> list[str]:
+        """The judged things this violation is about (fact keys)."""
+        return self.fact_keys or [self.fact_key]
+
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line, self.rule, self.fingerprint)
+
+    def date_key(self) -> tuple[str, str, str, int, str, int, str]:
+        """Reading order for people: by date, then unit, account, article, place."""
+        return (
+            self.day, self.unit, self.account or "", self.article, self.path, self.line,
+            self.fingerprint,
+        )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,3 +65,62 @@ class Violation:
 
     def waived_by(self, waiver_path: str) -> Violation:
         return replace(self, status="waived", waiver=waiver_path)
+
+
+@dataclass
+class Comparison:
+    """Open violations now, measured against every violation at a base.
+
+    - ``new``: no counterpart at the base; these block a commit.
+    - ``changed``: the same judged thing (fact key) under the same article was already
+      a violation at the base, under another check or as another piece of a run (an
+      unanswered message now answered late, an unreviewed post now reviewed late, a
+      run of missed weeks split by a late post); each comes with its counterparts at
+      the base. They do not block.
+    - ``fixed``: open at the base, with no counterpart now.
+    - ``unchanged``: the same fingerprint was already at the base.
+
+    Decision and reasons: docs/decisions/0006-changed-violations.md.
+    """
+
+    new: list[Violation] = field(default_factory=list)
+    changed: list[tuple[Violation, list[Violation]]] = field(default_factory=list)
+    fixed: list[Violation] = field(default_factory=list)
+    unchanged: list[Violation] = field(default_factory=list)
+
+
+def compare(current: list[Violation], base: list[Violation]) -> Comparison:
+    """Sort the open violations of ``current`` against ``base`` (both: all violations,
+    waived ones included; a violation waived now is not listed as fixed)."""
+    out = Comparison()
+    now = {v.fingerprint for v in current}
+    before = {b.fingerprint for b in base}
+    by_key: dict[tuple[int, str], list[Violation]] = defaultdict(list)
+    for b in base:
+        for key in b.keys:
+            by_key[(b.article, key)].append(b)
+    matched: set[str] = set()
+    for v in current:
+        if v.status != "open":
+            continue
+        if v.fingerprint in before:
+            out.unchanged.append(v)
+            continue
+        olds: dict[str, Violation] = {}
+        for key in v.keys:
+            for b in by_key.get((v.article, key), ()):
+                olds.setdefault(b.fingerprint, b)
+        if not olds:
+            out.new.append(v)
+            continue
+        matched.update(olds)
+        out.changed.append((v, sorted(olds.values(), key=Violation.date_key)))
+    out.fixed = [
+        b
+        for b in base
+        if b.status == "open" and b.fingerprint not in now and b.fingerprint not in matched
+    ]
+    out.new.sort(key=Violation.sort_key)
+    out.changed.sort(key=lambda pair: pair[0].sort_key())
+    out.fixed.sort(key=Violation.sort_key)
+    return out

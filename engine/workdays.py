@@ -17,6 +17,30 @@ import chinese_calendar
 from engine.errors import InputError
 
 
+class CalendarMissing(InputError):
+    """A working day was asked of a year no calendar covers.
+
+    Fact builders catch it (``engine.facts.count_working_days``) so that only the facts
+    that need that year get a calendar-missing violation; anywhere else it is an input
+    error naming the file to add.
+    """
+
+    def __init__(self, year: int, day: date) -> None:
+        self.year = year
+        super().__init__(
+            f"工作日历不包含 {year} 年,无法计算 {day.isoformat()} 是否为工作日",
+            path=f"records/calendar/{year}.toml",
+            hint=missing_hint(year),
+        )
+
+
+def missing_hint(year: int) -> str:
+    return (
+        f"按国务院办公厅公布的 {year} 年节假日安排新建 records/calendar/{year}.toml"
+        "(complete = true,列出全部放假日和调休上班日),格式见 docs/records.md。"
+    )
+
+
 @dataclass(frozen=True)
 class DayOverride:
     day: date
@@ -55,13 +79,7 @@ class WorkCalendar:
             try:
                 result = bool(chinese_calendar.is_workday(day))
             except NotImplementedError as exc:
-                raise InputError(
-                    f"工作日历不包含 {day.year} 年,无法计算 {day.isoformat()} 是否为工作日",
-                    path=f"records/calendar/{day.year}.toml",
-                    hint=f"按国务院办公厅公布的 {day.year} 年节假日安排新建 "
-                    f"records/calendar/{day.year}.toml(complete = true,列出全部放假日和调休上班日),"
-                    "格式见 docs/records.md。",
-                ) from exc
+                raise CalendarMissing(day.year, day) from exc
         self._memo[day] = result
         return result
 

@@ -14,6 +14,7 @@ from engine.evaluate import Result, result_key
 from engine.fsutil import write_atomic
 from engine.policy import Policy
 from engine.report import FORMATS, Report, load_formats
+from engine.violations import Violation, compare
 
 
 def base_before(opts: Options, since: str) -> str:
@@ -37,12 +38,12 @@ def _records_tree(repo: git.Repo, treeish: str) -> str:
         return "no-records"
 
 
-def _fingerprints_key(tree: str, as_of: date, policy: Policy) -> str:
-    return result_key("fingerprints", tree, as_of.isoformat(), policy.digest)
+def _base_key(tree: str, as_of: date, policy: Policy) -> str:
+    return result_key("base-violations", tree, as_of.isoformat(), policy.digest)
 
 
-def base_fingerprints(opts: Options, base: str, as_of: date, policy: Policy) -> set[str]:
-    """Fingerprints of every violation at ``base``, judged as of ``as_of``.
+def base_violations(opts: Options, base: str, as_of: date, policy: Policy) -> list[Violation]:
+    """Every violation at ``base`` (open and waived), judged as of ``as_of``.
 
     Remembered by the records tree id, so the hook, which compares the index with HEAD
     at every commit, evaluates HEAD only when nothing has judged that tree yet (the
@@ -51,22 +52,26 @@ def base_fingerprints(opts: Options, base: str, as_of: date, policy: Policy) -> 
     repo = snapshot.open_repo(opts.repo)
     commit = snapshot.resolve_commit(repo, base)
     store = opts.cache()
-    key = _fingerprints_key(_records_tree(repo, commit.hexsha), as_of, policy)
+    key = _base_key(_records_tree(repo, commit.hexsha), as_of, policy)
     cached = store.get(key)
     if isinstance(cached, list):
-        return set(cached)
+        return [Violation.from_dict(v) for v in cached]
     previous = run_evaluation(opts, rev=commit.hexsha, staged=False, as_of=as_of, policy=policy)
-    found = {v.fingerprint for v in previous.violations}
-    store.put(key, sorted(found))
-    return found
+    store.put(key, [v.to_dict() for v in previous.violations])
+    return previous.violations
+
+
+def base_fingerprints(opts: Options, base: str, as_of: date, policy: Policy) -> set[str]:
+    """Fingerprints of every violation at ``base``, judged as of ``as_of``."""
+    return {v.fingerprint for v in base_violations(opts, base, as_of, policy)}
 
 
 def _remember_index(opts: Options, result: Result) -> None:
-    """Store the staged index's fingerprints under its records tree id, for the next hook run."""
+    """Store the staged index's violations under its records tree id, for the next hook run."""
     repo = snapshot.open_repo(opts.repo)
     tree = _records_tree(repo, str(repo.git.write_tree()))
-    key = _fingerprints_key(tree, result.as_of, result.policy)
-    opts.cache().put(key, sorted({v.fingerprint for v in result.violations}))
+    key = _base_key(tree, result.as_of, result.policy)
+    opts.cache().put(key, [v.to_dict() for v in result.violations])
 
 
 def run(
@@ -86,13 +91,18 @@ def run(
     result = run_evaluation(opts, policy=policy)
     if opts.staged and opts.use_cache:
         _remember_index(opts, result)
-    shown = result.open
-    known = 0
+    report = Report(result, result.open, lang=lang)
     if base:
-        seen = base_fingerprints(opts, base, result.as_of, policy)
-        known = sum(1 for v in shown if v.fingerprint in seen)
-        shown = [v for v in shown if v.fingerprint not in seen]
-    report = Report(result, shown, base=base, base_known=known, lang=lang)
+        found = compare(result.violations, base_violations(opts, base, result.as_of, policy))
+        report = Report(
+            result,
+            found.new,
+            base=base,
+            base_known=len(found.unchanged),
+            lang=lang,
+            changed=found.changed,
+            fixed=found.fixed,
+        )
     text = FORMATS[fmt](report)
     if output:
         write_atomic(output, text.encode("utf-8"), overwrite=True)

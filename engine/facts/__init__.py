@@ -21,7 +21,8 @@ from typing import Any
 from engine.banner import AccountFiles, Banner
 from engine.lines import KeyPath
 from engine.records import Record
-from engine.workdays import WorkCalendar
+from engine.timeutil import parse_date
+from engine.workdays import CalendarMissing, WorkCalendar
 
 FactValue = str | int | float | bool
 
@@ -37,6 +38,14 @@ class Fact:
     account: str | None
     fields: dict[str, FactValue]
     context: dict[str, str] = field(default_factory=dict)
+    # Facts of one series (an account's weeks) that are consecutive (one starts the day
+    # after the other's ``until``) and break the same check are reported as one run.
+    series: str = ""
+    until: date | None = None  # the last day the fact covers (series facts)
+    # Fields that could not be measured because no working-day calendar covers a year
+    # they need: field name -> year. Checks reading them are not judged on this fact;
+    # it gets a calendar-missing violation instead (engine/evaluate.py).
+    uncounted: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,22 @@ class Context:
     # periods (coverage gaps) clip them to start here, so a gap that began before the
     # measures is judged for the part after it.
     judged_from: date = date.min
+
+
+def count_working_days(ctx: Context, start: date, end: date) -> tuple[int, int | None]:
+    """``ctx.calendar.working_days(start, end)``, and the year no calendar covers, if any
+    (then the count is 0 and the caller marks the field ``uncounted``)."""
+    try:
+        return ctx.calendar.working_days(start, end), None
+    except CalendarMissing as missing:
+        return 0, missing.year
+
+
+def tracked_from(files: AccountFiles) -> date | None:
+    """The account's ``tracked_from`` (纳入管理日期): post records start there."""
+    if files.account is None or "tracked_from" not in files.account.data:
+        return None
+    return parse_date(files.account.data["tracked_from"])
 
 
 BannerBuilder = Callable[[Context], Iterable[Fact]]

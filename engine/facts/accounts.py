@@ -12,7 +12,7 @@ from engine.facts import Context, Fact, account_fact, violation_values
 from engine.facts.supervision import closure_order
 from engine.records import Record
 from engine.timeutil import parse_date
-from engine.workdays import WorkCalendar
+from engine.workdays import CalendarMissing, WorkCalendar
 
 
 def judged_day(ctx: Context, files: AccountFiles) -> date | None:
@@ -139,10 +139,14 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     noticed, notice = _latest(files, "notice", "start")
     notice_days = 0
     notice_end = ""
+    missing = None
     if noticed is not None and notice is not None:
         end = parse_date(notice.data["end"])
         notice_end = end.isoformat()
-        notice_days = notice_working_days(ctx.calendar, noticed, end, closed)
+        try:
+            notice_days = notice_working_days(ctx.calendar, noticed, end, closed)
+        except CalendarMissing as exc:
+            notice_days, missing = 0, exc.year
     # Only the decision must come first; filing and notice may come in either order.
     # Every step is on or before the closure day.
     steps = [d for d in (decided, filed, noticed) if d is not None]
@@ -173,6 +177,7 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "notice_start": noticed.isoformat() if noticed else "无",
             "notice_end": notice_end or "无",
         },
+        uncounted={"notice_working_days": missing} if missing else {},
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact
+from engine.facts import Context, Fact, account_fact, count_working_days
 from engine.timeutil import iso_local, parse_datetime
 
 
@@ -32,7 +32,7 @@ def messages(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             if answer is not None and answer.date() > ctx.as_of:
                 answer = None  # not yet answered as of the check date
             until = answer.date() if answer is not None else ctx.as_of
-            days = ctx.calendar.working_days(received.date() + timedelta(days=1), until)
+            days, missing = count_working_days(ctx, received.date() + timedelta(days=1), until)
             suffix = "" if seen[stamp] == 1 else f"#{seen[stamp]}"
             yield Fact(
                 kind="message",
@@ -48,4 +48,5 @@ def messages(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     "received": stamp.replace("T", " "),
                     "answered_at": iso_local(answer).replace("T", " ") if answer else "未答复",
                 },
+                uncounted={"working_days": missing} if missing else {},
             )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact
+from engine.facts import Context, Fact, account_fact, tracked_from
 from engine.facts.accounts import judged_day
 from engine.timeutil import iso_local, parse_date, parse_datetime
 
@@ -81,7 +81,13 @@ def _monday(day: date) -> date:
 
 @account_fact("account-week")
 def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
-    """One fact per full ISO week (Mon-Sun) inside the account's active period, up to the check date."""
+    """One fact per full ISO week (Mon-Sun) inside the account's active period, up to the check date.
+
+    An account onboarded after it opened (``tracked_from``, 纳入管理日期) has no post
+    records before that day: its weeks start at the first full week from then. The
+    weeks form a series, so that consecutive weeks breaking a rule are reported as one
+    run (engine/evaluate.py).
+    """
     last = judged_day(ctx, files)
     if last is None:
         return
@@ -92,10 +98,11 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     notices = [
         (parse_date(e.data["start"]), parse_date(e.data["end"])) for e in files.events_of("notice")
     ]
-    opened = files.opened
+    tracked = tracked_from(files)
+    start = files.opened if tracked is None else max(files.opened, tracked)
     record, unit, account = files.record, files.unit, files.id
     six, seven = timedelta(days=6), timedelta(days=7)
-    week = opened if opened.weekday() == 0 else _monday(opened) + seven
+    week = start if start.weekday() == 0 else _monday(start) + seven
     while week + six <= last:
         sunday = week + six
         in_notice = any(start <= sunday and week <= end for start, end in notices)
@@ -115,5 +122,7 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 "week_start": monday,
                 "week_end": sunday.isoformat(),
             },
+            series=f"{account}/week",
+            until=sunday,
         )
         week += seven

@@ -146,7 +146,7 @@ def closure_order(ctx: Context, files: AccountFiles, closure: Record) -> Record 
             f"关停日期 {closed.isoformat()} 早于责令关闭的日期 {ordered.isoformat()}({path})",
             path=closure.path,
             line=closure.line("date"),
-            hint="责令关闭之前已经关停的账号不是按该处置关停的:改正日期,"
-            "或删去 ground 和 order(按第十三条的因工作原因关停处理)。",
+            hint="责令关闭之前已经关停的账号不是按该处置关停的:删去 ground 和 order"
+            "(按第十三条的因工作原因关停处理);两个日期都须按实际登记。",
         )
     return order

@@ -6,7 +6,7 @@ A formatter turns a ``Report`` into text; it never decides the exit code.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.evaluate import Result
 from engine.violations import Violation
@@ -17,8 +17,12 @@ class Report:
     result: Result
     shown: list[Violation]  # open violations to report (only new ones with --base)
     base: str | None = None
-    base_known: int = 0  # open violations that already existed at the base
+    base_known: int = 0  # open violations that already existed at the base, unchanged
     lang: str = "zh"
+    # With --base: open violations whose judged thing was already a violation of the same
+    # article at the base (with those base violations), and base violations now gone.
+    changed: list[tuple[Violation, list[Violation]]] = field(default_factory=list)
+    fixed: list[Violation] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Violation]:

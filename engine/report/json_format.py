@@ -35,11 +35,21 @@ def render(report: Report) -> str:
         "base": report.base,
         "violations": [violation_json(v, report.lang) for v in report.shown],
         "waived": [violation_json(v, report.lang) for v in r.waived],
+        "changed": [
+            {
+                "violation": violation_json(v, report.lang),
+                "previous": [violation_json(b, report.lang) for b in olds],
+            }
+            for v, olds in report.changed
+        ],
+        "fixed": [violation_json(v, report.lang) for v in report.fixed],
         "summary": {
             "errors": len(report.errors),
             "warnings": len(report.shown) - len(report.errors),
             "waived": len(r.waived),
             "existing_at_base": report.base_known,
+            "changed": len(report.changed),
+            "fixed": len(report.fixed),
             "units": len(r.banner.units),
             "accounts": len(r.banner.accounts),
             "posts": r.facts.get("post", 0),

@@ -1,19 +1,47 @@
-"""Human-readable report grouped by file, for clerks at a terminal."""
+"""Human-readable report for clerks at a terminal, in date order.
+
+Violations are listed by their date (then unit, account, article): a clerk reads
+what happened when, and a run of missed weeks sits where it began. With a base,
+new violations come first, then violations that changed (same judged thing and
+article as one at the base; they do not block), then those fixed since the base.
+"""
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from engine.report import Report, article_zh, message, register
+from engine.violations import Violation
 
 _SEVERITY = {"error": "错误", "warning": "提醒"}
 _SEVERITY_EN = {"error": "error", "warning": "warning"}
+
+
+def _entry(v: Violation, en: bool, lang: str) -> list[str]:
+    sev = (_SEVERITY_EN if en else _SEVERITY)[v.severity]
+    article = f"art. {v.article}" if en else article_zh(v.article)
+    lines = [
+        f"  {v.day} {v.path}:{v.line}: [{v.rule} {article} v{v.version} {sev}] {message(v, lang)}"
+    ]
+    if not en:
+        lines.append(f"      怎么改: {v.hint}")
+    lines.append(f"      {'fingerprint' if en else '指纹'} {v.fingerprint}  ({v.rule}/{v.check})")
+    return lines
+
+
+def _changed(v: Violation, olds: list[Violation], en: bool, lang: str) -> list[str]:
+    lines = _entry(v, en, lang)
+    for old in olds:
+        if en:
+            lines.append(f"      changed: {old.check_id} ({message(old, lang)}) -> {v.check_id}")
+        else:
+            lines.append(f"      变更: {old.check_id}「{message(old, lang)}」 → {v.check_id}")
+    return lines
 
 
 @register("text")
 def render(report: Report) -> str:
     r = report.result
     en = report.lang == "en"
+    lang = report.lang
     lines = []
     commit = f" {r.snapshot.commit.sha[:10]}" if r.snapshot.commit else ""
     if en:
@@ -22,31 +50,42 @@ def render(report: Report) -> str:
         )
     else:
         lines.append(f"govmedia 检查 {r.snapshot.label}(截至 {r.as_of},规则集 {r.policy.digest})")
+    lines.append("")
     if report.base:
         lines.append(
-            f"only violations not present at {report.base}"
+            f"new since {report.base} (no violation of the same record and article there):"
             if en
-            else f"只列出 {report.base} 中没有的新违规"
+            else f"新违规({report.base} 中同一记录、同一条款没有违规):"
         )
-    lines.append("")
-    for path, group in groupby(report.shown, key=lambda v: v.path):
-        lines.append(path)
-        for v in group:
-            sev = (_SEVERITY_EN if en else _SEVERITY)[v.severity]
-            lines.append(
-                f"  {v.path}:{v.line}: [{v.rule} {article_zh(v.article) if not en else f'art. {v.article}'} v{v.version} {sev}] {message(v, report.lang)}"
-            )
-            if not en:
-                lines.append(f"      怎么改: {v.hint}")
-            lines.append(
-                f"      {'fingerprint' if en else '指纹'} {v.fingerprint}  ({v.rule}/{v.check})"
-            )
+        if not report.shown:
+            lines.append("  none" if en else "  无")
+    for v in sorted(report.shown, key=Violation.date_key):
+        lines.extend(_entry(v, en, lang))
+    if report.shown or report.base:
         lines.append("")
-    waived = r.waived
+    if report.changed:
+        lines.append(
+            f"changed since {report.base} (same record and article; not blocking):"
+            if en
+            else f"变更(同一记录、同一条款在 {report.base} 中已是违规,不阻止提交):"
+        )
+        for v, olds in sorted(report.changed, key=lambda pair: pair[0].date_key()):
+            lines.extend(_changed(v, olds, en, lang))
+        lines.append("")
+    if report.fixed:
+        lines.append(
+            f"fixed since {report.base}:" if en else f"已改正({report.base} 中有、现在没有):"
+        )
+        for v in sorted(report.fixed, key=Violation.date_key):
+            lines.append(f"  {v.day} {v.path}:{v.line}: [{v.rule}/{v.check}] {message(v, lang)}")
+        lines.append("")
+    waived = sorted(r.waived, key=Violation.date_key)
     if waived:
         lines.append("waived:" if en else "已豁免(不计入违规):")
         for v in waived:
-            lines.append(f"  {v.path}:{v.line}: [{v.rule}] {message(v, report.lang)}  ← {v.waiver}")
+            lines.append(
+                f"  {v.day} {v.path}:{v.line}: [{v.rule}] {message(v, lang)}  ← {v.waiver}"
+            )
         lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)
@@ -55,7 +94,8 @@ def render(report: Report) -> str:
         lines.append(
             f"{n_err} errors, {n_warn} warnings"
             + (
-                f" (new since {report.base}; {report.base_known} already there)"
+                f" (new since {report.base}; {len(report.changed)} changed, "
+                f"{report.base_known} unchanged, {len(report.fixed)} fixed)"
                 if report.base
                 else ""
             )
@@ -65,7 +105,12 @@ def render(report: Report) -> str:
     else:
         lines.append(
             f"共 {n_err} 处违规、{n_warn} 处提醒"
-            + (f"(相对 {report.base} 新增;原有 {report.base_known} 处不计)" if report.base else "")
+            + (
+                f"(相对 {report.base} 新增;变更 {len(report.changed)} 处、"
+                f"原有 {report.base_known} 处不计,已改正 {len(report.fixed)} 处)"
+                if report.base
+                else ""
+            )
             + f",{len(waived)} 处已豁免;检查了 {len(r.banner.units)} 个单位、"
             f"{len(r.banner.accounts)} 个账号、{posts} 条发布。"
         )
