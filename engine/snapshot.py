@@ -217,7 +217,11 @@ def is_shallow(repo: git.Repo) -> bool:
 
 def resolve_commit(repo: git.Repo, rev: str) -> git.Commit:
     try:
-        return repo.commit(rev)
+        commit = repo.commit(rev)
+        if is_shallow(repo):
+            # A shallow clone names its boundary's parents without having them.
+            repo.git.cat_file("-e", f"{commit.hexsha}^{{tree}}")
+        return commit
     except (git.BadName, git.BadObject, ValueError, git.GitCommandError) as exc:
         if is_shallow(repo):
             raise InputError(
