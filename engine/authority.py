@@ -53,7 +53,7 @@ class Identity:
 
 
 @dataclass(frozen=True)
-class Warning:
+class Finding:
     path: str
     reason: str  # unsigned | unknown-key | other-unit | bad-signature | uncommitted | no-git |
     # shallow | no-authority | authority-untrusted | ambiguous | authority-uncommitted
@@ -68,7 +68,7 @@ class Verdict:
     """Which governed files count, and why the others do not."""
 
     verified: frozenset[str]
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
     trusted_all: bool = False  # the rule cases' runner: no verification at all
 
     def counts(self, path: str) -> bool:
@@ -94,7 +94,7 @@ class Chain:
     identities: list[Identity]
     root: Root | None
     problem: str = ""  # why the authority file cannot be trusted ("" = trusted)
-    reason: str = ""  # the Warning.reason to give every governed file when untrusted
+    reason: str = ""  # the Finding.reason to give every governed file when untrusted
 
 
 # ---------------------------------------------------------------- identities
@@ -292,9 +292,22 @@ class _Git:
         found: dict[str, tuple[str, str]] = {}
         dirs = sorted({p.rsplit("/", 1)[0] for p in paths})
         proc = subprocess.Popen(
-            ["git", "-C", str(self.directory), "-c", "core.quotePath=false", "log",
-             "--format=commit %H", "--raw", "-c", "--no-abbrev", "--no-renames",
-             rev, "--", *dirs],  # fmt: skip
+            [
+                "git",
+                "-C",
+                str(self.directory),
+                "-c",
+                "core.quotePath=false",
+                "log",
+                "--format=commit %H",
+                "--raw",
+                "-c",
+                "--no-abbrev",
+                "--no-renames",
+                rev,
+                "--",
+                *dirs,
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -320,7 +333,9 @@ class _Git:
             proc.wait()
         return found
 
-    def signatures(self, commits: Iterable[str], keys: Iterable[Identity]) -> dict[str, tuple[str, str]]:
+    def signatures(
+        self, commits: Iterable[str], keys: Iterable[Identity]
+    ) -> dict[str, tuple[str, str]]:
         """commit -> (git's %G? status, key fingerprint), signatures checked by git."""
         wanted = list(dict.fromkeys(commits))
         if not wanted:
@@ -419,7 +434,11 @@ def chain(
         status, key = signatures.get(sha, ("N", ""))
         signers = {i.fingerprint for i in allowed if i.unit == boss}
         if status not in _SIGNED or key not in signers:
-            why = "没有签名" if status == "N" else f"签名密钥 {key or '(无法核验)'} 不属于主管单位「{boss}」在上一版中登记的人员"
+            why = (
+                "没有签名"
+                if status == "N"
+                else f"签名密钥 {key or '(无法核验)'} 不属于主管单位「{boss}」在上一版中登记的人员"
+            )
             return Chain(
                 [],
                 root,
@@ -486,11 +505,11 @@ def verify(
         check_units(authority, units)
     if not governed:
         return Verdict(frozenset())
-    warnings: list[Warning] = []
+    warnings: list[Finding] = []
 
     def refuse(record: Record, reason: str, why: str, fix: str) -> None:
         unit = issuing_unit(record, policy)
-        warnings.append(Warning(record.path, reason, _message(record.kind, unit, why, fix)))
+        warnings.append(Finding(record.path, reason, _message(record.kind, unit, why, fix)))
 
     repo = _Git(snapshot.source) if snapshot.source is not None else None
     head = repo.head() if repo is not None else None
@@ -527,13 +546,12 @@ def verify(
                     record,
                     "uncommitted",
                     "当前内容尚未提交(与 HEAD 中的版本不同),还没有签名",
-                    _fix_hint(issuing_unit(record, policy))
-                    + "(提交前的检查中这条提醒是正常的)",
+                    _fix_hint(issuing_unit(record, policy)) + "(提交前的检查中这条提醒是正常的)",
                 )
         head_auth = at_head.get(f"{rev}:{AUTHORITY_PATH}")
         if authority is not None and head_auth is not None and head_auth != authority.blob:
             warnings.append(
-                Warning(
+                Finding(
                     AUTHORITY_PATH,
                     "authority-uncommitted",
                     "授权名录有尚未提交的修改,核验签名时按 HEAD 中的版本;"
@@ -559,9 +577,7 @@ def verify(
         return Verdict(frozenset(), warnings)
 
     intro = repo.introducing(rev, committed)
-    signatures = _cached_signatures(
-        repo, [c for c, _ in intro.values()], trust.identities, store
-    )
+    signatures = _cached_signatures(repo, [c for c, _ in intro.values()], trust.identities, store)
     unit_of_key = {i.fingerprint: i.unit for i in trust.identities}
     verified: set[str] = set()
     for path, blob in committed.items():
@@ -627,4 +643,3 @@ def trust_root(directory: Path, rev: str, policy: Policy | None) -> tuple[Root |
     shallow = repo.shallow_commits() if head is not None and head[1] else frozenset()
     found = chain(repo, rev, policy, shallow)
     return found.root, found.problem
-

@@ -89,7 +89,7 @@ def test_signed_by_a_registered_identity_of_the_unit_counts(tmp_path: Path) -> N
 
 
 def test_unsigned_commit_gives_no_authority(tmp_path: Path) -> None:
-    code, doc, _ = check(repo(tmp_path, None))
+    _code, doc, _ = check(repo(tmp_path, None))
     assert doc["waived"] == []
     assert [v["check"] for v in doc["violations"] if v["rule"] == "art-15"] == ["commercial-ad"]
     assert not overdue(doc)  # the order is ignored
@@ -151,7 +151,7 @@ def test_an_unsigned_change_of_the_authority_file_breaks_the_chain(tmp_path: Pat
     # Anybody adding their own key without a signature: nothing counts any more.
     write_records(root, {"authority.toml": authority(*registry, ("zwfwj", "stranger-key"))})
     commit(root, "自己登记", None)
-    code, doc, _ = check(root)
+    _code, doc, _ = check(root)
     assert doc["waived"] == [] and not overdue(doc)
     assert set(warnings(doc).values()) == {"authority-untrusted"}
     assert "没有签名" in doc["authority_warnings"][0]["message"]
@@ -189,7 +189,11 @@ def test_outside_git_nothing_can_be_verified(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ('[[identity]]\nunit = "zwfwj"\nname = "甲"\nkey = "ssh-ed25519 AAAA"\n', 4, "不是有效的 SSH 公钥"),
+        (
+            '[[identity]]\nunit = "zwfwj"\nname = "甲"\nkey = "ssh-ed25519 AAAA"\n',
+            4,
+            "不是有效的 SSH 公钥",
+        ),
         ('[[identity]]\nunit = "nobody"\nname = "甲"\nkey = "{k}"\n', 2, "单位「nobody」不存在"),
         ('[[identity]]\nunit = "zwfwj"\nkey = "{k}"\n', 1, "name"),
         (

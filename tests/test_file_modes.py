@@ -24,7 +24,7 @@ def run_with_umask(umask: int, *args: str, cwd: Path) -> subprocess.CompletedPro
         cwd=cwd,
         capture_output=True,
         text=True,
-        preexec_fn=lambda: os.umask(umask),  # noqa: PLW1509 - single-threaded test process
+        preexec_fn=lambda: os.umask(umask),
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=120,
     )

@@ -116,7 +116,6 @@ def test_record_strings_are_escaped(site: Path) -> None:
     assert title and "<" not in title.group(1)
 
 
-
 def test_commit_messages_are_not_published(site: Path) -> None:
     # Commit messages are free text (here with a private phone number): no page shows them.
     for path, text in _texts(site).items():

@@ -36,8 +36,7 @@ def render(report: Report) -> str:
         "violations": [violation_json(v, report.lang) for v in report.shown],
         "waived": [violation_json(v, report.lang) for v in r.waived],
         "authority_warnings": [
-            {"path": w.path, "reason": w.reason, "message": w.message}
-            for w in r.authority.warnings
+            {"path": w.path, "reason": w.reason, "message": w.message} for w in r.authority.warnings
         ],
         "summary": {
             "errors": len(report.errors),

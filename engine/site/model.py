@@ -21,13 +21,13 @@ from engine import authority as authority_mod
 from engine import policy as policy_mod
 from engine import records as records_mod
 from engine import snapshot as snapshot_mod
+from engine.authority import Root
 from engine.cache import Cache
 from engine.errors import InputError
 from engine.evaluate import Result, evaluate
 from engine.policy import Policy
 from engine.records import Record
 from engine.site.markup import Escaper
-from engine.authority import Root
 from engine.snapshot import CHINA_TZ, SHALLOW_HINT, CommitInfo, Snapshot
 
 
