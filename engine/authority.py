@@ -369,6 +369,36 @@ def _parse_version(blob: str, data: bytes) -> list[Identity] | None:
         return None
 
 
+# Identities of authority file versions by blob id (None: an invalid version).
+_VERSIONS: dict[str, list[Identity] | None] = {}
+
+
+def _versions(repo: _Git, blobs: set[str], store: Cache | None) -> dict[str, list[Identity] | None]:
+    """Each version's identities, parsed once per blob id (remembered across runs in ``store``)."""
+    from engine.evaluate import result_key
+
+    found: dict[str, list[Identity] | None] = {}
+    missing = []
+    for blob in blobs:
+        if blob in _VERSIONS:
+            found[blob] = _VERSIONS[blob]
+            continue
+        saved = store.get(result_key("authority-version", blob)) if store is not None else None
+        if isinstance(saved, dict) and "identities" in saved:
+            items = saved["identities"]
+            found[blob] = None if items is None else [Identity(*i) for i in items]
+        else:
+            missing.append(blob)
+    for blob, data in repo.contents(missing).items():
+        parsed = _parse_version(blob, data)
+        found[blob] = parsed
+        if store is not None:
+            items = None if parsed is None else [[i.unit, i.key, i.fingerprint] for i in parsed]
+            store.put(result_key("authority-version", blob), {"identities": items})
+    _VERSIONS.update(found)
+    return found
+
+
 def chain(
     repo: _Git, rev: str, policy: Policy | None, shallow: frozenset[str], store: Cache | None = None
 ) -> Chain:
@@ -390,10 +420,7 @@ def chain(
     specs = [f"{sha}:{AUTHORITY_PATH}" for sha, _, _ in commits]
     specs += [f"{p}:{AUTHORITY_PATH}" for _, parents, _ in commits for p in parents]
     blob_of = repo.blobs(specs)
-    versions: dict[str, list[Identity] | None] = {}
-    texts = repo.contents(set(blob_of.values()) | {current})
-    for blob, data in texts.items():
-        versions[blob] = _parse_version(blob, data)
+    versions = _versions(repo, set(blob_of.values()) | {current}, store)
     roots: list[tuple[str, datetime]] = []
     to_sign: list[tuple[str, str, datetime]] = []  # (commit, blob of the version before, when)
     for sha, parents, when in commits:
