@@ -301,3 +301,17 @@ def test_rule_cases_trust_their_records_but_real_repositories_do_not(tmp_path: P
     assert plain.waived == [] and len(plain.authority.warnings) == 1
     trusted = evaluate(snap, policy, day, Cache(None), trust_all=True)
     assert len(trusted.waived) == 1 and trusted.authority.warnings == []
+
+
+def test_the_site_of_a_shallow_clone_exits_2(tmp_path: Path) -> None:
+    from test_site_fixture import write_config
+
+    clone = _shallow(tmp_path)
+    config = write_config(clone)
+    out = run_cli(
+        "site", "--repo", str(clone), "--as-of", BASE_AS_OF, "--output", str(tmp_path / "site"),
+        "--config", str(config), cwd=clone,
+    )  # fmt: skip
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "浅克隆" in out.stderr and "git fetch --unshallow" in out.stderr
+    assert "Traceback" not in out.stderr and not (tmp_path / "site").exists()
