@@ -7,7 +7,8 @@ planted lists)::
     python bench/sample_extra.py --out . --planted tests/sample/planted --docs docs/sample.md
 
 It only *adds* files: three new units, two new accounts, new supervision records,
-one incident event in an existing account. An existing file with different content
+one incident event in an existing account, the two waivers and the registry of
+signers (``records/authority.toml``). An existing file with different content
 is an error (the records are never rewritten behind anybody's back); running twice
 is harmless. With ``--docs`` it keeps its own section (between markers) at the
 end of ``docs/sample.md``. The planted list of each of its articles is written to
@@ -194,6 +195,7 @@ date = 2026-11-24
 deadline = 2026-11-25
 reference = "新右政服函〔2026〕41号"
 reason = "企业不属于政务新媒体主办主体,以政务名义开设账号"
+issued_by = "zwfwj"
 """
     plant(
         "art-24/not-closed",
@@ -426,6 +428,7 @@ account = "ybj-wx"
 issued = 2026-09-01
 deadline = 2026-09-30
 issue = "医保政策解读信息未标注发布依据,部分链接失效"
+issued_by = "zwfwj"
 """
     plant(
         "art-23/overdue",
@@ -439,6 +442,7 @@ issued = 2026-06-10
 deadline = 2026-06-30
 closed = 2026-07-06
 issue = "统计数据发布未经分级审核"
+issued_by = "zwfwj"
 """
     plant(
         "art-23/closed-late",
@@ -456,13 +460,59 @@ date = {ordered.isoformat()}
 deadline = {deadline.isoformat()}
 reference = "新右政服函〔{ordered.year}〕33号"
 reason = "长期更新不足,经约谈仍未改进"
+issued_by = "zwfwj"
 """
     plant(
         "art-24/closed-late",
         name,
         f"账号 {account} 被责令在 {deadline.isoformat()} 前关闭,{closed.isoformat()} 才关停,逾期 1 天。",
     )
+    # ---- authority: the waivers and supervision records, signed by zwfwj ----
+    files.update(WAIVERS)
+    files["authority.toml"] = AUTHORITY
     return files, plants
+
+
+# The sample's registry of signers (docs/decisions/0007-authority.md). The private key
+# was generated for the one signed commit that introduced the waivers and supervision
+# records below, and deleted right after (docs/sample.md).
+SAMPLE_SIGNING_KEY = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID2C6DqFsMcRQITf1jC49XsTxMbScyfddJS7B4EHO0pU"
+)
+AUTHORITY = f"""# 授权名录:有权签名提交豁免和监管记录的人员(样例)。
+# 样例的签名私钥只用于一次签名提交,随即删除。
+
+[[identity]]
+unit = "zwfwj"
+name = "旗政务服务局信息化股(样例签名人)"
+key = "{SAMPLE_SIGNING_KEY}"
+"""
+SIGNED_NOTE = "# 由旗政务服务局在 records/authority.toml 登记的人员签名提交。\n"
+WAIVERS = {
+    "waivers/2025-08-20-aoerjin-wx-weekly.toml": """\
+# 敖尔金牧场 2025 年 8 月强降雨断网,第 33 周无法发布;旗政务服务局同意豁免这一周。
+rule = "art-15/weekly-update"
+target = "records/accounts/aoerjin-wx/account.toml"
+fingerprint = "e9c6336420c14a8c"
+reason = "2025-08-11 起牧场遭遇强降雨,通信基站停电断网一周,账号无法更新;恢复后已补发情况说明。"
+approved_by = "zwfwj"
+approver = "旗政务服务局分管领导"
+approved = 2025-08-20
+expires = 2026-12-31
+"""
+    + SIGNED_NOTE,
+    "waivers/2026-02-10-keerlun-wx-spring-festival.toml": """\
+# 已过期的豁免:只覆盖到 2026-02-15,春节当周(第 8 周)起不再豁免,违规照常报告。
+rule = "art-15/weekly-update"
+target = "records/accounts/keerlun-wx/account.toml"
+reason = "春节前账号运维人员集中培训,申请豁免春节前的更新要求。"
+approved_by = "zwfwj"
+approver = "旗政务服务局分管领导"
+approved = 2026-02-10
+expires = 2026-02-15
+"""
+    + SIGNED_NOTE,
+}
 
 
 def write(root: Path, files: dict[str, str]) -> int:

@@ -1320,10 +1320,11 @@ def write_supervision(records: Path) -> int:
             ("type", "rectification-order"), ("reference", "新右政服函〔2026〕8号"), ("unit", "keerlun"),
             ("account", "keerlun-wx"), ("issued", date(2026, 3, 5)), ("deadline", date(2026, 3, 20)),
             ("closed", date(2026, 3, 13)), ("issue", "春节期间连续两周未更新,未落实每周更新要求"),
+            ("issued_by", "zwfwj"),
         ],
         "2026-03-05-interview-keerlun.toml": [
             ("type", "sanction"), ("measure", "interview"), ("account", "keerlun-wx"),
-            ("date", date(2026, 3, 5)), ("reason", "春节期间连续两周未更新"),
+            ("date", date(2026, 3, 5)), ("reason", "春节期间连续两周未更新"), ("issued_by", "zwfwj"),
         ],
     }  # fmt: skip
     for name, fields in items.items():

@@ -240,6 +240,7 @@ def _check_extra_references(
                     )
     for record in banner.supervision:
         unit_ref(record, "unit", record.data.get("unit"))
+        unit_ref(record, "issued_by", record.data.get("issued_by"))
         account_ref(record, "account", record.data.get("account"))
         account = banner.accounts.get(str(record.data.get("account")))
         unit = record.data.get("unit")

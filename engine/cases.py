@@ -182,7 +182,11 @@ def run_case(
             root = Path(tmp)
             materialise(root, files)
             (root / "records").mkdir(exist_ok=True)
-            result = evaluate(snapshot.from_worktree(root), policy, as_of, Cache(None))
+            # Cases judge rules, not signatures: their waivers and supervision records
+            # count without git history (real snapshots are always verified).
+            result = evaluate(
+                snapshot.from_worktree(root), policy, as_of, Cache(None), trust_all=True
+            )
             ctx = Context(result.banner, result.banner.calendar(), as_of, policy.measures_effective)
             facts = _judged_facts(ctx, rule.fact_kinds)
     except InputError as exc:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import __version__, banner, records, rules_engine
+from engine.authority import TRUST_ALL, Verdict, verify
 from engine.cache import Cache
 from engine.errors import InputError, InputErrors
 from engine.facts import (
@@ -53,6 +54,8 @@ class Result:
     facts: dict[str, int] = field(default_factory=dict)
     partitions: int = 0
     cache_hits: int = 0
+    # Which waivers and supervision records carry authority (engine/authority.py).
+    authority: Verdict = field(default_factory=lambda: Verdict(frozenset()))
 
     @property
     def open(self) -> list[Violation]:
@@ -395,7 +398,19 @@ def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Rec
     return [found[key] for key in keys if key in found]
 
 
-def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | None = None) -> Result:
+def evaluate(
+    snapshot: Snapshot,
+    policy: Policy,
+    as_of: date,
+    cache: Cache | None = None,
+    *,
+    trust_all: bool = False,
+) -> Result:
+    """Judge ``snapshot`` as of ``as_of``.
+
+    ``trust_all`` is for the rule cases' runner only (records without git history):
+    every waiver and supervision record counts without a signature check.
+    """
     load_builders()
     store = cache or Cache(None)
     post_paths: dict[str, list[str]] = defaultdict(list)
@@ -409,14 +424,21 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
             post_paths[ids["account"]].append(path)
         else:
             other_paths.append(path)
-    the_banner = banner.build(_load_recent(snapshot, other_paths, store), post_paths)
+    loaded = _load_recent(snapshot, other_paths, store)
+    the_banner = banner.build(loaded, post_paths)
     check_waivers(the_banner.waivers, policy)
+    verdict = _authority(snapshot, loaded, the_banner, policy, store, trust_all)
     ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective)
 
     entries = snapshot.entries
     # Unit records (with their evidence), calendars and supervision records feed every partition.
     shared_dirs = ("records/units/", "records/calendar/", "records/supervision/")
-    shared = [p for p in other_paths if p.startswith(shared_dirs)]
+    shared = [
+        p
+        for p in other_paths
+        if p.startswith(shared_dirs)
+        and (not p.startswith("records/supervision/") or verdict.counts(p))
+    ]
     base = _digest(
         [__version__, _schemas_digest(), policy.digest, as_of.isoformat()],
         [f"{p}={entries[p]}" for p in shared],
@@ -493,7 +515,27 @@ def evaluate(snapshot: Snapshot, policy: Policy, as_of: date, cache: Cache | Non
         facts=dict(facts_count),
         partitions=1 + len(the_banner.accounts),
         cache_hits=hits,
+        authority=verdict,
     )
+
+
+def _authority(
+    snapshot: Snapshot,
+    loaded: list[Record],
+    the_banner: banner.Banner,
+    policy: Policy,
+    store: Cache,
+    trust_all: bool,
+) -> Verdict:
+    """Keep only the waivers and supervision records their units signed (engine/authority.py)."""
+    if trust_all:
+        return TRUST_ALL
+    registry = next((r for r in loaded if r.kind == "authority"), None)
+    governed = [*the_banner.waivers, *the_banner.supervision]
+    verdict = verify(snapshot, governed, registry, policy, the_banner.units, store)
+    the_banner.waivers = [r for r in the_banner.waivers if verdict.counts(r.path)]
+    the_banner.supervision = [r for r in the_banner.supervision if verdict.counts(r.path)]
+    return verdict
 
 
 def check_waivers(waivers: list[Record], policy: Policy) -> None:

@@ -19,6 +19,13 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool = False) -> N
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file 0600; give it the mode a plain open() would: an existing
+        # file's (when replacing it), else 0666 less the user's umask.
+        try:
+            mode = os.stat(target).st_mode & 0o7777 if overwrite else None
+        except FileNotFoundError:
+            mode = None
+        os.fchmod(fd, _new_file_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -37,3 +44,10 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool = False) -> N
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _new_file_mode() -> int:
+    """0666 less the process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import git
@@ -18,7 +19,7 @@ import git
 from engine import records
 from engine.errors import InputError
 from engine.lines import LineIndex
-from engine.snapshot import CHINA_TZ
+from engine.snapshot import CHINA_TZ, SHALLOW_HINT
 from engine.timeutil import iso_local, parse_datetime
 
 POSTS_PREFIX = "records/accounts/"
@@ -109,10 +110,27 @@ def _findings(
     return found
 
 
+def _shallow_commits(repo: git.Repo) -> frozenset[str]:
+    """The commits whose parents a shallow clone lacks (none in a full clone)."""
+    try:
+        return frozenset((Path(repo.common_dir) / "shallow").read_text().split())
+    except OSError:
+        return frozenset()
+
+
 def in_history(repo: git.Repo, rev: str = "HEAD", max_count: int | None = None) -> list[Backfill]:
     """Back-filled reviews in every commit reachable from ``rev`` that changed post files."""
     found: list[Backfill] = []
+    shallow = _shallow_commits(repo)
     for commit in repo.iter_commits(rev, paths="records/accounts", max_count=max_count):
+        if commit.hexsha in shallow:
+            # A shallow clone's oldest commit lists parents it does not have: what it
+            # changed is unknown, and so is everything before it.
+            raise InputError(
+                f"此仓库是浅克隆(shallow clone),缺少提交 {commit.hexsha[:10]} 之前的历史,"
+                "无法核查其中的审核记录是何时写入的",
+                hint=SHALLOW_HINT + "也可以用 --max-count 只核查已取回的较新提交。",
+            )
         if not commit.parents:
             continue
         when = iso_local(commit.committed_datetime.astimezone(CHINA_TZ))

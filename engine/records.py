@@ -53,6 +53,7 @@ _LAYOUT: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^records/supervision/[^/]+\.toml$"), "supervision"),
     (re.compile(r"^records/calendar/[^/]+\.toml$"), "calendar"),
     (re.compile(r"^records/waivers/[^/]+\.toml$"), "waiver"),
+    (re.compile(r"^records/authority\.toml$"), "authority"),
 ]
 
 KINDS = (
@@ -65,6 +66,7 @@ KINDS = (
     "messages",
     "evidence",
     "supervision",
+    "authority",
 )
 
 
@@ -90,7 +92,7 @@ def kind_of(path: str) -> tuple[str, dict[str, str]] | None:
         hint="按 docs/records.md 的目录结构存放:units/<单位>/unit.toml、"
         "accounts/<账号>/account.toml、accounts/<账号>/events/*.toml、"
         "accounts/<账号>/posts/YYYY-MM.toml、accounts/<账号>/messages/YYYY-MM.toml、"
-        "units/<单位>/evidence/*.toml、supervision/*.toml、calendar/*.toml、waivers/*.toml。",
+        "units/<单位>/evidence/*.toml、supervision/*.toml、calendar/*.toml、waivers/*.toml、authority.toml。",
     )
 
 

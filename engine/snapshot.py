@@ -48,8 +48,10 @@ class Snapshot:
         entries: dict[str, str],
         reader: _Reader,
         commit: CommitInfo | None = None,
+        source: Path | None = None,
     ) -> None:
         self.kind = kind  # "worktree" | "index" | "commit"
+        self.source = source  # the directory git runs in for this snapshot's history
         self.label = label
         self.entries = dict(sorted(entries.items()))
         self._reader = reader
@@ -178,7 +180,7 @@ def from_worktree(root: Path) -> Snapshot:
             data = full.read_bytes()
             contents[rel] = data
             entries[rel] = git_blob_id(data)
-    return Snapshot("worktree", "工作区", entries, _FileReader(root, contents))
+    return Snapshot("worktree", "工作区", entries, _FileReader(root, contents), source=root)
 
 
 def from_index(repo: git.Repo) -> Snapshot:
@@ -197,13 +199,36 @@ def from_index(repo: git.Repo) -> Snapshot:
                 hint="先解决冲突并用 git add 暂存结果,再提交。",
             )
         entries[path] = blob
-    return Snapshot("index", "暂存区", entries, _GitReader(repo))
+    return Snapshot("index", "暂存区", entries, _GitReader(repo), source=_repo_dir(repo))
+
+
+def _repo_dir(repo: git.Repo) -> Path:
+    return Path(repo.working_tree_dir or repo.git_dir)
+
+
+SHALLOW_HINT = "运行 git fetch --unshallow 取回完整历史后再试(CI 中检出时设置 fetch-depth: 0)。"
+
+
+def is_shallow(repo: git.Repo) -> bool:
+    return (Path(repo.git_dir) / "shallow").is_file() or (
+        Path(repo.common_dir) / "shallow"
+    ).is_file()
 
 
 def resolve_commit(repo: git.Repo, rev: str) -> git.Commit:
     try:
-        return repo.commit(rev)
+        commit = repo.commit(rev)
+        if is_shallow(repo):
+            # A shallow clone names its boundary's parents without having them.
+            repo.git.cat_file("-e", f"{commit.hexsha}^{{tree}}")
+        return commit
     except (git.BadName, git.BadObject, ValueError, git.GitCommandError) as exc:
+        if is_shallow(repo):
+            raise InputError(
+                f"找不到 git 引用「{rev}」:此仓库是浅克隆(shallow clone),"
+                "缺少较早提交的历史,该提交可能不在已取回的历史中",
+                hint=SHALLOW_HINT,
+            ) from exc
         raise InputError(
             f"未知的 git 引用「{rev}」",
             hint="用 git log --oneline 查看可用的提交,或检查分支名、标签名是否拼写正确。",
@@ -228,7 +253,9 @@ def from_commit(repo: git.Repo, rev: str) -> Snapshot:
         author=str(commit.author.name),
         summary=str(commit.summary),
     )
-    return Snapshot("commit", f"提交 {commit.hexsha[:10]}", entries, _GitReader(repo), info)
+    return Snapshot(
+        "commit", f"提交 {commit.hexsha[:10]}", entries, _GitReader(repo), info, _repo_dir(repo)
+    )
 
 
 def load(repo_path: Path, rev: str | None, staged: bool) -> Snapshot:

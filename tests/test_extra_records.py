@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BASE_AS_OF, run_cli
+from conftest import BASE_AS_OF, base_records, run_cli
+from signing import commit, signed_repo
 
 MESSAGES = "accounts/wx-test/messages/2021-01.toml"
 ORDER = "supervision/2021-01-05-xiaozhen.toml"
@@ -147,18 +148,17 @@ def test_private_fields_stay_out_of_the_report(records_repo: Callable[..., Path]
         assert secret not in out.stdout
 
 
-def test_changed_supervision_record_is_not_served_from_cache(
-    records_repo: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_changed_supervision_record_is_not_served_from_cache(tmp_path: Path) -> None:
     order = (
         'type = "rectification-order"\nunit = "xiaozhen"\nissued = 2021-01-05\n'
         'deadline = 2021-01-12\nissue = "错别字"\n'
     )
-    root = records_repo({ORDER: order}, commit=False)
+    root = signed_repo(tmp_path / "repo", {**base_records(), ORDER: order})
     env = {"GOVMEDIA_CACHE_DIR": str(tmp_path / "cache")}
     first = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, env=env)
     assert first.returncode == 1 and "逾期" in first.stdout, first.stdout
     (root / "records" / ORDER).write_text(order + "closed = 2021-01-12\n", encoding="utf-8")
+    commit(root, "销号", "zwfwj-key")
     second = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, env=env)
     assert "逾期" not in second.stdout, second.stdout
     assert second.returncode == 0, second.stdout

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from test_site_fixture import (
     AS_OF,
+    COMMIT_WORDS,
     MARKDOWN_LINK,
     PRIVATE,
     SCRIPT,
@@ -113,8 +114,15 @@ def test_record_strings_are_escaped(site: Path) -> None:
     # The page title (from a record) cannot close <title> or open a tag.
     title = re.search(r"<title>(.*?)</title>", account, re.S)
     assert title and "<" not in title.group(1)
-    # A commit message is a record string too.
-    assert "一月发布记录 &lt;script&gt;" in texts["index.html"]
+
+
+def test_commit_messages_are_not_published(site: Path) -> None:
+    # Commit messages are free text (here with a private phone number): no page shows them.
+    for path, text in _texts(site).items():
+        for words in (COMMIT_WORDS, "一月发布记录", "补录负责人", PRIVATE["phone"]):
+            assert words not in text, f"commit message {words!r} published in {path}"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "最近的记录变更" in home and "gm-changes" in home
 
 
 def test_search_index_is_segmented_into_chinese_words(site: Path) -> None:
@@ -356,3 +364,12 @@ def test_leak_guard_stops_the_build() -> None:
     assert plugin.on_post_page("<p>公开</p>", page=page, config=None) == "<p>公开</p>"  # type: ignore[arg-type]
     with pytest.raises(PluginError, match="不公开"):
         plugin.on_post_page("<p>负责人 张秘密</p>", page=page, config=None)  # type: ignore[arg-type]
+
+
+def test_the_authority_files_root_version_is_shown(site: Path) -> None:
+    root = re.compile(r"授权名录根版本: <code>[0-9a-f]{40}</code> 2025-12-20")
+    assert root.search((site / "index.html").read_text(encoding="utf-8"))
+    coverage = (site / "coverage.html").read_text(encoding="utf-8")
+    assert root.search(coverage)
+    # The fixture's waiver was committed with zwfwj's registered key: nothing unverified.
+    assert "全部豁免和监管记录都由其单位登记的人员签名提交" in coverage

@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from signing import key, public
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-03-20"
@@ -32,7 +33,12 @@ PRIVATE = {
     "login_holder": "赵持有人",
     "amount": "98765.43",
     "reviewer": "钱审核员",
+    "signer": "孙签名人",
+    "signer_email": "signer-private@example.invalid",
 }
+# Words of a commit message (which also carries a private phone number): commit messages
+# are free text, never published.
+COMMIT_WORDS = "提交说明不公开"
 
 # A private value that is also part of public text (a person named like a unit): the
 # public text must stay readable, not be masked.
@@ -151,6 +157,18 @@ def make_records_repo(root: Path) -> Path:
     _write(root, "records/accounts/jyj-wechat/account.toml", ACCOUNT_WECHAT)
     _write(root, "records/accounts/jyj-wechat/events/2025-06-02-responsible.toml", RESPONSIBLE)
     _write(root, "records/accounts/jyj-wechat/events/2025-06-01-contract.toml", CONTRACT)
+    # The authority file's first version (the trust root): zwfwj may sign waivers.
+    _write(
+        root,
+        "records/authority.toml",
+        f"""
+        [[identity]]
+        unit = "zwfwj"
+        name = "{PRIVATE["signer"]}"
+        email = "{PRIVATE["signer_email"]}"
+        key = "{public("site-zwfwj")}"
+        """,
+    )
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "登记单位和账号", when="2025-12-20T10:00:00+08:00")
     _write(root, "records/accounts/jyj-weibo/account.toml", ACCOUNT_WEIBO)
@@ -200,7 +218,19 @@ def make_records_repo(root: Path) -> Path:
         """,
     )
     _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "补录负责人,登记豁免", when="2026-03-19T10:00:00+08:00")
+    _git(
+        root,
+        "-c",
+        "gpg.format=ssh",
+        "-c",
+        f"user.signingkey={key('site-zwfwj')}",
+        "commit",
+        "-S",
+        "-q",
+        "-m",
+        f"补录负责人(电话 {PRIVATE['phone']}),登记豁免 {COMMIT_WORDS}",
+        when="2026-03-19T10:00:00+08:00",
+    )
     return root
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from conftest import BASE_AS_OF, base_records, write_records
+from signing import commit, signed_repo
 
 from engine.cli import main
 
@@ -62,11 +63,17 @@ def report(root: Path, as_of: str = BASE_AS_OF) -> tuple[int, dict[str, Any]]:
 
 
 def repo(tmp_path: Path, waiver_text: str | None) -> Path:
+    """A repository whose waiver (if any) was committed with a key of its approving unit."""
     files = {**base_records(), POSTS: AD_POSTS}
     if waiver_text is not None:
         files[WAIVER] = waiver_text
-    write_records(tmp_path, files)
-    return tmp_path
+    return signed_repo(tmp_path, files)
+
+
+def rewrite(root: Path, waiver_text: str) -> None:
+    """Change the waiver in a commit signed by the approving unit (tests/signing.py)."""
+    write_records(root, {WAIVER: waiver_text})
+    commit(root, "修改豁免", "zwfwj-key")
 
 
 def test_without_a_waiver_the_ad_is_a_violation(tmp_path: Path) -> None:
@@ -95,7 +102,7 @@ def test_the_waiver_holds_on_its_last_day_and_not_after(tmp_path: Path) -> None:
     root = repo(tmp_path, waiver(expires=BASE_AS_OF))
     code, doc = report(root)
     assert (code, len(doc["waived"])) == (0, 1)
-    write_records(root, {WAIVER: waiver(expires="2021-01-16")})
+    rewrite(root, waiver(expires="2021-01-16"))
     code, doc = report(root)
     assert code == 1
     assert [(v["check"], v["status"]) for v in doc["violations"]] == [("commercial-ad", "open")]
@@ -111,11 +118,11 @@ def test_a_waiver_for_another_file_or_fingerprint_hides_nothing(tmp_path: Path) 
     root = repo(tmp_path, None)
     _, doc = report(root)
     fingerprint = doc["violations"][0]["fingerprint"]
-    write_records(root, {WAIVER: waiver(fingerprint=f'"{fingerprint}"')})
+    rewrite(root, waiver(fingerprint=f'"{fingerprint}"'))
     assert report(root)[0] == 0
-    write_records(root, {WAIVER: waiver(fingerprint='"0000000000000000"')})
+    rewrite(root, waiver(fingerprint='"0000000000000000"'))
     assert report(root)[0] == 1
-    write_records(root, {WAIVER: waiver(target='"records/accounts/wx-test/posts/2021-02.toml"')})
+    rewrite(root, waiver(target='"records/accounts/wx-test/posts/2021-02.toml"'))
     assert report(root)[0] == 1
 
 

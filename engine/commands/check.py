@@ -22,6 +22,11 @@ def base_before(opts: Options, since: str) -> str:
     day = parse_as_of(since)
     repo = snapshot.open_repo(opts.repo)
     sha = repo.git.rev_list("-1", f"--before={day}T00:00:00+08:00", "HEAD") if day else ""
+    if not sha and snapshot.is_shallow(repo):
+        raise InputError(
+            f"此仓库是浅克隆(shallow clone),已取回的历史中没有 {since} 之前的提交,无法比较",
+            hint=snapshot.SHALLOW_HINT,
+        )
     if not sha:
         raise InputError(
             f"{since} 之前没有提交,无法比较",
@@ -67,7 +72,16 @@ def base_fingerprints(opts: Options, base: str, as_of: date, policy: Policy) -> 
 
 
 def _remember_index(opts: Options, result: Result) -> None:
-    """Store the staged index's violations under its records tree id, for the next hook run."""
+    """Store the staged index's violations under its records tree id, for the next hook run.
+
+    Not when a staged supervision record was left out for not being committed yet: once
+    committed (and signed) it counts, so the same tree would be judged differently.
+    """
+    if any(
+        w.reason == "uncommitted" and w.path.startswith("records/supervision/")
+        for w in result.authority.warnings
+    ):
+        return
     repo = snapshot.open_repo(opts.repo)
     tree = _records_tree(repo, str(repo.git.write_tree()))
     key = _base_key(tree, result.as_of, result.policy)

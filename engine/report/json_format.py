@@ -43,6 +43,9 @@ def render(report: Report) -> str:
             for v, olds in report.changed
         ],
         "fixed": [violation_json(v, report.lang) for v in report.fixed],
+        "authority_warnings": [
+            {"path": w.path, "reason": w.reason, "message": w.message} for w in r.authority.warnings
+        ],
         "summary": {
             "errors": len(report.errors),
             "warnings": len(report.shown) - len(report.errors),

@@ -87,6 +87,14 @@ def render(report: Report) -> str:
                 f"  {v.day} {v.path}:{v.line}: [{v.rule}] {message(v, lang)}  ← {v.waiver}"
             )
         lines.append("")
+    notes = r.authority.warnings
+    if notes:
+        # Well-formed records that lack authority: reported, never an input error.
+        lines.append(
+            "authority (signature) warnings:" if en else "签名核验提醒(这些记录不计入检查):"
+        )
+        lines.extend(f"  {w.render()}" for w in notes)
+        lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)
     n_warn = len(report.shown) - n_err

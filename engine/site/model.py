@@ -17,25 +17,27 @@ from typing import Any
 import git
 
 from engine import __version__
+from engine import authority as authority_mod
 from engine import policy as policy_mod
 from engine import records as records_mod
 from engine import snapshot as snapshot_mod
+from engine.authority import Root
 from engine.cache import Cache
 from engine.errors import InputError
 from engine.evaluate import Result, evaluate
 from engine.policy import Policy
 from engine.records import Record
 from engine.site.markup import Escaper
-from engine.snapshot import CHINA_TZ, CommitInfo, Snapshot
+from engine.snapshot import CHINA_TZ, SHALLOW_HINT, CommitInfo, Snapshot
 
 
 @dataclass(frozen=True)
 class Change:
-    """A commit that touched records/."""
+    """A commit that touched records/. Its message is not kept: commit messages are free
+    text that no schema marks private, so the site never publishes them."""
 
     sha: str
     when: datetime
-    summary: str
     paths: tuple[str, ...]
 
     def ids(self, kind: str) -> list[str]:
@@ -76,6 +78,9 @@ class SiteModel:
     history: list[MonthPoint] = field(default_factory=list)
     first_seen: dict[str, str] = field(default_factory=dict)  # fingerprint -> YYYY-MM
     note: str = ""
+    # The trust root of records/authority.toml (engine/authority.py), or why there is none.
+    authority_root: Root | None = None
+    authority_problem: str = ""
     escape: Escaper = field(default_factory=Escaper)
 
     def of_kind(self, kind: str) -> list[Record]:
@@ -179,7 +184,7 @@ def _load_all(snap: Snapshot) -> list[Record]:
 def recent_changes(repo: git.Repo, sha: str, limit: int = 10) -> list[Change]:
     out = repo.git.log(
         f"-n{limit}",
-        "--format=%x00%H%x09%ct%x09%s",
+        "--format=%x00%H%x09%ct",
         "--name-only",
         sha,
         "--",
@@ -190,10 +195,10 @@ def recent_changes(repo: git.Repo, sha: str, limit: int = 10) -> list[Change]:
         if not chunk.strip():
             continue
         head, _, rest = chunk.partition("\n")
-        commit_sha, stamp, summary = [*head.split("\t", 2), "", ""][:3]
+        commit_sha, stamp = head.split("\t", 1)
         paths = tuple(p for p in rest.splitlines() if p.strip())
         when = datetime.fromtimestamp(int(stamp), CHINA_TZ)
-        changes.append(Change(commit_sha, when, summary, paths))
+        changes.append(Change(commit_sha, when, paths))
     return changes
 
 
@@ -313,6 +318,13 @@ def gather(
         return SiteModel(
             policy, ref, day, None, None, [], note="仓库还没有任何提交,暂无记录可检查。"
         )
+    if snapshot_mod.is_shallow(repo):
+        # The site publishes history and which waivers carry authority: both need it all.
+        raise InputError(
+            "此仓库是浅克隆(shallow clone),缺少生成网站所需的历史"
+            "(历史页、豁免和监管记录的签名核验都要用到完整历史)",
+            hint=SHALLOW_HINT,
+        )
     snap = snapshot_mod.from_commit(repo, commit.hexsha)
     day = as_of or snap.default_as_of()
     loaded = _load_all(snap)
@@ -328,6 +340,9 @@ def gather(
     secrets -= _occurring(secrets, public_text)
     result = evaluate(snap, policy, day, cache)
     note = "" if snap.entries else "该提交中没有 records/ 目录,暂无记录可检查。"
+    root, problem = authority_mod.trust_root(
+        Path(repo.working_tree_dir or repo.git_dir), commit.hexsha, policy
+    )
     final_open = {v.fingerprint for v in result.open}
     points, first_seen = history(
         repo, commit.hexsha, policy, policy_dir, cache, history_samples, day, final_open
@@ -344,4 +359,6 @@ def gather(
         first_seen=first_seen,
         note=note,
         escape=Escaper(secrets),
+        authority_root=root,
+        authority_problem=problem,
     )

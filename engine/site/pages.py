@@ -274,6 +274,25 @@ class Pages:
             f" · 记录版本 {where}</p>"
         )
 
+    def authority_line(self) -> str:
+        """The trust root of the authority file: where the signatures' authority starts."""
+        root = self.m.authority_root
+        if root is not None:
+            text = (
+                f"授权名录根版本: <code>{self.e(root.commit)}</code> "
+                f"{self.e(root.when.strftime('%Y-%m-%d'))}"
+            )
+        else:
+            text = f"授权名录根版本: 无({self.e(self.m.authority_problem or '未建立授权名录')})"
+        return block(f'<p class="gm-authority-root">{text}</p>')
+
+    def authority_warnings(self) -> str:
+        verdict = self.m.result.authority if self.m.result is not None else None
+        if verdict is None or not verdict.warnings:
+            return block("<p>全部豁免和监管记录都由其单位登记的人员签名提交。</p>")
+        rows = [[self.e(w.path), self.e(w.message)] for w in verdict.warnings]
+        return block(table(["记录", "原因"], rows, "gm-authority"))
+
     # ------------------------------------------------------------ pages
 
     def all(self) -> dict[str, str]:
@@ -352,11 +371,13 @@ class Pages:
                 [
                     self.e(change.when.strftime("%Y-%m-%d")),
                     f"<code>{self.e(change.sha[:10])}</code>",
-                    self.e(change.summary),
-                    touched or f"{len(change.paths)} 个文件",
+                    str(len(change.paths)),
+                    touched or "—",
                 ]
             )
-        md += block(table(["日期", "提交", "说明", "涉及"], rows, "gm-changes"))
+        # Commit messages are free text nobody marks private: never published.
+        md += block(table(["日期", "提交", "变更的文件数", "涉及"], rows, "gm-changes"))
+        md += self.authority_line()
         return md
 
     def rules_index(self) -> str:
@@ -695,6 +716,14 @@ class Pages:
         md += block(
             table(["条款", "内容", "类型", "规则检查", "未检查的原因"], rows, "gm-coverage")
         )
+        md += "## 豁免和监管记录的签名\n\n"
+        md += block(
+            "<p>豁免和监管记录只有由其单位在授权名录(records/authority.toml)中登记的人员"
+            "签名提交才生效;授权名录的每次修改须由主管单位登记的人员签名,"
+            "其第一个版本(根版本)是信任的起点。</p>"
+        )
+        md += self.authority_line()
+        md += self.authority_warnings()
         return md
 
 

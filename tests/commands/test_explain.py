@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import ROOT, git, run_cli
+from signing import signed_repo
 
 from engine.cli import main
 from engine.commands.explain import line_owners
@@ -36,10 +37,7 @@ PRIVATE = [
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "banner"
     shutil.copytree(FIXTURE, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "记录")
-    return root
+    return signed_repo(root, {})  # the fixture's waiver counts: signed by its unit
 
 
 def cli(repo: Path, *args: str) -> Result:

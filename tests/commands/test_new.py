@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import ROOT, git, run_cli
+from conftest import ROOT, git, run_cli, write_records
+from signing import authority, commit
 
 from engine.cli import main
 from engine.commands import new as new_cmd
@@ -89,7 +90,13 @@ def test_new_events_and_waiver_take_free_names(repo: Path) -> None:
     result = new(repo, "waiver", *waiver)
     assert result.exit_code == 0, result.stderr
     assert (repo / "records/waivers/2021-01-15-art-15-weekly-update.toml").is_file()
-    # No posts in the first two weeks: the run of both weeks (one violation) is waived.
+    # Not committed yet, so not signed: it waives nothing (docs/decisions/0007-authority.md).
+    out = CliRunner().invoke(main, ["check", "--repo", str(repo), "--as-of", "2021-01-17"])
+    assert out.exit_code == 1 and "0 处已豁免" in out.stdout and "尚未提交" in out.stdout
+    # Committed with a key the approving unit registered: the run of both weeks without
+    # posts (one violation) is waived.
+    write_records(repo, {"authority.toml": authority(("xiaozhen", "xiaozhen-key"))})
+    commit(repo, "登记豁免", "xiaozhen-key")
     out = CliRunner().invoke(main, ["check", "--repo", str(repo), "--as-of", "2021-01-17"])
     assert out.exit_code == 0, out.output
     assert "1 处已豁免" in out.stdout

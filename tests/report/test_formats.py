@@ -30,6 +30,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import signing
 from click.testing import CliRunner
 
 from engine.cli import main
@@ -62,9 +63,12 @@ def make_repo(tmp: Path) -> Path:
         "-c",
         "commit.gpgsign=false",
     ]
+    # The waiver counts only when committed with a key its unit registered (tests/signing.py).
+    (repo / "records" / "authority.toml").write_text(signing.authority(("zwfwj", "zwfwj-key")))
+    sign = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={signing.key('zwfwj-key')}"]
     subprocess.run([*git, "init", "-q", "-b", "main"], cwd=repo, check=True)
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "fixture"], cwd=repo, check=True)
+    subprocess.run([*git, *sign, "commit", "-S", "-q", "-m", "fixture"], cwd=repo, check=True)
     return repo
 
 
