@@ -62,6 +62,8 @@ class Banner:
     waivers: list[Record]
     evidence: dict[str, list[Record]] = field(default_factory=dict)  # unit id -> systems, plans
     supervision: list[Record] = field(default_factory=list)  # rectification orders, sanctions
+    # Paths of supervision records present but left out for lack of authority (engine/authority.py).
+    withheld: frozenset[str] = frozenset()
 
     def unit_name(self, unit_id: str) -> str:
         return str(self.units[unit_id].data["name"])

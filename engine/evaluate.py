@@ -433,15 +433,11 @@ def evaluate(
     entries = snapshot.entries
     # Unit records (with their evidence), calendars and supervision records feed every partition.
     shared_dirs = ("records/units/", "records/calendar/", "records/supervision/")
-    shared = [
-        p
-        for p in other_paths
-        if p.startswith(shared_dirs)
-        and (not p.startswith("records/supervision/") or verdict.counts(p))
-    ]
+    shared = [p for p in other_paths if p.startswith(shared_dirs)]
     base = _digest(
         [__version__, _schemas_digest(), policy.digest, as_of.isoformat()],
-        [f"{p}={entries[p]}" for p in shared],
+        # A supervision record without authority is judged as withheld, whatever it says.
+        [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared],
     )
     violations: list[Violation] = []
     facts_count: dict[str, int] = defaultdict(int)
@@ -534,6 +530,9 @@ def _authority(
     governed = [*the_banner.waivers, *the_banner.supervision]
     verdict = verify(snapshot, governed, registry, policy, the_banner.units, store)
     the_banner.waivers = [r for r in the_banner.waivers if verdict.counts(r.path)]
+    the_banner.withheld = frozenset(
+        r.path for r in the_banner.supervision if not verdict.counts(r.path)
+    )
     the_banner.supervision = [r for r in the_banner.supervision if verdict.counts(r.path)]
     return verdict
 

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import BASE_AS_OF, ROOT, base_records, run_cli, write_records
+from conftest import BASE_AS_OF, ROOT, base_records, git, run_cli, write_records
+from signing import authority, commit
 
 from engine import policy, snapshot
 from engine.cache import Cache
@@ -34,6 +35,15 @@ date = 2020-09-16
 deadline = 2020-09-21
 reason = "长期无力维护"
 """
+
+
+def _signed(root: Path, files: dict[str, str]) -> Path:
+    """``files`` committed in a new repository at ``root``, signed by the supervising unit
+    (zwfwj), so that its supervision records carry authority (docs/decisions/0007)."""
+    write_records(root, {**files, "authority.toml": authority(("zwfwj", "zwfwj"))})
+    git(root, "init", "-q")
+    commit(root, "记录", "zwfwj")
+    return root
 
 
 def _base_without(*paths: str) -> dict[str, str]:
@@ -146,16 +156,19 @@ def test_an_ordered_closure_that_follows_its_order_breaks_no_rule(tmp_path: Path
         "supervision/2020-09-16-wb-old.toml": ORDER,
         f"{WB}/closure.toml": closure,
     }
-    write_records(tmp_path / "ordered", files)
+    _signed(tmp_path / "ordered", files)
     assert _evaluate(tmp_path / "ordered", BASE_AS_OF) == []
+    art13 = ["art-13/no-decision", "art-13/no-filing", "art-13/no-notice"]
     # The same closure recorded as the unit's own decision is judged by art-13.
     own = {**files, f"{WB}/closure.toml": 'type = "closure"\ndate = 2020-09-21\n'}
-    write_records(tmp_path / "own", own)
-    assert [v.split("@")[0] for v in _evaluate(tmp_path / "own", BASE_AS_OF)] == [
-        "art-13/no-decision",
-        "art-13/no-filing",
-        "art-13/no-notice",
-    ]
+    _signed(tmp_path / "own", own)
+    assert [v.split("@")[0] for v in _evaluate(tmp_path / "own", BASE_AS_OF)] == art13
+    # An order its unit has not signed does not count yet: the closure is the unit's own.
+    unsigned = tmp_path / "unsigned"
+    write_records(unsigned, files)
+    git(unsigned, "init", "-q")
+    commit(unsigned)
+    assert [v.split("@")[0] for v in _evaluate(unsigned, BASE_AS_OF)] == art13
 
 
 INTERVIEW = 'type = "sanction"\nmeasure = "interview"\naccount = "wb-old"\ndate = 2020-09-16\n'
@@ -208,7 +221,7 @@ def test_a_broken_order_reference_exits_2(
     tmp_path: Path, supervision: dict[str, str], closure: str, line: int, words: list[str]
 ) -> None:
     text = f'type = "closure"\ndate = 2020-10-22\n{closure}\n'
-    write_records(tmp_path, {**base_records(), **supervision, f"{WB}/closure.toml": text})
+    _signed(tmp_path, {**base_records(), **supervision, f"{WB}/closure.toml": text})
     before = {p: p.read_bytes() for p in tmp_path.rglob("*.toml")}
     out = run_cli("check", "--repo", str(tmp_path), "--as-of", BASE_AS_OF, "--no-cache")
     assert out.returncode == 2, out.stdout + out.stderr
@@ -309,8 +322,7 @@ def _measures_from(tmp_path: Path, day: str) -> Path:
 
 @pytest.mark.parametrize("as_of", ["2020-08-28", "2021-01-17", "2026-11-26"])
 def test_nothing_dated_before_the_measures_is_judged(tmp_path: Path, as_of: str) -> None:
-    root = tmp_path / "banner"
-    write_records(root, BEFORE)
+    root = _signed(tmp_path / "banner", BEFORE)
     assert _evaluate(root, as_of) == []
     # The same records would break most rules had the measures been in force then.
     earlier = _evaluate(root, as_of, _measures_from(tmp_path, "2019-01-01"))
@@ -334,6 +346,5 @@ def test_a_version_claiming_an_earlier_start_still_judges_nothing_before_the_mea
     assert text.count('effective_from = "measures"') == 1
     art13.write_text(text.replace('effective_from = "measures"', 'effective_from = "2019-01-01"'))
     assert policy.load(target).rules["art-13"].versions[0].effective_from == date(2019, 1, 1)
-    root = tmp_path / "banner"
-    write_records(root, BEFORE)
+    root = _signed(tmp_path / "banner", BEFORE)
     assert _evaluate(root, BASE_AS_OF, target) == []

@@ -103,7 +103,9 @@ def closure_order(ctx: Context, files: AccountFiles, closure: Record) -> Record 
     name of a file in records/supervision/ without ``.toml``). The order must exist, be
     an ordered closure (``type = "sanction"``, ``measure = "ordered-closure"``) of the
     same account, and be dated on or before the closure: anything else is a broken
-    cross-reference, an input error (exit 2), not a violation of either article.
+    cross-reference, an input error (exit 2), not a violation of either article. An order
+    that is recorded but lacks authority (not signed by its unit) does not count yet: the
+    closure is then judged as the unit's own, by art. 13.
     """
     data = closure.data
     ground = str(data.get("ground", "work"))
@@ -119,6 +121,10 @@ def closure_order(ctx: Context, files: AccountFiles, closure: Record) -> Record 
             )
         return None
     path = f"{SUPERVISION_DIR}{name}.toml"
+    if path in ctx.banner.withheld:
+        # The order is recorded but its unit has not signed it (engine/authority.py): the
+        # report warns about it, and until it counts the closure is the unit's own (art. 13).
+        return None
     order = next((r for r in ctx.banner.supervision if r.path == path), None)
 
     def broken(message: str, hint: str) -> InputError:
