@@ -18,7 +18,7 @@ from engine.report import FORMATS, Report, load_formats
 
 def base_before(opts: Options, since: str) -> str:
     """The last commit before ``since`` (a date), for "what changed since then"."""
-    day = parse_as_of(since)
+    day = parse_as_of(since, "--since", bounded=False)
     repo = snapshot.open_repo(opts.repo)
     sha = repo.git.rev_list("-1", f"--before={day}T00:00:00+08:00", "HEAD") if day else ""
     if not sha:
@@ -29,7 +29,7 @@ def base_before(opts: Options, since: str) -> str:
     return str(sha)
 
 
-def _records_tree(repo: git.Repo, treeish: str) -> str:
+def records_tree(repo: git.Repo, treeish: str) -> str:
     """The id of the records/ tree in a commit or tree: it names every record's content."""
     try:
         return str(repo.git.rev_parse(f"{treeish}:{snapshot.RECORDS_DIR}"))
@@ -50,10 +50,13 @@ def base_fingerprints(opts: Options, base: str, as_of: date, policy: Policy) -> 
     """
     repo = snapshot.open_repo(opts.repo)
     commit = snapshot.resolve_commit(repo, base)
+    tree = records_tree(repo, commit.hexsha)
+    if tree == "no-records":
+        return set()  # the first commit of records: nothing was there before
     store = opts.cache()
-    key = _fingerprints_key(_records_tree(repo, commit.hexsha), as_of, policy)
+    key = _fingerprints_key(tree, as_of, policy)
     cached = store.get(key)
-    if isinstance(cached, list):
+    if isinstance(cached, list) and all(isinstance(fp, str) for fp in cached):
         return set(cached)
     previous = run_evaluation(opts, rev=commit.hexsha, staged=False, as_of=as_of, policy=policy)
     found = {v.fingerprint for v in previous.violations}
@@ -64,7 +67,7 @@ def base_fingerprints(opts: Options, base: str, as_of: date, policy: Policy) -> 
 def _remember_index(opts: Options, result: Result) -> None:
     """Store the staged index's fingerprints under its records tree id, for the next hook run."""
     repo = snapshot.open_repo(opts.repo)
-    tree = _records_tree(repo, str(repo.git.write_tree()))
+    tree = records_tree(repo, str(repo.git.write_tree()))
     key = _fingerprints_key(tree, result.as_of, result.policy)
     opts.cache().put(key, sorted({v.fingerprint for v in result.violations}))
 
