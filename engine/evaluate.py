@@ -253,6 +253,11 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=2)
+    # The pool's manager thread notices the dead workers and ends; waiting for it keeps
+    # the interpreter's exit from racing it (CPython then prints a spurious traceback).
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def _run_task(index: int) -> dict[str, Any] | None:
