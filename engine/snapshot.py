@@ -239,6 +239,15 @@ def _git_entry(mode: str, path: str, errors: list[InputError]) -> bool:
     if mode == _MODE_SUBMODULE:
         errors.append(_not_a_file_error(path, "子模块(submodule)"))
         return False
+    if path == RECORDS_DIR:
+        errors.append(
+            InputError(
+                "records 是一个文件,不是目录",
+                path=path,
+                hint="记录放在仓库根目录的 records/ 目录中:删除或改名这个文件。",
+            )
+        )
+        return False
     return True
 
 

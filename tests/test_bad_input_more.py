@@ -523,3 +523,33 @@ def test_first_records_commit_has_no_base_to_compare(tmp_path: Path) -> None:
     git(root, "add", "-A")
     out = run_cli("hook", "run", "--repo", str(root), "--as-of", BASE_AS_OF)
     assert out.returncode == 0, out.stderr
+
+
+def test_staged_check_with_a_conflict_outside_records(records_repo: Callable[..., Path]) -> None:
+    """Unmerged files elsewhere do not stop a check of the staged records (no exit 3)."""
+    root = records_repo()
+    _write(root, "README.md", "一\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "readme")
+    git(root, "checkout", "-qb", "other")
+    _write(root, "README.md", "二\n")
+    git(root, "commit", "-qam", "other")
+    git(root, "checkout", "-q", "main")
+    _write(root, "README.md", "三\n")
+    git(root, "commit", "-qam", "main")
+    assert git(root, "merge", "other", check=False).returncode != 0
+    out = run_cli("check", "--staged", "--repo", str(root), "--as-of", BASE_AS_OF)
+    assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize("mode", ["staged", "commit"])
+def test_records_is_a_file(records_repo: Callable[..., Path], mode: str) -> None:
+    import shutil
+
+    root = records_repo()
+
+    def change(r: Path) -> None:
+        shutil.rmtree(r / "records")
+        _write(r, "records", "不是目录\n")
+
+    _refused(root, mode, change, lambda r: "records: ", ("records 是一个文件",), BASE_AS_OF)

@@ -67,7 +67,11 @@ def base_fingerprints(opts: Options, base: str, as_of: date, policy: Policy) -> 
 def _remember_index(opts: Options, result: Result) -> None:
     """Store the staged index's fingerprints under its records tree id, for the next hook run."""
     repo = snapshot.open_repo(opts.repo)
-    tree = records_tree(repo, str(repo.git.write_tree()))
+    try:
+        index_tree = str(repo.git.write_tree())
+    except git.GitCommandError:
+        return  # unmerged files elsewhere in the index: nothing to remember, only slower
+    tree = records_tree(repo, index_tree)
     key = _fingerprints_key(tree, result.as_of, result.policy)
     opts.cache().put(key, sorted({v.fingerprint for v in result.violations}))
 
