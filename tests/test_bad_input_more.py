@@ -261,6 +261,15 @@ def _bom_and_bad_enum(root: Path) -> None:
     _write(root, POSTS, b"\xef\xbb\xbf" + text.encode("utf-8"))
 
 
+def _bom_and_malformed(root: Path) -> None:
+    text = (
+        (root / POSTS)
+        .read_text(encoding="utf-8")
+        .replace('title = "测试镇惠民政策解读"', "title = 缺引号")
+    )
+    _write(root, POSTS, b"\xef\xbb\xbf" + text.encode("utf-8"))
+
+
 def _no_records(root: Path) -> None:
     import shutil
 
@@ -377,6 +386,12 @@ CASES: dict[str, tuple[Change, Callable[[Path], str], tuple[str, ...], str]] = {
         _bom_and_bad_enum,
         lambda r: f"{POSTS}:{_line_of(r, POSTS, 'category = ', 2)}",
         ("gossip",),
+        BASE_AS_OF,
+    ),
+    "bom-and-malformed-toml": (
+        _bom_and_malformed,
+        lambda r: f"{POSTS}:{_line_of(r, POSTS, 'title = 缺引号')}",
+        ("TOML 格式错误",),
         BASE_AS_OF,
     ),
     "as-of-before-every-record": (
