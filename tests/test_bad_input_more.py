@@ -452,13 +452,19 @@ def test_closure_on_the_opening_day_is_not_refused(records_repo: Callable[..., P
 
 
 def test_as_of_on_the_first_record_day_is_fine(records_repo: Callable[..., Path]) -> None:
+    """The boundary: the day of the earliest record is a valid check date, the day before not."""
     from conftest import base_records
 
-    first = {
-        k: v for k, v in base_records().items() if k.startswith(("units/", "accounts/wb-old/"))
-    }
+    # The units and the Weibo account opened 2020-09-01, without later posts or closure.
     root = records_repo(
-        {k: v for k, v in first.items() if "/posts/" not in k and "closure" not in k}, base=False
+        {
+            rel: text
+            for rel, text in base_records().items()
+            if rel.startswith(("units/", "accounts/wb-old/"))
+            and "/posts/" not in rel
+            and "closure" not in rel
+        },
+        base=False,
     )
     out = run_cli("check", "--repo", str(root), "--as-of", "2020-09-01")
     assert out.returncode in (0, 1), out.stderr
