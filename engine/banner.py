@@ -182,11 +182,73 @@ def _check_references(banner: Banner) -> None:
             if event.data["type"] == "filing":
                 unit_ref(event, "with", event.data["with"])
             _check_period(event, errors)
+        _check_lifecycle(entry, errors)
     for waiver in banner.waivers:
         unit_ref(waiver, "approved_by", waiver.data["approved_by"])
+        _check_period(waiver, errors, (("approved", "expires"),))
     _check_extra_references(banner, unit_ref, account_ref, errors)
     if errors:
         raise InputErrors(errors)
+
+
+def _check_lifecycle(entry: AccountFiles, errors: list[InputError]) -> None:
+    """One opening event at most, and no closure before the account was opened."""
+    openings = sorted(entry.events_of("opening"), key=lambda r: r.path)
+    for extra in openings[1:]:
+        errors.append(
+            InputError(
+                f"账号「{entry.id}」已有开设事件 {openings[0].path},这是第二个",
+                path=extra.path,
+                line=extra.line("type"),
+                hint="一个账号只登记一次开设:删除多余的开设事件文件。"
+                "关停后重新开设的账号,按新账号另建目录登记。",
+            )
+        )
+    account = entry.record
+    starts = [(str(account.data["opened"]), account.path, account.line("opened"))]
+    starts += [(str(o.data["date"]), o.path, o.line("date")) for o in openings]
+    for closure in entry.events_of("closure"):
+        closed = str(closure.data["date"])
+        before = [s for s in starts if closed < s[0]]
+        if not before:
+            continue
+        opened, where, line = max(before)
+        errors.append(
+            InputError(
+                f"关停日期 {closed} 早于账号的开设日期 {opened}({where}:{line})",
+                path=closure.path,
+                line=closure.line("date"),
+                hint="检查两个日期是否写错:关停不能早于开设。",
+            )
+        )
+
+
+def check_as_of(banner: Banner, as_of: date) -> None:
+    """The check date is not earlier than every record: nothing would exist to judge.
+
+    The earliest date is taken from account.toml (``opened``) and account events,
+    the records every judgement starts from; they are read before any post file.
+    """
+    earliest: tuple[str, str, int] | None = None
+    for entry in banner.accounts.values():
+        if entry.account is None:
+            continue
+        dates = [(str(entry.account.data["opened"]), entry.account, "opened")]
+        for event in entry.events:
+            for key in ("date", "start", "from"):
+                if key in event.data:
+                    dates.append((str(event.data[key]), event, key))
+                    break
+        for day, record, key in dates:
+            if earliest is None or day < earliest[0]:
+                earliest = (day, record.path, record.line(key))
+    if earliest is not None and as_of.isoformat() < earliest[0]:
+        day, path, line = earliest
+        raise InputError(
+            f"检查日期 {as_of.isoformat()} 早于所有记录:最早的记录日期是 {day}({path}:{line})",
+            hint="检查日期应在记录覆盖的时期内:改正 --as-of(或环境变量 GOVMEDIA_AS_OF);"
+            "不写 --as-of 时,检查提交用提交日期,检查工作区和暂存区用今天。",
+        )
 
 
 def _check_extra_references(
@@ -279,14 +341,69 @@ def _check_period(
             )
 
 
-def attach_posts(files: AccountFiles, posts: list[Record]) -> None:
-    """Give an account its parsed post files, checking each post sits in its month's file."""
+def attach_posts(files: AccountFiles, posts: list[Record], as_of: date | None = None) -> None:
+    """Give an account its parsed post files, checking each post sits in its month's file,
+    is recorded once, and (given the check date) was published by then."""
     errors: list[InputError] = []
+    posts = sorted(posts, key=lambda r: r.path)
     for record in posts:
         _check_post_months(record, errors)
+    _check_post_duplicates(posts, errors)
+    if as_of is not None:
+        _check_post_dates(posts, as_of, errors)
     if errors:
         raise InputErrors(errors)
-    files.posts = sorted(posts, key=lambda r: r.path)
+    files.posts = posts
+
+
+def _local_time(value: object) -> str:
+    """A post's publication time as China time, ``YYYY-MM-DDTHH:MM:SS``."""
+    text = str(value)
+    if len(text) == 19 and text[10] == "T":
+        return text  # a TOML date-time without offset, already normalised by the parser
+    return iso_local(parse_datetime(text))
+
+
+def _check_post_duplicates(posts: list[Record], errors: list[InputError]) -> None:
+    """The same post (publication time and title) recorded twice, in one file or two."""
+    seen: dict[tuple[str, str], tuple[Record, int]] = {}
+    for record in posts:
+        for i, post in enumerate(record.data["post"]):
+            key = (_local_time(post["published"]), str(post["title"]).strip())
+            first = seen.setdefault(key, (record, i))
+            if first == (record, i):
+                continue
+            where = f"{first[0].path}:{first[0].line('post', first[1])}"
+            errors.append(
+                InputError(
+                    f"与 {where} 的发布记录重复(发布时间 {key[0].replace('T', ' ')}、"
+                    f"标题「{key[1]}」都相同)",
+                    path=record.path,
+                    line=record.line("post", i),
+                    hint="同一条发布只登记一次:删除重复的这一条;"
+                    "若确是两条不同的发布,按平台上两条各自的实际发布时间和标题如实登记。",
+                )
+            )
+
+
+def _check_post_dates(posts: list[Record], as_of: date, errors: list[InputError]) -> None:
+    """A post published after the check date has not happened yet at that date."""
+    last = as_of.isoformat()
+    for record in posts:
+        if record.ids["month"] < last[:7]:
+            continue  # a post outside its file's month is reported by _check_post_months
+        for i, post in enumerate(record.data["post"]):
+            published = _local_time(post["published"])
+            if published[:10] > last:
+                errors.append(
+                    InputError(
+                        f"发布时间 {published.replace('T', ' ')} 晚于检查日期 {last}",
+                        path=record.path,
+                        line=record.line("post", i, "published"),
+                        hint="发布记录只登记已经发布的内容:检查发布时间(年、月、日)是否写错;"
+                        "若是检查日期不对,用 --as-of 指定正确的日期。",
+                    )
+                )
 
 
 def _check_post_months(posts: Record, errors: list[InputError]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -17,12 +18,41 @@ from engine.rules_engine import EngineError
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_SIGINT = 128 + signal.SIGINT  # 130, what shells report for Ctrl-C
+EXIT_SIGTERM = 128 + signal.SIGTERM  # 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs (workers are stopped)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _install_signal_handlers() -> None:
+    # Explicitly: a process started with SIGINT ignored (a background job) would not
+    # get KeyboardInterrupt otherwise.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _interrupted(exc: BaseException) -> None:
+    """Ctrl-C or SIGTERM: one short line, no traceback, the conventional exit code."""
+    if isinstance(exc, Terminated):
+        click.echo("已终止(收到 SIGTERM),检查没有完成。", err=True)
+        sys.exit(EXIT_SIGTERM)
+    click.echo("已中断(Ctrl-C),检查没有完成。", err=True)
+    sys.exit(EXIT_SIGINT)
 
 
 def _guard(fn: Callable[[], int]) -> None:
-    """Run a command: bad input exits 2 with a Chinese message, a bug exits 3."""
+    """Run a command: bad input exits 2 with a Chinese message, a bug exits 3,
+    an interruption 130 (Ctrl-C) or 143 (SIGTERM)."""
     try:
         code = fn()
+    except KeyboardInterrupt as exc:
+        _interrupted(exc)
     except InputError as exc:
         click.echo(exc.render(), err=True)
         sys.exit(EXIT_INPUT)
@@ -41,9 +71,14 @@ def _guard(fn: Callable[[], int]) -> None:
 class _Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("standalone_mode", True)
+        _install_signal_handlers()
         try:
             return super().main(*args, **{**kwargs, "standalone_mode": False})
-        except click.exceptions.Abort:
+        except KeyboardInterrupt as exc:
+            _interrupted(exc)
+        except click.exceptions.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # click's own handling of Ctrl-C
+                _interrupted(exc.__cause__)
             click.echo("已取消。", err=True)
             sys.exit(EXIT_INPUT)
         except click.UsageError as exc:

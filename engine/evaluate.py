@@ -13,10 +13,13 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache, partial
@@ -89,13 +92,34 @@ def result_key(*parts: str) -> str:
     return _digest([__version__, _schemas_digest(), *parts])
 
 
+# Installed packages a result depends on: the State Council holiday data (working days),
+# the rule matcher, the parser and the validators. A new version may judge differently.
+_DEPENDENCIES = ("chinesecalendar", "durable_rules", "rtoml", "jsonschema", "jsonschema_rs")
+
+
+def _package_versions() -> list[str]:
+    from importlib import metadata
+
+    versions = [f"python={sys.version}"]
+    for name in _DEPENDENCIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    return versions
+
+
 @cache
 def _schemas_digest() -> str:
-    """The engine's own inputs to every result: its version, schemas and source code."""
+    """The engine's own inputs to every result: its version, schemas and source code,
+    and the versions of the packages whose data or behaviour results depend on."""
     package = Path(__file__).resolve().parent
     code = [p.read_text("utf-8") for p in sorted(package.rglob("*.py"))]
     return _digest(
-        [__version__] + [str(records.schema(k)) for k in (*records.KINDS, "policy")] + code
+        [__version__]
+        + _package_versions()
+        + [str(records.schema(k)) for k in (*records.KINDS, "policy")]
+        + code
     )
 
 
@@ -305,12 +329,50 @@ def _jobs() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
+    # The parent alone answers Ctrl-C (sent to the whole process group) and SIGTERM:
+    # it stops the workers itself. A worker ignores Ctrl-C and dies quietly of
+    # SIGTERM, instead of running the parent's handlers and printing tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
     # What the worker inherited stays put: not scanned by the collector, nor copied
     # by it touching the pages. Parsing allocates millions of acyclic containers,
     # which would trigger a collection every few hundred allocations.
     gc.freeze()
     gc.set_threshold(100_000, 50, 50)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies, even of SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's own clean-up must do
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now (the run was interrupted), without waiting for their tasks."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=2)
+    # The pool's manager thread notices the dead workers and ends; waiting for it keeps
+    # the interpreter's exit from racing it (CPython then prints a spurious traceback).
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def _run_task(index: int) -> dict[str, Any] | None:
@@ -322,7 +384,7 @@ def _run_task(index: int) -> dict[str, Any] | None:
 
 def _compute_all(
     tasks: list[Callable[[], dict[str, Any]]], prefetch: Callable[[], None]
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any], None, None]:
     """Each task's result in order; on two or more cores, computed by forked workers.
 
     ``prefetch`` reads ahead, in one go, the files the tasks will read; when the
@@ -345,7 +407,10 @@ def _compute_all(
         return
     _TASKS[:] = tasks
     done = 0
-    pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _start_worker)
+    finished = False
+    pool = ProcessPoolExecutor(
+        jobs, multiprocessing.get_context("fork"), _start_worker, (os.getpid(),)
+    )
     try:
         try:
             for result in pool.map(_run_task, range(len(tasks))):
@@ -355,8 +420,14 @@ def _compute_all(
         except BrokenProcessPool:
             pass  # a worker died (a crash in native code): what is left runs here, in the open
         yield from (task() for task in tasks[done:])
+        finished = True
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Interrupted (Ctrl-C, SIGTERM, an input error) or abandoned by the caller:
+        # no worker may outlive the run.
+        if finished:
+            pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            _stop_workers(pool)
         _TASKS.clear()
 
 
@@ -382,7 +453,7 @@ def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Rec
     saved_key = _digest([_schemas_digest(), "records"], [f"{p}={b}" for p, b in keys])
     saved = store.get(saved_key) if missing else None
     wanted = [p for p in missing if records.kind_of(p) is not None]
-    if isinstance(saved, dict) and all(p in saved for p in wanted):
+    if isinstance(saved, dict) and all(_saved_record(p, saved.get(p)) for p in wanted):
         for p in wanted:
             kind, ids = records.kind_of(p) or ("", {})
             fresh.append(
@@ -396,6 +467,12 @@ def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Rec
     if missing and saved is None:
         store.put(saved_key, {r.path: r.data for r in found.values()})
     return [found[key] for key in keys if key in found]
+
+
+def _saved_record(path: str, data: Any) -> bool:
+    """A record's data from the cache is used only if it is valid by the record's schema."""
+    located = records.kind_of(path)
+    return located is not None and isinstance(data, dict) and records.surely_valid(located[0], data)
 
 
 def evaluate(
@@ -426,6 +503,7 @@ def evaluate(
             other_paths.append(path)
     loaded = _load_recent(snapshot, other_paths, store)
     the_banner = banner.build(loaded, post_paths)
+    banner.check_as_of(the_banner, as_of)
     check_waivers(the_banner.waivers, policy)
     verdict = _authority(snapshot, loaded, the_banner, policy, store, trust_all)
     ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective)
@@ -468,7 +546,7 @@ def evaluate(
         key = _digest([base, "account", account_id], [f"{p}={entries[p]}" for p in own])
 
         def build(files: banner.AccountFiles = files) -> list[Fact]:
-            banner.attach_posts(files, _load(snapshot, files.post_paths))
+            banner.attach_posts(files, _load(snapshot, files.post_paths), ctx.as_of)
             tracked = tracked_from(files) or date.min
             try:
                 # Post records start at the account's tracked_from (纳入管理日期): a post
@@ -486,14 +564,15 @@ def evaluate(
 
         partitions.append((key, build, files.post_paths))
 
-    results = [store.get(key) for key, _, _ in partitions]
+    results = [_partition_result(store.get(key)) for key, _, _ in partitions]
     missed = [i for i, cached in enumerate(results) if cached is None]
     hits = len(partitions) - len(missed)
     tasks: list[Callable[[], dict[str, Any]]] = [partial(compute, partitions[i][1]) for i in missed]
     prefetch = partial(snapshot.prefetch, [p for i in missed for p in partitions[i][2]])
-    for i, computed in zip(missed, _compute_all(tasks, prefetch), strict=True):
-        store.put(partitions[i][0], computed)
-        results[i] = computed
+    with closing(_compute_all(tasks, prefetch)) as computing:
+        for i, computed in zip(missed, computing, strict=True):
+            store.put(partitions[i][0], computed)
+            results[i] = computed
     for cached in results:
         assert cached is not None
         violations.extend(Violation.from_dict(v) for v in cached["violations"])
@@ -535,6 +614,63 @@ def _authority(
     )
     the_banner.supervision = [r for r in the_banner.supervision if verdict.counts(r.path)]
     return verdict
+
+
+def _partition_result(cached: Any) -> dict[str, Any] | None:
+    """A cached partition result, or None (a miss) if it is not shaped like one.
+
+    The cache is a directory anyone can write to: an entry that parses but is not
+    what ``compute`` stores (a damaged or foreign file) is recomputed, never trusted.
+    """
+    if not isinstance(cached, dict):
+        return None
+    found, facts = cached.get("violations"), cached.get("facts")
+    if not isinstance(found, list) or not isinstance(facts, dict):
+        return None
+    if not all(isinstance(k, str) and type(n) is int for k, n in facts.items()):
+        return None
+    if cached_violations(found) is None:
+        return None
+    return cached
+
+
+_VIOLATION_TYPES: dict[str, type | tuple[type, ...]] = {
+    "rule": str,
+    "check": str,
+    "article": int,
+    "version": int,
+    "severity": str,
+    "path": str,
+    "line": int,
+    "unit": str,
+    "account": (str, type(None)),
+    "message": str,
+    "message_en": str,
+    "hint": str,
+    "fingerprint": str,
+    "fact_key": str,
+    "day": str,
+    "evidence": dict,
+    "status": str,
+    "waiver": (str, type(None)),
+    "fact_keys": list,
+}
+
+
+def _violation_shaped(item: Any) -> bool:
+    return isinstance(item, dict) and all(
+        isinstance(item.get(name), kind) for name, kind in _VIOLATION_TYPES.items()
+    )
+
+
+def cached_violations(cached: Any) -> list[Violation] | None:
+    """Violations read back from the cache, or None (a miss) if not shaped like them."""
+    if not isinstance(cached, list) or not all(_violation_shaped(item) for item in cached):
+        return None
+    try:
+        return [Violation.from_dict(item) for item in cached]
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def check_waivers(waivers: list[Record], policy: Policy) -> None:

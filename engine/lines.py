@@ -30,6 +30,7 @@ class LineIndex:
         counters: dict[KeyPath, int] = {}
         table: KeyPath = ()
         in_multiline: str | None = None
+        text = text.removeprefix("\ufeff")  # a byte order mark is not part of line 1's key
         for number, line in enumerate(text.splitlines(), start=1):
             if in_multiline:
                 if line.count(in_multiline) % 2 == 1:

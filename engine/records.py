@@ -9,6 +9,7 @@ that public outputs can leave them out.
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from collections.abc import Callable, Iterator
@@ -110,7 +111,7 @@ class Record:
 
     def line(self, *keys: str | int) -> int:
         if self._index is None:
-            self._index = LineIndex(self._source().decode("utf-8", errors="replace"))
+            self._index = LineIndex(self._source().decode("utf-8-sig", errors="replace"))
         return self._index.line(tuple(keys))
 
 
@@ -252,6 +253,10 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+_BOM = "\ufeff"
+_TOO_DEEP = "嵌套层次太深(数组或表套了太多层)"
+
+
 def parse_toml(path: str, data: bytes) -> dict[str, Any]:
     try:
         text = data.decode("utf-8")
@@ -260,12 +265,32 @@ def parse_toml(path: str, data: bytes) -> dict[str, Any]:
         raise InputError(
             "文件不是 UTF-8 编码", path=path, line=line, hint="用 UTF-8 编码另存此文件。"
         ) from exc
+    # A byte order mark (Windows Notepad writes one) is accepted: it is not part of
+    # the TOML and takes no line, so line numbers stay right (LineIndex drops it too).
+    text = text.removeprefix(_BOM)
     try:
         parsed: dict[str, Any] = rtoml.loads(text)
-    except Exception:
+    except Exception as rtoml_error:
+        reason = str(rtoml_error)
+        if "recurs" in reason:
+            # rtoml stops at a fixed depth; tomllib would recurse until Python's limit.
+            m = re.search(r"at line (\d+)", reason)
+            raise InputError(
+                f"TOML 格式错误: {_TOO_DEEP}",
+                path=path,
+                line=int(m.group(1)) if m else _deepest_line(text),
+                hint="记录最多只需几层嵌套(如 [[post]] 下的 [[post.review]]);"
+                "检查是否多写或漏写了方括号、花括号。",
+            ) from None
         # rtoml is fast; tomllib gives the position in a stable form.
         try:
             parsed = tomllib.loads(text)
+        except RecursionError:
+            raise InputError(
+                f"TOML 格式错误: {_TOO_DEEP}",
+                path=path,
+                hint="检查是否多写或漏写了方括号、花括号。",
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
             at_line = int(m.group(1)) if m else None
@@ -277,7 +302,46 @@ def parse_toml(path: str, data: bytes) -> dict[str, Any]:
                 hint="检查这一行的引号、括号、等号和日期写法(日期形如 2024-03-05,须是日历上存在的日期)。",
             ) from exc
     normalised: dict[str, Any] = _normalise(parsed)
+    if b"nan" in data or b"inf" in data:  # cheap test first: nan/inf are rare words
+        _refuse_non_finite(path, text, normalised)
     return normalised
+
+
+def _deepest_line(text: str) -> int:
+    """The line with the most nesting characters: where a too deep value most likely is."""
+    lines = text.splitlines() or [""]
+    counts = [sum(line.count(c) for c in "[{.") for line in lines]
+    return counts.index(max(counts)) + 1
+
+
+def _non_finite(value: Any, keys: KeyPath) -> Iterator[tuple[KeyPath, float]]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield keys, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _non_finite(v, (*keys, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _non_finite(v, (*keys, i))
+
+
+def _refuse_non_finite(path: str, text: str, data: dict[str, Any]) -> None:
+    """TOML allows nan and inf floats; no record field means them, and they break comparisons."""
+    found = list(_non_finite(data, ()))
+    if not found:
+        return
+    index = LineIndex(text)
+    raise InputErrors(
+        [
+            InputError(
+                f"{'.'.join(map(str, keys))} 的值 {value} 不是一个有限的数(TOML 的 nan、inf 不能用于记录)",
+                path=path,
+                line=index.line(keys),
+                hint="写成普通数字,例如 48000 或 12.5;不知道的值就删去这个字段。",
+            )
+            for keys, value in found
+        ]
+    )
 
 
 _TOML_REASONS = {
@@ -333,6 +397,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{where} 应为{want},实际是 {error.instance!r}"
     if v == "format":
         return f"{where} 的值 {error.instance!r} 不是日历上存在的日期或时间"
+    if v == "pattern" and error.validator_value == "\\S":
+        return f"{where} 不能为空白"
     if v == "pattern":
         return f"{where} 的值 {error.instance!r} 写法不对"
     if v in ("minLength",):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import git
 
-from engine.errors import InputError
+from engine.errors import InputError, InputErrors
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 RECORDS_DIR = "records"
@@ -160,9 +160,47 @@ def open_repo(path: Path) -> git.Repo:
         ) from exc
 
 
+# Git file modes of tree and index entries that are not plain files.
+_MODE_SYMLINK = "120000"
+_MODE_SUBMODULE = "160000"
+_SYMLINK_HINT = (
+    "records/ 下不允许符号链接(无论指向仓库内还是仓库外):把链接换成它指向的文件本身"
+    "(复制内容后 git add),或删除它。"
+)
+
+
+def _symlink_error(rel: str, target: str = "") -> InputError:
+    if rel == RECORDS_DIR:
+        return InputError(
+            "records 目录本身是符号链接",
+            path=rel,
+            hint="记录必须直接放在仓库的 records/ 目录中:把链接换成真实的目录。",
+        )
+    pointing = f"(指向 {target})" if target else ""
+    return InputError(f"这是符号链接{pointing},不是普通文件", path=rel, hint=_SYMLINK_HINT)
+
+
+def _not_a_file_error(rel: str, what: str) -> InputError:
+    return InputError(
+        f"这是{what},不是普通文件",
+        path=rel,
+        hint="records/ 下只放记录文件(TOML)和目录;移走或删除它。",
+    )
+
+
+def _no_records_error(where: str, hint: str) -> InputError:
+    return InputError(f"{where}中没有 records/ 目录,无记录可检查", hint=hint)
+
+
 def from_worktree(root: Path) -> Snapshot:
-    """All files under records/ in the work tree, hashed as git would."""
+    """All files under records/ in the work tree, hashed as git would.
+
+    Symbolic links are refused, wherever they point: a record is a plain file
+    inside records/ (docs/records.md), so nothing outside the repository is read.
+    """
     base = root / RECORDS_DIR
+    if base.is_symlink():
+        raise _symlink_error(RECORDS_DIR)
     if not base.is_dir():
         raise InputError(
             f"找不到记录目录 {base}",
@@ -170,35 +208,80 @@ def from_worktree(root: Path) -> Snapshot:
         )
     entries: dict[str, str] = {}
     contents: dict[str, bytes] = {}
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith("."):
+    errors: list[InputError] = []
+    folders = [base]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as listing:
+            found = sorted(listing, key=lambda e: e.name)
+        for entry in found:
+            if entry.name.startswith("."):
                 continue
-            full = Path(dirpath) / name
-            rel = full.relative_to(root).as_posix()
-            data = full.read_bytes()
-            contents[rel] = data
-            entries[rel] = git_blob_id(data)
+            rel = Path(entry.path).relative_to(root).as_posix()
+            if entry.is_symlink():
+                errors.append(_symlink_error(rel, os.readlink(entry.path)))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+            elif not entry.is_file(follow_symlinks=False):
+                errors.append(_not_a_file_error(rel, "特殊文件(管道、设备或套接字)"))
+            else:
+                data = Path(entry.path).read_bytes()
+                contents[rel] = data
+                entries[rel] = git_blob_id(data)
+    if errors:
+        raise InputErrors(sorted(errors, key=lambda e: e.path or ""))
     return Snapshot("worktree", "工作区", entries, _FileReader(root, contents), source=root)
 
 
-def from_index(repo: git.Repo) -> Snapshot:
-    """The staged version of every file under records/."""
+def _git_entry(mode: str, path: str, errors: list[InputError]) -> bool:
+    """True for a plain file; a symlink or a submodule is an input error (collected)."""
+    if mode == _MODE_SYMLINK:
+        errors.append(_symlink_error(path))
+        return False
+    if mode == _MODE_SUBMODULE:
+        errors.append(_not_a_file_error(path, "子模块(submodule)"))
+        return False
+    if path == RECORDS_DIR:
+        errors.append(
+            InputError(
+                "records 是一个文件,不是目录",
+                path=path,
+                hint="记录放在仓库根目录的 records/ 目录中:删除或改名这个文件。",
+            )
+        )
+        return False
+    return True
+
+
+def from_index(repo: git.Repo, require_records: bool = False) -> Snapshot:
+    """The staged version of every file under records/.
+
+    A symlink (mode 120000) or a submodule under records/ is an input error, as in
+    the work tree; with ``require_records`` so is an index without records/.
+    """
     out = repo.git.ls_files("-s", "-z", "--", RECORDS_DIR)
     entries: dict[str, str] = {}
+    errors: list[InputError] = []
     for item in out.split("\0"):
         if not item:
             continue
         meta, path = item.split("\t", 1)
-        _mode, blob, stage = meta.split()
+        mode, blob, stage = meta.split()
         if stage != "0":
             raise InputError(
                 "暂存区中有未解决的合并冲突",
                 path=path,
                 hint="先解决冲突并用 git add 暂存结果,再提交。",
             )
-        entries[path] = blob
+        if _git_entry(mode, path, errors):
+            entries[path] = blob
+    if errors:
+        raise InputErrors(errors)
+    if require_records and not entries:
+        raise _no_records_error(
+            "暂存区",
+            "用 git add records 暂存记录后再检查;或检查 --repo 是否指向记录仓库。",
+        )
     return Snapshot("index", "暂存区", entries, _GitReader(repo), source=_repo_dir(repo))
 
 
@@ -235,18 +318,32 @@ def resolve_commit(repo: git.Repo, rev: str) -> git.Commit:
         ) from exc
 
 
-def from_commit(repo: git.Repo, rev: str) -> Snapshot:
-    """The files under records/ in a commit, read without checking it out."""
+def from_commit(repo: git.Repo, rev: str, require_records: bool = False) -> Snapshot:
+    """The files under records/ in a commit, read without checking it out.
+
+    A symlink (a blob of mode 120000) or a submodule under records/ is an input
+    error, as in the work tree; with ``require_records`` so is a commit without
+    records/ (the site shows such a commit as "no records yet" instead).
+    """
     commit = resolve_commit(repo, rev)
     out = repo.git.ls_tree("-r", "-z", commit.hexsha, "--", RECORDS_DIR)
     entries: dict[str, str] = {}
+    errors: list[InputError] = []
     for item in out.split("\0"):
         if not item:
             continue
         meta, path = item.split("\t", 1)
-        _mode, kind, blob = meta.split()
-        if kind == "blob":
+        mode, kind, blob = meta.split()
+        if _git_entry(mode, path, errors) and kind == "blob":
             entries[path] = blob
+    if errors:
+        raise InputErrors(errors)
+    if require_records and not entries:
+        raise _no_records_error(
+            f"提交 {commit.hexsha[:10]} ",
+            "检查提交或分支名是否选对(git log --oneline -- records 列出改过记录的提交),"
+            "或 --repo 是否指向记录仓库。",
+        )
     info = CommitInfo(
         sha=commit.hexsha,
         date=commit.committed_datetime.astimezone(CHINA_TZ),
@@ -263,7 +360,7 @@ def load(repo_path: Path, rev: str | None, staged: bool) -> Snapshot:
     if rev and staged:
         raise InputError("REV 和 --staged 只能二选一", hint="检查某个提交时不要加 --staged。")
     if staged:
-        return from_index(open_repo(repo_path))
+        return from_index(open_repo(repo_path), require_records=True)
     if rev:
-        return from_commit(open_repo(repo_path), rev)
+        return from_commit(open_repo(repo_path), rev, require_records=True)
     return from_worktree(repo_path)

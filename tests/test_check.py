@@ -164,7 +164,13 @@ def test_two_posts_at_the_same_minute_get_distinct_fingerprints(
 ) -> None:
     root = records_repo()
     _add_ad(root)
-    _add_ad(root)  # the same minute again: a second, separate post
+    # The same minute again, another title: a second, separate post (the same title
+    # too would be the same post recorded twice, an input error).
+    path = root / "records/accounts/wx-test/posts/2021-01.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + AD_POST.replace("某品牌促销", "另一品牌促销"),
+        encoding="utf-8",
+    )
     out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--format", "json")
     found = json.loads(out.stdout)["violations"]
     assert [v["check"] for v in found] == ["commercial-ad", "commercial-ad"]

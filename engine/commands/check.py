@@ -10,7 +10,7 @@ import git
 from engine import snapshot
 from engine.commands.common import Options, parse_as_of, run_evaluation
 from engine.errors import InputError
-from engine.evaluate import Result, result_key
+from engine.evaluate import Result, cached_violations, result_key
 from engine.fsutil import write_atomic
 from engine.policy import Policy
 from engine.report import FORMATS, Report, load_formats
@@ -19,7 +19,7 @@ from engine.violations import Violation, compare
 
 def base_before(opts: Options, since: str) -> str:
     """The last commit before ``since`` (a date), for "what changed since then"."""
-    day = parse_as_of(since)
+    day = parse_as_of(since, "--since", bounded=False)
     repo = snapshot.open_repo(opts.repo)
     sha = repo.git.rev_list("-1", f"--before={day}T00:00:00+08:00", "HEAD") if day else ""
     if not sha and snapshot.is_shallow(repo):
@@ -35,7 +35,7 @@ def base_before(opts: Options, since: str) -> str:
     return str(sha)
 
 
-def _records_tree(repo: git.Repo, treeish: str) -> str:
+def records_tree(repo: git.Repo, treeish: str) -> str:
     """The id of the records/ tree in a commit or tree: it names every record's content."""
     try:
         return str(repo.git.rev_parse(f"{treeish}:{snapshot.RECORDS_DIR}"))
@@ -56,11 +56,14 @@ def base_violations(opts: Options, base: str, as_of: date, policy: Policy) -> li
     """
     repo = snapshot.open_repo(opts.repo)
     commit = snapshot.resolve_commit(repo, base)
+    tree = records_tree(repo, commit.hexsha)
+    if tree == "no-records":
+        return []  # the first commit of records: nothing was there before
     store = opts.cache()
-    key = _base_key(_records_tree(repo, commit.hexsha), as_of, policy)
-    cached = store.get(key)
-    if isinstance(cached, list):
-        return [Violation.from_dict(v) for v in cached]
+    key = _base_key(tree, as_of, policy)
+    cached = cached_violations(store.get(key))
+    if cached is not None:
+        return cached
     previous = run_evaluation(opts, rev=commit.hexsha, staged=False, as_of=as_of, policy=policy)
     store.put(key, [v.to_dict() for v in previous.violations])
     return previous.violations
@@ -83,8 +86,11 @@ def _remember_index(opts: Options, result: Result) -> None:
     ):
         return
     repo = snapshot.open_repo(opts.repo)
-    tree = _records_tree(repo, str(repo.git.write_tree()))
-    key = _base_key(tree, result.as_of, result.policy)
+    try:
+        index_tree = str(repo.git.write_tree())
+    except git.GitCommandError:
+        return  # unmerged files elsewhere in the index: nothing to remember, only slower
+    key = _base_key(records_tree(repo, index_tree), result.as_of, result.policy)
     opts.cache().put(key, [v.to_dict() for v in result.violations])
 
 

@@ -12,17 +12,28 @@ from engine.cache import Cache, default_dir
 from engine.errors import InputError
 from engine.evaluate import Result, evaluate
 
+# Check dates outside these years are typing mistakes (9999, 1900): refused at once,
+# before any record is read. The measures date from 2020; 2100 leaves room.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
-def parse_as_of(text: str | None) -> date | None:
+
+def parse_as_of(text: str | None, option: str = "--as-of", bounded: bool = True) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(
-            f"--as-of 的值「{text}」不是日历上存在的日期",
-            hint="写成 YYYY-MM-DD,例如 --as-of 2024-06-30。",
+            f"{option} 的值「{text}」不是日历上存在的日期",
+            hint=f"写成 YYYY-MM-DD,例如 {option} 2024-06-30。",
         ) from None
+    if bounded and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InputError(
+            f"{option} 的值「{text}」不合理:年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间",
+            hint=f"检查年份是否写错,例如 {option} 2024-06-30"
+            "(也检查环境变量 GOVMEDIA_AS_OF 是否设了错误的日期)。",
+        )
+    return day
 
 
 def repo_root(path: Path) -> Path:

@@ -25,6 +25,13 @@ exec {python} -m engine.cli hook run --repo "$(git rev-parse --show-toplevel)"
 def run(opts: Options, lang: str) -> int:
     repo = snapshot.open_repo(opts.repo)
     base = "HEAD" if repo.head.is_valid() else None
+    if not repo.git.ls_files("--", snapshot.RECORDS_DIR) and (
+        base is None or check.records_tree(repo, base) == "no-records"
+    ):
+        # A repository before its first records (say, committing its hook config):
+        # nothing to judge. Dropping every record of HEAD is still refused by check.
+        click.echo("govmedia: 还没有 records/ 目录,没有记录可检查。", err=True)
+        return 0
     code = check.run(opts, base, "text", lang)
     if base:
         now = datetime.now(snapshot.CHINA_TZ)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import multiprocessing
 import os
 import re
@@ -16,7 +14,6 @@ from typing import Any
 
 import git
 
-from engine import __version__
 from engine import authority as authority_mod
 from engine import policy as policy_mod
 from engine import records as records_mod
@@ -24,7 +21,7 @@ from engine import snapshot as snapshot_mod
 from engine.authority import Root
 from engine.cache import Cache
 from engine.errors import InputError
-from engine.evaluate import Result, evaluate
+from engine.evaluate import Result, evaluate, result_key
 from engine.policy import Policy
 from engine.records import Record
 from engine.site.markup import Escaper
@@ -203,9 +200,8 @@ def recent_changes(repo: git.Repo, sha: str, limit: int = 10) -> list[Change]:
 
 
 def _history_key(policy: Policy, sha: str, as_of: date) -> str:
-    schemas = json.dumps([records_mod.schema(k) for k in records_mod.KINDS], sort_keys=True)
-    parts = ["site-history", __version__, policy.digest, schemas, sha, as_of.isoformat()]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    # result_key: the engine's code, schemas and the versions of the packages it relies on.
+    return result_key("site-history", policy.digest, sha, as_of.isoformat())
 
 
 def _judge_commit(
@@ -266,8 +262,13 @@ def history(
             judged[commit_sha] = (sorted(final_open), "")
             continue
         hit = cache.get(_history_key(policy, commit_sha, as_of))
-        if isinstance(hit, dict) and isinstance(hit.get("open"), list):
-            judged[commit_sha] = (list(hit["open"]), str(hit.get("error", "")))
+        seen = hit.get("open") if isinstance(hit, dict) else None
+        if (
+            isinstance(hit, dict)
+            and isinstance(seen, list)
+            and all(isinstance(fp, str) for fp in seen)
+        ):
+            judged[commit_sha] = (seen, str(hit.get("error", "")))
         else:
             misses.append((commit_sha, as_of))
     cache_dir = str(cache.directory) if cache.directory else None

@@ -1,0 +1,127 @@
+"""A cold check interrupted (Ctrl-C, SIGTERM) stops its worker processes and says so briefly."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="reads the process table from /proc"
+)
+
+
+def _synth() -> Any:
+    spec = importlib.util.spec_from_file_location("synth_interrupt", ROOT / "bench" / "synth.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synth_interrupt"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def large_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A banner big enough that a cold check runs for a few seconds in worker processes."""
+    root = tmp_path_factory.mktemp("large")
+    _synth().build_large(root, 60, 2)
+    return root
+
+
+def _children(pid: int) -> set[int]:
+    """Every live descendant of ``pid``, from /proc (no psutil)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if fields[0] != "Z":  # zombies are dead already
+            parents[int(entry)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+@pytest.mark.parametrize(
+    ("signum", "group", "code", "words"),
+    [
+        (signal.SIGINT, True, 130, "已中断"),  # Ctrl-C: the terminal signals the whole group
+        (signal.SIGTERM, False, 143, "已终止"),  # kill <pid>: the parent alone
+        (signal.SIGKILL, False, -signal.SIGKILL, ""),  # kill -9: no clean-up, the kernel's
+    ],
+    ids=["ctrl-c", "sigterm", "sigkill"],
+)
+def test_interrupted_cold_check_leaves_no_workers(
+    large_repo: Path, tmp_path: Path, signum: int, group: bool, code: int, words: str
+) -> None:
+    env = {
+        **os.environ,
+        "GOVMEDIA_CACHE_DIR": str(tmp_path / "cache"),
+        "GOVMEDIA_JOBS": "2",  # workers even on a one-core machine
+    }
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "engine.cli", "check", "--repo", str(large_repo)),
+            *("--as-of", "2026-11-26", "--format", "json", "-o", str(tmp_path / "report.json")),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, like a command run in a terminal
+    )
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(seen) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            seen |= _children(proc.pid)
+            time.sleep(0.02)
+        assert proc.poll() is None, "the check ended before it could be interrupted"
+        assert seen, "no worker process started"
+        time.sleep(0.3)  # let the workers get into their partitions
+        seen |= _children(proc.pid)
+        assert proc.poll() is None, "the check ended before it could be interrupted"
+        if group:
+            os.killpg(proc.pid, signum)
+        else:
+            os.kill(proc.pid, signum)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == code, err
+    if words:
+        assert words in err and "Traceback" not in err, err
+        assert len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "report.json").exists()
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in seen if _alive(p)], "worker processes outlived the check"
