@@ -593,6 +593,7 @@ class Closure:
     notice: tuple[date, date] | None
     closed: date
     reason: str = "整合至本单位微信公众号,集中力量办好主账号"
+    ground: str | None = None  # written only when stated: "work" or "ordered"
 
 
 def working_days_after(start: date, count: int) -> date:
@@ -669,9 +670,10 @@ def close_account(account: Account, c: Closure, writer: Writer) -> None:
         )
     else:
         account.last_post = c.closed - timedelta(days=1)
-    account.event(
-        f"{c.closed}-closure", [("type", "closure"), ("date", c.closed), ("reason", c.reason)]
-    )
+    fields: list[tuple[str, TomlValue | None]] = [("type", "closure"), ("date", c.closed)]
+    if c.ground is not None:
+        fields.append(("ground", c.ground))
+    account.event(f"{c.closed}-closure", [*fields, ("reason", c.reason)])
 
 
 # ---------------------------------------------------------------- planted violations
@@ -967,15 +969,23 @@ def _p_no_filing(a: dict[str, Account], s: Sample) -> None:
     "art-13/filed-elsewhere",
     "mzj-wb",
     "closure",
-    "旗民政和退役军人事务局微博的关停备案报给了本单位(mzj),不是主管单位旗政务服务局。",
+    "旗民政和退役军人事务局微博被责令关闭后,关停记录写明是本单位决定关停(ground = \"work\"),按第十三条检查:"
+    "关停备案报给了本单位(mzj),不是主管单位旗政务服务局。",
 )
 def _p_filed_elsewhere(a: dict[str, Account], s: Sample) -> None:
     start = published_before(date(2025, 11, 3))
     end = working_days_after(start, 15)
     close_account(
         a["mzj-wb"],
+        # Ordered closed on 10-22 (bench/sample_extra.py), the unit states it closed the
+        # account for its own reasons (ground = "work"), so art. 13 judges the procedure.
         Closure(
-            date(2025, 10, 27), date(2025, 10, 29), "mzj", (start, end), end + timedelta(days=1)
+            date(2025, 10, 27),
+            date(2025, 10, 29),
+            "mzj",
+            (start, end),
+            end + timedelta(days=1),
+            ground="work",
         ),
         s.writer,
     )

@@ -106,10 +106,16 @@ def closure_order(ctx: Context, files: AccountFiles, closure: Record) -> Record 
     cross-reference, an input error (exit 2), not a violation of either article. An order
     that is recorded but lacks authority (not signed by its unit) does not count yet: the
     closure is then judged as the unit's own, by art. 13.
+
+    A closure record that states no ground (neither ``ground`` nor ``order``) carries out
+    the account's ordered closure if one was issued on or before the closure day; only
+    ``ground = "work"`` says in so many words that the unit closed it for its own reasons.
     """
     data = closure.data
-    ground = str(data.get("ground", "work"))
     name = str(data.get("order", ""))
+    if "ground" not in data and not name:
+        return _standing_order(ctx, files, closure)
+    ground = str(data.get("ground", "work"))
     if ground != "ordered":
         if name:
             raise InputError(
@@ -156,3 +162,17 @@ def closure_order(ctx: Context, files: AccountFiles, closure: Record) -> Record 
             "(按第十三条的因工作原因关停处理);两个日期都须按实际登记。",
         )
     return order
+
+
+def _standing_order(ctx: Context, files: AccountFiles, closure: Record) -> Record | None:
+    """The latest ordered closure of this account issued on or before ``closure``'s day."""
+    closed = parse_date(closure.data["date"])
+    orders = [
+        r
+        for r in ctx.banner.supervision
+        if r.data["type"] == "sanction"
+        and r.data.get("measure") == "ordered-closure"
+        and r.data.get("account") == files.id
+        and parse_date(r.data["date"]) <= closed
+    ]
+    return max(orders, key=lambda r: str(r.data["date"]), default=None)
