@@ -969,7 +969,7 @@ def _p_no_filing(a: dict[str, Account], s: Sample) -> None:
     "art-13/filed-elsewhere",
     "mzj-wb",
     "closure",
-    "旗民政和退役军人事务局微博被责令关闭后,关停记录写明是本单位决定关停(ground = \"work\"),按第十三条检查:"
+    '旗民政和退役军人事务局微博被责令关闭后,关停记录写明是本单位决定关停(ground = "work"),按第十三条检查:'
     "关停备案报给了本单位(mzj),不是主管单位旗政务服务局。",
 )
 def _p_filed_elsewhere(a: dict[str, Account], s: Sample) -> None:
