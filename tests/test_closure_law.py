@@ -159,8 +159,8 @@ def test_an_ordered_closure_that_follows_its_order_breaks_no_rule(tmp_path: Path
     _signed(tmp_path / "ordered", files)
     assert _evaluate(tmp_path / "ordered", BASE_AS_OF) == []
     art13 = ["art-13/no-decision", "art-13/no-filing", "art-13/no-notice"]
-    # The same closure recorded as the unit's own decision is judged by art-13.
-    own = {**files, f"{WB}/closure.toml": 'type = "closure"\ndate = 2020-09-21\n'}
+    # The same closure stated as the unit's own decision is judged by art-13.
+    own = {**files, f"{WB}/closure.toml": 'type = "closure"\ndate = 2020-09-21\nground = "work"\n'}
     _signed(tmp_path / "own", own)
     assert [v.split("@")[0] for v in _evaluate(tmp_path / "own", BASE_AS_OF)] == art13
     # An order its unit has not signed does not count yet: the closure is the unit's own.
@@ -269,7 +269,7 @@ date = 2020-06-11
 kind = "data-leak"
 description = "用户信息泄露"
 """,
-    "accounts/xhs-2019/events/closure.toml": 'type = "closure"\ndate = 2020-08-20\n',
+    "accounts/xhs-2019/events/closure.toml": 'type = "closure"\ndate = 2020-08-20\nground = "work"\n',
     "accounts/xhs-2019/posts/2020-07.toml": """[[post]]
 published = 2020-07-07T10:00:00
 title = "测试镇惠民政策解读"
