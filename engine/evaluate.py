@@ -356,7 +356,15 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def new_pool(jobs: int, method: str) -> ProcessPoolExecutor:
+    """Worker processes that leave Ctrl-C and SIGTERM to their parent and die with it;
+    end them with ``stop_workers`` when the run is interrupted."""
+    return ProcessPoolExecutor(
+        jobs, multiprocessing.get_context(method), _start_worker, (os.getpid(),)
+    )
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
     """End a pool's workers now (the run was interrupted), without waiting for their tasks."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
@@ -408,9 +416,7 @@ def _compute_all(
     _TASKS[:] = tasks
     done = 0
     finished = False
-    pool = ProcessPoolExecutor(
-        jobs, multiprocessing.get_context("fork"), _start_worker, (os.getpid(),)
-    )
+    pool = new_pool(jobs, "fork")
     try:
         try:
             for result in pool.map(_run_task, range(len(tasks))):
@@ -427,7 +433,7 @@ def _compute_all(
         if finished:
             pool.shutdown(wait=False, cancel_futures=True)
         else:
-            _stop_workers(pool)
+            stop_workers(pool)
         _TASKS.clear()
 
 

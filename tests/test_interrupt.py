@@ -125,3 +125,81 @@ def test_interrupted_cold_check_leaves_no_workers(
     while any(_alive(p) for p in seen) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [p for p in seen if _alive(p)], "worker processes outlived the check"
+
+
+@pytest.mark.parametrize(
+    ("signum", "group", "code", "words"),
+    [
+        (signal.SIGINT, True, 130, "已中断"),
+        (signal.SIGTERM, False, 143, "已终止"),
+        (signal.SIGKILL, False, -signal.SIGKILL, ""),
+    ],
+    ids=["ctrl-c", "sigterm", "sigkill"],
+)
+def test_interrupted_site_history_leaves_no_workers(
+    large_repo: Path, tmp_path: Path, signum: int, group: bool, code: int, words: str
+) -> None:
+    """The site's history judges past months in spawned workers: they are stopped too."""
+    from conftest import git
+    from test_site_fixture import write_config
+
+    repo = tmp_path / "repo"
+    subprocess.run(["cp", "-a", str(large_repo), str(repo)], check=True)
+    git(repo, "init", "-q")
+    unit = sorted((repo / "records" / "units").glob("*/unit.toml"))[0]
+    for month in ("2026-07", "2026-08", "2026-09", "2026-10"):
+        stamp = f"{month}-15T12:00:00+08:00"
+        with unit.open("a", encoding="utf-8") as fh:  # a new records tree every month
+            fh.write(f"# {month}\n")
+        git(repo, "add", "-A")
+        env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        git(repo, "commit", "-q", "-m", month, env=env)
+    config = write_config(repo)
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "engine.cli", "site", "--repo", str(repo)),
+            *("--as-of", "2026-11-26", "--config", str(config)),
+            *("--output", str(tmp_path / "site")),
+        ],
+        cwd=repo,
+        env={**os.environ, "GOVMEDIA_CACHE_DIR": str(tmp_path / "cache")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    seen: set[int] = set()
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        # Spawned workers run "multiprocessing.spawn"; git subprocesses come and go.
+        while not workers and time.monotonic() < deadline and proc.poll() is None:
+            for pid in _children(proc.pid):
+                try:
+                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                seen.add(pid)
+                if b"multiprocessing" in cmdline:
+                    workers.add(pid)
+            time.sleep(0.02)
+        assert proc.poll() is None, "the site build ended before it could be interrupted"
+        assert workers, "no history worker started"
+        time.sleep(0.5)
+        seen |= _children(proc.pid)
+        if group:
+            os.killpg(proc.pid, signum)
+        else:
+            os.kill(proc.pid, signum)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == code, err
+    if words:
+        assert words in err and "Traceback" not in err, err
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in seen if _alive(p)], "history workers outlived the site build"

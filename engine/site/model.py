@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +19,7 @@ from engine import snapshot as snapshot_mod
 from engine.authority import Root
 from engine.cache import Cache
 from engine.errors import InputError
-from engine.evaluate import Result, evaluate, result_key
+from engine.evaluate import Result, evaluate, new_pool, result_key, stop_workers
 from engine.policy import Policy
 from engine.records import Record
 from engine.site.markup import Escaper
@@ -277,8 +275,13 @@ def history(
     ]
     workers = min(len(misses), os.cpu_count() or 1, 4)
     if workers > 1 and len(misses) >= 3:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool = new_pool(workers, "spawn")
+        try:
             results = list(pool.map(_judge_commit, *zip(*args, strict=True)))
+        except BaseException:  # interrupted, or a worker failed: no worker outlives the build
+            stop_workers(pool)
+            raise
+        pool.shutdown()
     else:
         results = [_judge_commit(*a) for a in args]
     for (commit_sha, as_of), (fps, error) in zip(misses, results, strict=True):
