@@ -36,7 +36,7 @@ import rtoml
 PROJECT = Path(__file__).resolve().parent.parent
 SYNTH = PROJECT / "bench" / "synth.py"
 GOVMEDIA = [sys.executable, "-m", "engine.cli"]
-FIXED_DATE = "2026-11-23T09:00:00+08:00"  # commit date of the sample copy (as synth.py uses)
+FIXED_DATE = "2026-11-26T09:00:00+08:00"  # commit date of the sample copy: the demo's check date
 
 # The aims of the issue "Foundation", item 8 "Scale".
 COLD_FLOOR_RATIO = 3.0
@@ -178,7 +178,7 @@ def sample_repo(workdir: Path) -> Path | None:
     source = PROJECT / "records"
     if not source.is_dir() or not any(source.iterdir()):
         return None
-    repo = workdir / f"sample-{_tree_digest(source)}"
+    repo = workdir / f"sample-{_tree_digest(source)}-{FIXED_DATE[:10]}"
     if (repo / ".git").is_dir():
         return repo
     for stale in workdir.glob("sample-*"):

@@ -425,6 +425,7 @@ class Writer:
         """Posts from start to end (inclusive): a few every week, at least one in each week."""
         r = self.rng
         out: list[Post] = []
+        seen: set[tuple[datetime, str]] = set()
         monday = start - timedelta(days=start.weekday())
         serial = r.randrange(1 << 30)
         while monday <= end:
@@ -438,7 +439,13 @@ class Writer:
                     minute = r.randrange(8 * 60, 21 * 60)
                     when = datetime(day.year, day.month, day.day, minute // 60, minute % 60)
                     serial += 1
-                    out.append(self.post(account, when, serial))
+                    post = self.post(account, when, serial)
+                    # One post per publication time and title (a second one is bad input):
+                    # a rare draw of both again moves to the next minute.
+                    while (post.published, post.title) in seen:
+                        post.published += timedelta(minutes=1)
+                    seen.add((post.published, post.title))
+                    out.append(post)
             monday += timedelta(days=7)
         return out
 

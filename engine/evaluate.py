@@ -367,6 +367,9 @@ def new_pool(jobs: int, method: str) -> ProcessPoolExecutor:
 def stop_workers(pool: ProcessPoolExecutor) -> None:
     """End a pool's workers now (the run was interrupted), without waiting for their tasks."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # Taken before shutdown(), which forgets it: it must have ended before the
+    # interpreter's exit handler wakes it through a pipe it may be closing.
+    manager = getattr(pool, "_executor_manager_thread", None)
     for process in processes:
         if process.is_alive():
             process.terminate()
@@ -378,7 +381,6 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join(timeout=2)
     # The pool's manager thread notices the dead workers and ends; waiting for it keeps
     # the interpreter's exit from racing it (CPython then prints a spurious traceback).
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(timeout=5)
 

@@ -203,3 +203,38 @@ def test_interrupted_site_history_leaves_no_workers(
     while any(_alive(p) for p in seen) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [p for p in seen if _alive(p)], "history workers outlived the site build"
+
+
+def test_stopped_workers_leave_no_pool_thread_behind() -> None:
+    """After ``stop_workers`` the pool's manager thread has ended: at exit CPython wakes
+    every live one through a pipe the thread may be closing meanwhile, and printed
+    "Exception ignored ... Bad file descriptor" when it lost that race."""
+    from engine import evaluate as evaluate_mod
+
+    pool = evaluate_mod.new_pool(2, "fork")
+    futures = [pool.submit(time.sleep, 30) for _ in range(2)]
+    time.sleep(0.5)  # both workers busy
+    manager = pool._executor_manager_thread  # type: ignore[attr-defined]
+    assert manager is not None and manager.is_alive()
+    evaluate_mod.stop_workers(pool)
+    assert not manager.is_alive()
+    assert all(f.done() for f in futures)
+
+
+def test_bad_input_found_by_workers_is_one_clean_message(large_repo: Path, tmp_path: Path) -> None:
+    """An input error met while workers run is one clean message and exit 2."""
+    repo = tmp_path / "repo"
+    subprocess.run(["cp", "-a", str(large_repo), str(repo)], check=True)
+    post_file = sorted((repo / "records" / "accounts").glob("*/posts/*.toml"))[-1]
+    post_file.write_text(post_file.read_text("utf-8") + '\n[[post]]\ntitle = "缺少发布时间"\n')
+    out = subprocess.run(
+        [sys.executable, "-m", "engine.cli", "check", "--repo", str(repo), "--as-of", "2026-11-26"],
+        cwd=ROOT,
+        env={**os.environ, "GOVMEDIA_CACHE_DIR": str(tmp_path / "cache"), "GOVMEDIA_JOBS": "2"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("错误: ") and post_file.name in out.stderr, out.stderr
+    assert "Exception" not in out.stderr and "Traceback" not in out.stderr, out.stderr
