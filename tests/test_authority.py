@@ -15,27 +15,8 @@ from typing import Any
 import pytest
 from conftest import BASE_AS_OF, base_records, git, run_cli, write_records
 from signing import authority, commit, public, signed_repo
+from test_waivers import AD_POSTS, POSTS, WAIVER
 
-POSTS = "accounts/wx-test/posts/2021-01.toml"
-AD_POSTS = """
-[[post]]
-published = 2021-01-05T10:00:00
-title = "测试镇开展冬季防火宣传"
-category = "routine"
-[[post.review]]
-level = 1
-at = 2021-01-05T09:00:00
-
-[[post]]
-published = 2021-01-12T10:00:00
-title = "测试镇特色牛肉干展销(含购买链接)"
-category = "routine"
-ad = true
-[[post.review]]
-level = 1
-at = 2021-01-12T09:00:00
-"""
-WAIVER = "waivers/2021-01-ad.toml"
 WAIVER_TEXT = """rule = "art-15/commercial-ad"
 target = "records/accounts/wx-test/posts/2021-01.toml"
 reason = "公益性助农展销,经旗政务服务局同意临时发布"

@@ -8,20 +8,10 @@ from pathlib import Path
 
 import pytest
 from conftest import BASE_AS_OF, run_cli
+from test_check import AD_POST
 
 from engine import evaluate
 from engine.cache import Cache
-
-AD_POST = """
-[[post]]
-published = 2021-01-13T10:00:00
-title = "某品牌促销"
-category = "routine"
-ad = true
-[[post.review]]
-level = 1
-at = 2021-01-13T09:00:00
-"""
 
 
 def test_keys_follow_the_holiday_data_version(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,6 +67,23 @@ def _alive(pid: int) -> bool:
     return stat[stat.rindex(")") + 2] != "Z"
 
 
+def _signal(proc: subprocess.Popen[str], signum: int, group: bool, timeout: float) -> str:
+    """Send ``signum`` to the command (to its whole process group, as Ctrl-C does, if
+    ``group``) and return what it wrote to stderr."""
+    if group:
+        os.killpg(proc.pid, signum)
+    else:
+        os.kill(proc.pid, signum)
+    return proc.communicate(timeout=timeout)[1]
+
+
+def _assert_all_ended(pids: set[int], what: str) -> None:
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in pids if _alive(p)], what
+
+
 @pytest.mark.parametrize(
     ("signum", "group", "code", "words"),
     [
@@ -107,11 +124,7 @@ def test_interrupted_cold_check_leaves_no_workers(
         time.sleep(0.3)  # let the workers get into their partitions
         seen |= _children(proc.pid)
         assert proc.poll() is None, "the check ended before it could be interrupted"
-        if group:
-            os.killpg(proc.pid, signum)
-        else:
-            os.kill(proc.pid, signum)
-        _out, err = proc.communicate(timeout=30)
+        err = _signal(proc, signum, group, 30)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -121,10 +134,7 @@ def test_interrupted_cold_check_leaves_no_workers(
         assert words in err and "Traceback" not in err, err
         assert len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "report.json").exists()
-    deadline = time.monotonic() + 5
-    while any(_alive(p) for p in seen) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [p for p in seen if _alive(p)], "worker processes outlived the check"
+    _assert_all_ended(seen, "worker processes outlived the check")
 
 
 @pytest.mark.parametrize(
@@ -187,11 +197,7 @@ def test_interrupted_site_history_leaves_no_workers(
         assert workers, "no history worker started"
         time.sleep(0.5)
         seen |= _children(proc.pid)
-        if group:
-            os.killpg(proc.pid, signum)
-        else:
-            os.kill(proc.pid, signum)
-        _out, err = proc.communicate(timeout=60)
+        err = _signal(proc, signum, group, 60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -199,10 +205,7 @@ def test_interrupted_site_history_leaves_no_workers(
     assert proc.returncode == code, err
     if words:
         assert words in err and "Traceback" not in err, err
-    deadline = time.monotonic() + 5
-    while any(_alive(p) for p in seen) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [p for p in seen if _alive(p)], "history workers outlived the site build"
+    _assert_all_ended(seen, "history workers outlived the site build")
 
 
 def test_stopped_workers_leave_no_pool_thread_behind() -> None:
