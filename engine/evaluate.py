@@ -580,11 +580,15 @@ def evaluate(
     with closing(_compute_all(tasks, prefetch)) as computing:
         for i, computed in zip(missed, computing, strict=True):
             store.put(partitions[i][0], computed)
-            results[i] = computed
+            results[i] = (
+                [Violation.from_dict(v) for v in computed["violations"]],
+                computed["facts"],
+            )
     for cached in results:
         assert cached is not None
-        violations.extend(Violation.from_dict(v) for v in cached["violations"])
-        for kind, n in cached["facts"].items():
+        found, counts = cached
+        violations.extend(found)
+        for kind, n in counts.items():
             facts_count[kind] += n
 
     violations = apply_waivers(violations, the_banner.waivers, as_of)
@@ -624,8 +628,9 @@ def _authority(
     return verdict
 
 
-def _partition_result(cached: Any) -> dict[str, Any] | None:
-    """A cached partition result, or None (a miss) if it is not shaped like one.
+def _partition_result(cached: Any) -> tuple[list[Violation], dict[str, int]] | None:
+    """A cached partition result (its violations and fact counts), or None (a miss) if it
+    is not shaped like one.
 
     The cache is a directory anyone can write to: an entry that parses but is not
     what ``compute`` stores (a damaged or foreign file) is recomputed, never trusted.
@@ -637,9 +642,10 @@ def _partition_result(cached: Any) -> dict[str, Any] | None:
         return None
     if not all(isinstance(k, str) and type(n) is int for k, n in facts.items()):
         return None
-    if cached_violations(found) is None:
+    violations = cached_violations(found)
+    if violations is None:
         return None
-    return cached
+    return violations, facts
 
 
 _VIOLATION_TYPES: dict[str, type | tuple[type, ...]] = {
