@@ -25,9 +25,10 @@ from test_site_fixture import (
     write_config,
 )
 
+from engine.labels import article_zh
 from engine.site.markup import Escaper, Linker, page_url
 from engine.site.model import SiteModel
-from engine.site.pages import Pages, article_zh
+from engine.site.pages import Pages
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,13 @@ import click
 
 from engine import records, rules_engine
 from engine.commands.common import Options, run_evaluation
-from engine.commands.rules import KIND, SEVERITY, period, value_text
+from engine.commands.rules import period, value_text
 from engine.errors import InputError
 from engine.evaluate import Result
+from engine.labels import RULE_KIND, SEVERITY, article_zh
 from engine.lines import LineIndex
 from engine.policy import Check, Policy, Rule, Version
-from engine.report import article_zh, message
+from engine.report import message
 from engine.violations import Violation
 
 _ARTICLE = re.compile(r"^art-(\d{1,2})(?:/([a-z0-9-]+))?$")
@@ -106,7 +107,7 @@ def explain_article(opts: Options, rule_id: str, only_check: str | None) -> int:
     out += ["条文:", *_indent(rule.text), ""]
     out += ["解释:", *_indent(rule.explanation), ""]
     out.append(
-        f"类型: {KIND.get(rule.kind, rule.kind)}"
+        f"类型: {RULE_KIND.get(rule.kind, rule.kind)}"
         + (f";严重程度: {SEVERITY.get(rule.severity, rule.severity)}" if rule.versions else "")
     )
     if rule.legal_basis:

@@ -10,17 +10,9 @@ from typing import Any
 import click
 
 from engine.commands.common import Options
+from engine.labels import RULE_KIND, SEVERITY, article_zh
 from engine.policy import Rule, Version
-from engine.report import article_zh
 from engine.snapshot import CHINA_TZ
-
-KIND = {
-    "checkable": "可检查",
-    "evidence": "凭证检查",
-    "informational": "说明性",
-    "parameter": "参数",
-}
-SEVERITY = {"error": "错误", "warning": "提醒"}
 
 
 def width(text: str) -> int:
@@ -64,7 +56,7 @@ def period(version: Version) -> str:
 
 def rule_row(rule: Rule) -> list[str]:
     severity = SEVERITY.get(rule.severity, rule.severity) if rule.versions else "—"
-    return [rule.id, article_zh(rule.article), rule.title, KIND.get(rule.kind, rule.kind), severity,
+    return [rule.id, article_zh(rule.article), rule.title, RULE_KIND.get(rule.kind, rule.kind), severity,
             str(len(rule.versions))]  # fmt: skip
 
 

@@ -41,16 +41,6 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
     return wrap
 
 
-_DIGITS = "零一二三四五六七八九"
-
-
-def article_zh(n: int) -> str:
-    """第十三条-style numbering of an article (1-99)."""
-    tens, ones = divmod(n, 10)
-    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
-    return f"第{text}{_DIGITS[ones] if ones else ''}条"
-
-
 def message(v: Violation, lang: str) -> str:
     return v.message_en if lang == "en" and v.message_en else v.message
 

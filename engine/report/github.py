@@ -8,7 +8,8 @@ Waived violations are not annotated.
 
 from __future__ import annotations
 
-from engine.report import Report, article_zh, message, register
+from engine.labels import article_zh
+from engine.report import Report, message, register
 from engine.violations import Violation
 
 

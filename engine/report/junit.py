@@ -12,7 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from engine.report import Report, article_zh, message, register
+from engine.labels import article_zh
+from engine.report import Report, message, register
 from engine.violations import Violation
 
 # Characters XML 1.0 cannot carry at all, even escaped (a TOML string may hold them).

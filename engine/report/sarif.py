@@ -12,8 +12,9 @@ import json
 from typing import Any
 
 from engine import __version__
+from engine.labels import article_zh
 from engine.policy import Policy, Rule
-from engine.report import Report, article_zh, message, register
+from engine.report import Report, message, register
 from engine.violations import Violation
 
 SCHEMA = (

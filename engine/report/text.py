@@ -8,15 +8,13 @@ article as one at the base; they do not block), then those fixed since the base.
 
 from __future__ import annotations
 
-from engine.report import Report, article_zh, message, register
+from engine.labels import SEVERITY, SEVERITY_EN, article_zh
+from engine.report import Report, message, register
 from engine.violations import Violation
-
-_SEVERITY = {"error": "错误", "warning": "提醒"}
-_SEVERITY_EN = {"error": "error", "warning": "warning"}
 
 
 def _entry(v: Violation, en: bool, lang: str) -> list[str]:
-    sev = (_SEVERITY_EN if en else _SEVERITY)[v.severity]
+    sev = (SEVERITY_EN if en else SEVERITY)[v.severity]
     article = f"art. {v.article}" if en else article_zh(v.article)
     lines = [
         f"  {v.day} {v.path}:{v.line}: [{v.rule} {article} v{v.version} {sev}] {message(v, lang)}"

@@ -14,6 +14,7 @@ from typing import Any
 
 from engine import records as records_mod
 from engine.banner import AccountFiles
+from engine.labels import PLATFORM, RULE_KIND, SEVERITY, UNIT_TYPE, VALUE, article_zh
 from engine.policy import Rule, Version
 from engine.records import Record
 from engine.site.markup import Linker, bar_chart, block, table
@@ -21,32 +22,6 @@ from engine.site.model import SiteModel, public_fields
 from engine.timeutil import parse_date
 from engine.violations import Violation
 
-KIND_LABELS = {
-    "checkable": "可由规则检查",
-    "evidence": "检查存证记录",
-    "informational": "说明性条款",
-    "parameter": "参数条款",
-}
-SEVERITY_LABELS = {"error": "违规", "warning": "提醒"}
-PLATFORM_LABELS = {
-    "wechat-official": "微信公众号",
-    "wechat-channels": "微信视频号",
-    "weibo": "新浪微博",
-    "toutiao": "今日头条",
-    "douyin": "抖音",
-    "kuaishou": "快手",
-    "mini-program": "小程序",
-    "self-built-app": "自建移动客户端",
-}
-UNIT_TYPES = {
-    "town": "镇",
-    "sumu": "苏木",
-    "ranch": "牧场",
-    "department": "旗直部门",
-    "institution": "事业单位",
-    "enterprise": "企业",
-    "party-body": "党群机构",
-}
 FIELD_LABELS = {
     "date": "日期",
     "note": "备注",
@@ -84,31 +59,6 @@ FIELD_LABELS = {
     "operated_by": "运营方式",
     "logo": "头像说明",
 }
-VALUE_LABELS = {
-    "collective": "集体研究",
-    "principal-leader": "主要领导同意",
-    "general": "常设",
-    "event": "重大活动",
-    "project": "专项工作",
-    "self": "本单位",
-    "internal-body": "内设机构",
-    "contractor": "委托专门机构",
-    "economy": "经济发展",
-    "livelihood": "民生",
-    "social-management": "社会管理",
-    "other": "其他",
-}
-DIGITS = "零一二三四五六七八九"
-
-
-def article_zh(n: int) -> str:
-    """第十三条-style numeral for 1..99."""
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        text = DIGITS[ones]
-    else:
-        text = ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
-    return f"第{text}条"
 
 
 def event_labels() -> dict[str, str]:
@@ -177,17 +127,17 @@ class Pages:
             return "、".join(self.value(v) for v in value) or "(空)"
         if isinstance(value, dict):
             return "<br>".join(f"{self.e(k)}: {self.value(v)}" for k, v in value.items())
-        if isinstance(value, str) and value in VALUE_LABELS:
-            return self.e(VALUE_LABELS[value])
-        if isinstance(value, str) and value in PLATFORM_LABELS:
-            return self.e(PLATFORM_LABELS[value])
+        if isinstance(value, str) and value in VALUE:
+            return self.e(VALUE[value])
+        if isinstance(value, str) and value in PLATFORM:
+            return self.e(PLATFORM[value])
         return self.e(value)
 
     def paragraphs(self, text: str) -> str:
         return "".join(f"<p>{self.e(p)}</p>" for p in text.splitlines() if p.strip())
 
     def platform(self, platform: str) -> str:
-        return self.e(PLATFORM_LABELS.get(platform, platform))
+        return self.e(PLATFORM.get(platform, platform))
 
     def status(self, files: AccountFiles) -> str:
         closed = files.closed_on
@@ -216,7 +166,7 @@ class Pages:
             if who:
                 row.append(self.account_link(v.account) if v.account else self.unit_link(v.unit))
             row += [
-                f'<span class="gm-{self.e(v.severity)}">{self.e(SEVERITY_LABELS.get(v.severity, v.severity))}</span> '
+                f'<span class="gm-{self.e(v.severity)}">{self.e(SEVERITY.get(v.severity, v.severity))}</span> '
                 + self.e(v.message),
                 f"<code>{self.e(v.path)}:{v.line}</code>",
                 f"<code>{self.e(v.waiver)}</code>"
@@ -387,7 +337,7 @@ class Pages:
                 self.rule_link(r.id, r.article),
                 self.e(r.title),
                 self.e(r.chapter),
-                self.e(KIND_LABELS.get(r.kind, r.kind)),
+                self.e(RULE_KIND.get(r.kind, r.kind)),
                 str(len(r.versions)),
                 str(by_rule[r.id]),
             ]
@@ -406,7 +356,7 @@ class Pages:
         e = self.e
         md = f"# {e.heading(article_zh(rule.article))} {e.heading(rule.title)}\n\n"
         md += block(
-            f'<p class="gm-meta">{e(rule.chapter)} · {e(KIND_LABELS.get(rule.kind, rule.kind))}'
+            f'<p class="gm-meta">{e(rule.chapter)} · {e(RULE_KIND.get(rule.kind, rule.kind))}'
             f" · 规则编号 <code>{e(rule.id)}</code></p>"
         )
         md += "## 条文\n\n" + block(
@@ -517,7 +467,7 @@ class Pages:
         rows = [
             [
                 self.unit_link(u),
-                self.e(UNIT_TYPES.get(str(r.data["type"]), r.data["type"])),
+                self.e(UNIT_TYPE.get(str(r.data["type"]), r.data["type"])),
                 str(len(accounts_of[u])),
                 str(by_unit[u]),
             ]
@@ -547,7 +497,7 @@ class Pages:
         record = self.units[unit_id]
         data = public_fields(record)
         md = f"# {self.e.heading(data['name'])}\n\n" + self.status_line()
-        kind = self.e(UNIT_TYPES.get(str(data["type"]), data["type"]))
+        kind = self.e(UNIT_TYPE.get(str(data["type"]), data["type"]))
         md += block(f'<p class="gm-meta">{kind} · 单位编号 <code>{self.e(unit_id)}</code></p>')
         shown = dict(data)
         md += self.fields_table(shown, {"name", "type", "superior", "publishes_via"})
@@ -701,7 +651,7 @@ class Pages:
                 [
                     self.rule_link(rule.id, rule.article),
                     self.e(rule.title),
-                    self.e(KIND_LABELS.get(rule.kind, rule.kind)),
+                    self.e(RULE_KIND.get(rule.kind, rule.kind)),
                     f'<span class="gm-active">有,{len(checks)} 项检查</span>'
                     if checks
                     else '<span class="gm-closed">没有</span>',

@@ -64,7 +64,7 @@ def test_explain_article(repo: Path) -> None:
     out = result.stdout
     assert "第十五条" in out  # the article text
     assert "解释:" in out and "每个自然周" in out
-    assert "类型: 可检查" in out
+    assert "类型: 可由规则检查" in out
     assert "第 1 版  2020-08-29 – 至今" in out
     assert "min_posts_per_week = 1" in out and "说明: 条文" in out
     assert "问: 「每周」按哪种周计算?" in out  # documented choices
