@@ -43,7 +43,7 @@ from engine.policy import Check, Policy, Version
 from engine.records import Record
 from engine.snapshot import Snapshot
 from engine.timeutil import parse_date
-from engine.violations import Violation, fingerprint
+from engine.violations import Reminder, Violation, fingerprint
 from engine.workdays import missing_hint
 
 
@@ -59,6 +59,8 @@ class Result:
     cache_hits: int = 0
     # Which waivers and supervision records carry authority (engine/authority.py).
     authority: Verdict = field(default_factory=lambda: Verdict(frozenset()))
+    # What could not be judged or deserves a look, never a violation (engine/violations.py).
+    reminders: list[Reminder] = field(default_factory=list)
 
     @property
     def open(self) -> list[Violation]:

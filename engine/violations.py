@@ -124,3 +124,33 @@ def compare(current: list[Violation], base: list[Violation]) -> Comparison:
     out.changed.sort(key=lambda pair: pair[0].sort_key())
     out.fixed.sort(key=Violation.sort_key)
     return out
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Something the check could not judge, or that people should look at, that is not a
+    violation of any unit: a calendar year that is not recorded yet, a review known only
+    to the day of publication, a back-filled record, a waiver that matches nothing.
+
+    Reminders never block and never count as violations. ``kind`` is a stable id
+    (``calendar-missing``, ``review-same-day``, ``backfilled``, ``waiver-unmatched``, ...);
+    ``message`` is the Chinese sentence shown to people (no ids, no field names), ``hint``
+    says what to do. ``path``/``line`` point at the record when there is one.
+    """
+
+    kind: str
+    message: str
+    hint: str = ""
+    message_en: str = ""
+    path: str = ""
+    line: int = 0
+    article: int = 0
+    unit: str = ""
+    account: str | None = None
+    day: str = ""
+
+    def sort_key(self) -> tuple[str, str, str, int]:
+        return (self.kind, self.day, self.path, self.line)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
