@@ -241,3 +241,31 @@ _NUMERALS = [
     "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十",
     "二十一", "二十二", "二十三", "二十四", "二十五",
 ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- shown to people
+
+
+def test_explain_shows_the_clause_map(tmp_path: Path) -> None:
+    out = run_cli("explain", "art-14", "--repo", str(tmp_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    text = out.stdout
+    assert "逐句对照(共 2 句/分句,1 句有检查,1 句不检查):" in text
+    assert "  1. 「政务新媒体主办单位应建立健全信息发布审核制度」\n     不检查: 记录中没有" in text
+    assert "  2. 「实行分级分类审核、先审后发」\n     检查: art-14/review-missing、" in text
+    assert "     未检查的部分: 审核级数按发布类别" in text
+
+
+def test_explain_of_one_check_shows_its_clauses_only(tmp_path: Path) -> None:
+    out = run_cli("explain", "art-13/no-notice", "--repo", str(tmp_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "  3. 「并向社会公告」\n     检查: art-13/no-notice" in out.stdout
+    assert "「报主管单位备案」" not in out.stdout
+
+
+def test_rules_counts_the_clauses(tmp_path: Path) -> None:
+    out = run_cli("rules", "--repo", str(tmp_path), "--as-of", "2024-01-01")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.count("    逐句对照: ") == 25
+    assert "    逐句对照: 4 句/分句,4 句有检查,0 句不检查" in out.stdout  # art-13
+    assert "    逐句对照: 1 句/分句,0 句有检查,1 句不检查" in out.stdout  # art-25
