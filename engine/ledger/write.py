@@ -129,8 +129,8 @@ def plan(root: Path, kind: str, entries: list[Entry]) -> list[FilePlan]:
 
 def _verify(kind: str, rel: str, text: str) -> None:
     data = records.parse_toml(rel, text.encode("utf-8"))
-    index = LineIndex(text)
-    records.validate(kind, rel, data, index.line)
+    # Lines are only looked up for errors: the index is built then.
+    records.validate(kind, rel, data, lambda keys: LineIndex(text).line(keys))
 
 
 def _cannot_append(rel: str, exc: InputError, existed: bool) -> InputError:
