@@ -395,3 +395,90 @@ def test_message_template(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(target).active
     assert [c.value for c in ws[1]] == list(labels.MESSAGE_LEDGER_COLUMNS.values())
     assert ws["D2"].value  # the example row
+
+
+def test_appending_keeps_the_file_as_it_was(
+    records_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    """An existing month file (with a byte order mark, no final newline) gets the new
+    entries after its own bytes, which stay exactly as they were."""
+    old = "\ufeff# 一月的发布\n" + base_records_posts().rstrip("\n")
+    root = records_repo({POSTS: old})
+    before = (root / "records" / POSTS).read_bytes()
+    ledger = tmp_path / "l.csv"
+    ledger.write_text(
+        "标题,发布时间,类别,初审时间\n测试镇新消息,2021-01-06 10:00,日常,2021-01-05 17:00\n",
+        encoding="utf-8",
+    )
+    out = run_cli("import", "posts", str(ledger), "--repo", str(root), "--account", "wx-test")
+    assert out.returncode == 0, out.stderr
+    after = (root / "records" / POSTS).read_bytes()
+    assert after.startswith(before) and after.endswith(b"at = 2021-01-05 17:00:00\n")
+    check = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def base_records_posts() -> str:
+    from conftest import base_records
+
+    return base_records()[POSTS]
+
+
+def test_inline_array_file_is_not_appended_to(
+    records_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    old = (
+        'post = [{published = 2021-01-05T10:00:00, title = "x", category = "routine", '
+        "review = [{level = 1, at = 2021-01-05T09:00:00}]}]\n"
+    )
+    root = records_repo({POSTS: old})
+    ledger = tmp_path / "l.csv"
+    ledger.write_text("标题,发布时间,类别\n新,2021-01-06 10:00,日常\n", encoding="utf-8")
+    out = run_cli("import", "posts", str(ledger), "--repo", str(root), "--account", "wx-test")
+    assert out.returncode == 2
+    assert "内嵌数组" in out.stderr and "Cannot mutate" not in out.stderr
+    assert git(root, "status", "--porcelain").stdout == ""
+
+
+def test_date_cells_without_time_and_reviewers_without_date(
+    records_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = records_repo()
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表1"
+    ws.append(["账号", "发布时间", "标题", "类别", "初审人", "初审时间"])
+    ws.append(["wx-test", date(2021, 1, 6), "只有日期的发布", "日常", "张三", date(2021, 1, 5)])
+    ws["B2"].number_format = "yyyy/m/d"
+    ws.append(["wx-test", "2021-01-07 10:00", "没有审核日期", "日常", "张三", None])
+    ws.append(["wx-test", "2021-01-07 11:00", "有审核日期", "日常", "张三", date(2021, 1, 6)])
+    ledger = tmp_path / "l.xlsx"
+    book.save(ledger)
+    out = run_cli("import", "posts", str(ledger), "--repo", str(root))
+    assert out.returncode == 2
+    assert "工作表「表1」第 2 行「发布时间」列: 发布时间只有日期 2021-01-06,没有时刻" in out.stderr
+    assert "第 3 行「初审时间」列: 有初审人「张三」,但没有初审时间" in out.stderr
+    assert "第 4 行" not in out.stderr
+    assert git(root, "status", "--porcelain").stdout == ""
+
+
+def test_account_names_that_two_accounts_share_are_refused(
+    records_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    from conftest import base_records
+
+    twin = base_records()["accounts/wx-test/account.toml"].replace(
+        'platform = "wechat-official"', 'platform = "douyin"'
+    )
+    root = records_repo({"accounts/dy-test/account.toml": twin})
+    ledger = tmp_path / "l.csv"
+    ledger.write_text(
+        "账号,标题,发布时间,类别,初审时间\n"
+        "测试镇发布,甲,2021-01-06 10:00,日常,2021-01-05\n"
+        "抖音·测试镇发布,乙,2021-01-06 11:00,日常,2021-01-05\n",
+        encoding="utf-8",
+    )
+    out = run_cli("import", "posts", str(ledger), "--repo", str(root), "--dry-run")
+    assert out.returncode == 2
+    assert "第 2 行「账号」列: 「测试镇发布」同名的账号有 3 个" in out.stderr
+    assert "第 3 行" not in out.stderr  # 平台·名称 names one account

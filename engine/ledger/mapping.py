@@ -167,7 +167,9 @@ class Accounts:
             return found[0]
         if found:
             named = "、".join(labels.account_zh(*self.by_id[a], a) for a in sorted(found))
-            raise ValueProblem(f"「{text}」同名的账号有 {len(found)} 个({named}),请写账号 id")
+            raise ValueProblem(
+                f"「{text}」同名的账号有 {len(found)} 个({named}),请写账号 id 或「平台·名称」"
+            )
         raise ValueProblem(
             f"账号「{text}」没有登记(records/accounts/ 下没有这个账号);"
             "写账号 id、账号名称或「平台·名称」,或先登记该账号"

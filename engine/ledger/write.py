@@ -9,6 +9,7 @@ recorded (same account, time and title or topic) is not added again.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,7 @@ class FilePlan:
     already: int = 0  # rows already recorded (in the file, or earlier in the ledger)
     old_text: str | None = None  # None: a new file
     text: str = ""  # what the file will hold
+    bom: bool = False  # the existing file starts with a byte order mark (kept)
 
     @property
     def appended(self) -> str:
@@ -99,11 +101,18 @@ def plan(root: Path, kind: str, entries: list[Entry]) -> list[FilePlan]:
             raw = path.read_bytes()
             data = records.parse_toml(rel, raw)
             item.old_text = raw.decode("utf-8-sig")
+            item.bom = raw.startswith(b"\xef\xbb\xbf")
             account = rel.split("/")[2]
             for old in data.get(TABLE[kind], []):
                 if isinstance(old, dict):
                     seen.add(_existing_key(kind, account, old))
                     item.existing += 1
+            if item.existing and not re.search(
+                rf"^\s*\[\[\s*{TABLE[kind]}\s*\]\]", item.old_text, re.MULTILINE
+            ):
+                errors.append(_inline_array(rel, TABLE[kind]))
+                plans.append(item)
+                continue
         for entry in by_file[rel]:
             key = _entry_key(entry)
             if key in seen:
@@ -131,6 +140,15 @@ def _verify(kind: str, rel: str, text: str) -> None:
     data = records.parse_toml(rel, text.encode("utf-8"))
     # Lines are only looked up for errors: the index is built then.
     records.validate(kind, rel, data, lambda keys: LineIndex(text).line(keys))
+
+
+def _inline_array(rel: str, table: str) -> InputError:
+    return InputError(
+        f"这个文件用 {table} = [...](内嵌数组)的写法记录,无法在末尾追加 [[{table}]] 段",
+        path=rel,
+        hint=f"把已有的每一条改写成一段 [[{table}]](写法见 docs/records.md),再导入;"
+        "什么都没有写入。",
+    )
 
 
 def _cannot_append(rel: str, exc: InputError, existed: bool) -> InputError:
@@ -161,4 +179,5 @@ def apply(plans: list[FilePlan]) -> None:
                 path=item.rel,
                 hint="关闭正在编辑它的程序,再导入一次(已导入的行不会重复)。",
             )
-        write_atomic(item.path, item.text.encode("utf-8"), overwrite=True)
+        data = item.text.encode("utf-8")
+        write_atomic(item.path, b"\xef\xbb\xbf" + data if item.bom else data, overwrite=True)
