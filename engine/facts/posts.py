@@ -46,7 +46,8 @@ def _same_day_doubt(
         kind="review-same-day",
         message=f"「{title}」({published} 发布)的{named}审核只记了日期,且与发布是同一天,"
         "无法判断是否先审后发,本条暂不评判",
-        hint="如能查到审核的具体时刻,把该级审核的 day 改为 at(写到分钟);此后审核记录写明时刻。",
+        hint="能从审核单、系统记录等查到这一级审核确切时刻的,如实补记到分钟(以 at 代替 day);"
+        "查不到的保持原样,这里只作提醒。今后审核记录请写明时刻。",
         message_en=f"post {title}: a review known only to the day of publication; "
         "cannot tell whether it came first",
     )

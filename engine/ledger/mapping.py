@@ -212,7 +212,11 @@ class _Row:
         try:
             return moment(value, shows)
         except ValueProblem as exc:
-            self.error(header, str(exc), "改成 2026-03-05 09:30 这样的写法(或 Excel 的日期格式)。")
+            self.error(
+                header,
+                str(exc),
+                "按 2026-03-05 09:30、2026/3/5 或 2026年3月5日 9:30 的写法填写(或用 Excel 的日期单元格)。",
+            )
             return None
 
 
