@@ -272,8 +272,8 @@ def test_merged_cells_two_row_header_and_month_headings(
             "2021/1/7",
         ]
     )
-    ws.merge_cells("A5:A6")  # one account for both rows
-    ws.append([])
+    ws.append([])  # a blank row inside the account's merge
+    ws.merge_cells("A5:A7")  # one account for the three rows
     ws.append(["2021年2月"])
     ws.merge_cells("A8:H8")
     ws.append(

@@ -182,9 +182,13 @@ class _Row:
     def __init__(self, file: str, sheet: Sheet, row: Row, header: Header) -> None:
         self.file, self.sheet, self.row, self.header = file, sheet, row, header
         self.values: dict[str, tuple[Cell, str]] = {}  # field -> (cell, header as written)
+        own = False  # a value typed in this row, not only filled down from a merge
         for i, name in enumerate(header.fields):
             if name and i < len(row.cells) and text_of(row.cells[i][0]):
                 self.values.setdefault(name, (row.cells[i], header.names[i]))
+                own = own or i not in row.filled
+        if not own:
+            self.values = {}  # a blank row inside a merged range: nothing to import
         self.errors: list[InputError] = []
 
     def column(self, name: str, spec: Spec) -> str:

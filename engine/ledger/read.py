@@ -30,6 +30,7 @@ class Row:
     number: int  # 1-based, as the spreadsheet shows it
     cells: list[Cell]
     heading: bool = False  # only a value merged across several columns
+    filled: set[int] = field(default_factory=set)  # columns (0-based) filled from a merge above
 
 
 @dataclass
@@ -195,5 +196,6 @@ def _apply_merges(sheet: Sheet, merges: list[tuple[int, int, int, int]]) -> None
             while len(row.cells) < c2:
                 row.cells.append(EMPTY)
             for i in range(c1 - 1, c2):
-                if row.cells[i][0] is None:
-                    row.cells[i] = value if i == c1 - 1 else EMPTY
+                if row.cells[i][0] is None and n > r1 and i == c1 - 1:
+                    row.cells[i] = value
+                    row.filled.add(i)
