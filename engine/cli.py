@@ -284,8 +284,7 @@ def due(repo: str, staged: bool, as_of: str | None, policy: str | None, no_cache
     """列出即将到期和已逾期的事项:每周更新、留言答复、关停、整改、合同、负责人、豁免等。"""
     from engine.commands import due as cmd
 
-    opts = _options(repo, None, staged, as_of, policy, no_cache)
-    _guard(lambda: cmd.run(opts, units, accounts, within, fmt))
+    _guard(lambda: cmd.run(_options(repo, None, staged, as_of, policy, no_cache), units, accounts, within, fmt))  # fmt: skip
 
 
 @main.command()

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from datetime import date
 from functools import partial
 
-from engine import records
-from engine.commands.common import Options, run_evaluation
+from engine import records, snapshot
+from engine.commands.common import Options
 from engine.due import Due, DueItem, compute, count_post_days, md, post_months
 from engine.errors import InputError
-from engine.evaluate import Result
+from engine.evaluate import Result, evaluate
 from engine.labels import DUE_KIND, WEEKDAY, account_zh, article_zh, label
 
 
@@ -87,19 +87,21 @@ def run(
         raise InputError(
             f"--within 的值 {within} 不能是负数", hint="写未来的天数,例如 --within 7。"
         )
-    result = run_evaluation(opts)
+    snap = snapshot.load(opts.repo, opts.rev, opts.staged)
+    # Checked before evaluating: names are known from the paths alone.
     for unit in units:
-        if unit not in result.banner.units:
+        if f"{snapshot.RECORDS_DIR}/units/{unit}/unit.toml" not in snap.entries:
             raise InputError(
                 f"没有单位「{unit}」",
                 hint="--unit 写 records/units/ 下的单位 id,例如 --unit zwfwj。",
             )
     for account in accounts:
-        if account not in result.banner.accounts:
+        if f"{snapshot.RECORDS_DIR}/accounts/{account}/account.toml" not in snap.entries:
             raise InputError(
                 f"没有账号「{account}」",
                 hint="--account 写 records/accounts/ 下的账号 id,例如 --account zwfwj-wx。",
             )
+    result = evaluate(snap, opts.policy(), opts.as_of or snap.default_as_of(), opts.cache())
     due = prepare(result, within, accounts or None)
     items = compute(due, units or None, accounts or None)
     sys.stdout.write(render_json(due, items) if fmt == "json" else render_text(due, items))
