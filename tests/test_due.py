@@ -4,13 +4,16 @@ deadline; the calendar-year reminder; bad input."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import rtoml
-from conftest import ROOT, run_cli
+from conftest import ROOT, git, run_cli
 from due_support import account, due_items, evaluated, units
 
 from engine.commands.common import Options, run_evaluation
@@ -170,3 +173,37 @@ def test_bad_input(args: list[str], words: str, tmp_path: Path) -> None:
     assert run.returncode == 2
     assert words in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_hook_reminds(records_repo: Callable[..., Path]) -> None:
+    """After the check, the hook names what falls due for the accounts the commit
+    touched, in at most three lines, and lets the commit through."""
+    root = records_repo()
+    assert run_cli("hook", "install", "--repo", str(root)).returncode == 0
+    env = {
+        "GOVMEDIA_AS_OF": "2021-01-20",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    messages = root / "records/accounts/wx-test/messages/2021-01.toml"
+    messages.parent.mkdir(parents=True)
+    lines = [
+        f'[[message]]\nreceived = 2021-01-{d:02d}T09:00:00\ntopic = "咨询{d}"\nasker = "群众"\n'
+        for d in (18, 19, 20)
+    ]
+    messages.write_text("\n".join(lines), encoding="utf-8")
+    git(root, "add", "-A")
+    done = git(root, "commit", "-m", "登记留言", check=False, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    shown = [x for x in (done.stdout + done.stderr).splitlines() if x.startswith("govmedia 提醒")]
+    assert shown[0] == "govmedia 提醒: 微信公众号·测试镇发布 本周(至 01-24 周日)还没有发布"
+    assert len(shown) == 3
+    assert "留言「咨询18」还没有答复,答复期限 01-25 周一 24:00" in shown[1]
+    assert shown[2] == "govmedia 提醒: 还有 2 项即将到期,运行 govmedia due --account wx-test 查看"
+    # A commit touching no account folder: no reminder.
+    (root / "records/units/xiaozhen/unit.toml").write_text(
+        (root / "records/units/xiaozhen/unit.toml").read_text("utf-8") + "\n", encoding="utf-8"
+    )
+    git(root, "add", "-A")
+    quiet = git(root, "commit", "-m", "格式", check=False, env=env)
+    assert quiet.returncode == 0
+    assert "govmedia 提醒" not in quiet.stdout + quiet.stderr

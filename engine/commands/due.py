@@ -106,3 +106,41 @@ def run(
     items = compute(due, units or None, accounts or None)
     sys.stdout.write(render_json(due, items) if fmt == "json" else render_text(due, items))
     return 0
+
+
+# The hook prints at most this many lines of reminders.
+REMINDER_LINES = 3
+
+
+def reminders(result: Result, accounts: list[str], within: int = 7) -> list[str]:
+    """At most three short lines on what falls due for ``accounts`` (the hook's reminder).
+
+    Reads only those accounts' post files of the current week. Something that cannot be
+    computed (an input error) yields no reminder: the check above has said what is wrong.
+    """
+    accounts = [a for a in accounts if a in result.banner.accounts]
+    if not accounts:
+        return []
+    try:
+        due = prepare(result, within, accounts)
+        items = [i for i in compute(due, accounts=accounts) if i.kind != "waiver"]
+    except InputError:
+        return []
+    lines: list[str] = []
+    for item in items:
+        if len(lines) == REMINDER_LINES - 1 and len(items) > REMINDER_LINES:
+            rest = len(items) - len(lines)
+            lines.append(
+                f"govmedia 提醒: 还有 {rest} 项即将到期,运行 govmedia due "
+                + " ".join(f"--account {a}" for a in accounts)
+                + " 查看"
+            )
+            break
+        files = due.banner.accounts.get(item.account or "")
+        name = (
+            account_zh(str(files.record.data["platform"]), str(files.record.data["name"]))
+            if files is not None and item.kind != "closure"  # a closure's title names it
+            else ""
+        )
+        lines.append(f"govmedia 提醒: {name + ' ' if name else ''}{item.title}")
+    return lines
