@@ -29,7 +29,7 @@ from engine.labels import DUE_KIND, WEEKDAY, account_zh, article_zh, label
 from engine.policy import Policy, Version
 from engine.records import Record
 from engine.timeutil import iso_local, parse_date, parse_datetime
-from engine.violations import Violation
+from engine.violations import Violation, fingerprint
 from engine.workdays import CalendarMissing, WorkCalendar, missing_hint
 
 
@@ -136,12 +136,12 @@ def weeks(due: Due, files: AccountFiles) -> Iterator[DueItem]:
             need = int(version.parameters["min_posts_per_week"])
             done = sum(1 for d in days if week <= d <= min(sunday, due.as_of))
             if done < need:
-                current = "本周" if week == first_monday else f"{week.isoformat()} 起的一周"
-                title = (
-                    f"{current}(至 {md(sunday)})还没有发布"
-                    if done == 0
-                    else f"{current}(至 {md(sunday)})只发布了 {done} 条,至少要 {need} 条"
-                )
+                if week > due.as_of:
+                    title = f"{md(week)} 起的一周(至 {md(sunday)})须至少发布 {need} 条"
+                elif done == 0:
+                    title = f"本周(至 {md(sunday)})还没有发布"
+                else:
+                    title = f"本周(至 {md(sunday)})只发布了 {done} 条,至少要 {need} 条"
                 yield DueItem(
                     kind="week",
                     deadline=sunday,
@@ -581,6 +581,28 @@ def calendars(due: Due) -> Iterator[DueItem]:
 ACCOUNT_KINDS = (weeks, messages, closures, contracts, responsibles)
 
 
+def waived(due: Due, item: DueItem) -> bool:
+    """Whether a waiver in force the day after the deadline would cover what ``check``
+    then reports (same rule or check, same record; its fingerprint, if it names one)."""
+    if not item.fact_key or item.kind == "waiver":
+        return False
+    day = item.deadline + timedelta(days=1)
+    target = item.path
+    if item.kind in ("contract", "responsible") and item.account:
+        target = due.banner.accounts[item.account].record.path  # gaps are the account's
+    rule, check = item.check.split("/", 1)
+    for waiver in due.banner.waivers:
+        data = waiver.data
+        if not parse_date(data["approved"]) <= day <= parse_date(data["expires"]):
+            continue
+        if str(data["rule"]) not in (rule, item.check) or data["target"] != target:
+            continue
+        named = data.get("fingerprint")
+        if named is None or named == fingerprint(rule, check, item.fact_key):
+            return True
+    return False
+
+
 def compute(
     due: Due, units: Iterable[str] | None = None, accounts: Iterable[str] | None = None
 ) -> list[DueItem]:
@@ -613,6 +635,6 @@ def compute(
             return item.kind == "calendar"
         return True
 
-    found = [i for i in found if wanted(i)]
+    found = [i for i in found if wanted(i) and not waived(due, i)]
     found.sort(key=lambda i: (i.deadline, i.unit, i.account or "", i.kind, i.key))
     return found
