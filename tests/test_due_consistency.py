@@ -296,3 +296,38 @@ def test_closure(as_of: date, ahead: int, notice_age: int | None) -> None:
         f"end = {(closed - DAY).isoformat()}", f"end = {(earliest - DAY).isoformat()}"
     )
     assert not reported(evaluated(moved, earliest).open, item)
+
+
+# ---------------------------------------------------------------- waivers
+
+
+def waiver(name: str, approved: date, expires: date) -> dict[str, str]:
+    return {
+        f"waivers/{name}.toml": (
+            'rule = "art-15/weekly-update"\ntarget = "records/accounts/wx-t/account.toml"\n'
+            f'reason = "断网"\napproved_by = "zwfwj"\napprover = "分管领导"\n'
+            f"approved = {approved.isoformat()}\nexpires = {expires.isoformat()}\n"
+        )
+    }
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(opened=days, lasting=st.integers(20, 120), before=st.integers(0, 10))
+def test_waiver(opened: date, lasting: int, before: int) -> None:
+    """A waiver hiding a violation expires on X: listed; the day after, the violation is
+    open again, unless the waiver is renewed by then."""
+    approved = opened + timedelta(days=14)
+    expires = approved + timedelta(days=lasting)
+    as_of = expires - timedelta(days=before)
+    files = {**units(), **account(opened), **waiver("w1", approved, expires)}
+    item = one(due_items(files, as_of), "waiver")
+    event("listed" if item is not None else "not listed")
+    assert (item is not None) == (before <= 7)
+    if item is None:
+        return
+    assert item.deadline == expires and item.check == "art-15/weekly-update"
+    hidden = item.extra["fingerprint"]
+    assert any(v.fingerprint == hidden for v in evaluated(files, expires).waived)
+    assert any(v.fingerprint == hidden for v in evaluated(files, expires + DAY).open)
+    renewed = {**files, **waiver("w2", expires, expires + timedelta(days=30))}
+    assert not any(v.fingerprint == hidden for v in evaluated(renewed, expires + DAY).open)
