@@ -432,15 +432,10 @@ class Pages:
 
     def status_line(self) -> str:
         commit = self.m.commit
-        where = (
-            f"记录截至 {self.e(commit.date.strftime('%Y-%m-%d'))} 的提交"
-            f"(版本 <code>{self.e(commit.sha[:10])}</code>)"
-            if commit
-            else "尚无记录"
-        )
+        where = f"记录版本 <code>{self.e(commit.sha[:10])}</code>" if commit else "尚无记录"
         return block(
             f'<p class="gm-asof">检查日期 <strong>{self.e(self.m.as_of.isoformat())}</strong>'
-            f' · {where} · <a href="{self.e(self.link.href("guide.md"))}">如何阅读</a></p>'
+            f" · {where} · <a href=\"{self.e(self.link.href('guide.md'))}\">如何阅读</a></p>"
         )
 
     def stats(self, items: Sequence[tuple[str, str, str]]) -> str:
