@@ -375,7 +375,7 @@ def test_leak_guard_stops_the_build() -> None:
 
 
 def test_the_authority_files_root_version_is_shown(site: Path) -> None:
-    root = re.compile(r"授权名录根版本: <code>[0-9a-f]{10}</code>(2025-12-20)")
+    root = re.compile(r"授权名录根版本: <code>[0-9a-f]{10}</code>\(2025-12-20\)")
     assert root.search((site / "about.html").read_text(encoding="utf-8"))
     coverage = (site / "coverage.html").read_text(encoding="utf-8")
     assert root.search(coverage)

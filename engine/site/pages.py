@@ -29,9 +29,11 @@ from engine.labels import (
     FIELD,
     INCIDENT_TYPE,
     MEASURE,
+    PLACEHOLDER,
     PLATFORM,
     RULE_KIND,
     SEVERITY,
+    SUPERVISION_TYPE,
     UNIT_TYPE,
     VALUE,
     account_zh,
@@ -49,7 +51,14 @@ from engine.violations import Violation
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # A Latin word that may be an id or an enum value: letters, digits, - and _.
 _WORD = re.compile(r"(?<![A-Za-z0-9_./-])[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*(?![A-Za-z0-9_/-])")
-_DIGITS = "零一二三四五六七八九"
+# A record path or file name in prose ("records/units/<单位>/evidence/", "account.toml").
+_PATH = re.compile(
+    r"(?<![A-Za-z0-9_/:.])(?:[A-Za-z0-9_<>\u4e00-\u9fff.-]+/)+[A-Za-z0-9_<>\u4e00-\u9fff.-]*"
+    r"|(?<![A-Za-z0-9_/])[A-Za-z0-9_-]+\.toml\b"
+)
+# An aside in brackets that holds only a Latin name: "(collects)", "(personal_data = true)".
+_DOTTED = re.compile(r"(?<![A-Za-z0-9_])([a-z_]+)\.([a-z_]+)(?![A-Za-z0-9_])")
+_LATIN_ASIDE = re.compile(r"[((]\s*([^()()\u4e00-\u9fff]*[A-Za-z][^()()\u4e00-\u9fff]*)[))]")
 
 
 def article_aliases(n: int) -> list[str]:
@@ -154,7 +163,7 @@ class Pages:
                 record.data["post"]
             )
         # Latin words a message may contain, and what people call them.
-        self.words: dict[str, str] = {}
+        self.words: dict[str, str] = {k: v for k, v in PLACEHOLDER.items()}
         for table_ in (
             FIELD,
             VALUE,
@@ -164,6 +173,7 @@ class Pages:
             EVIDENCE_TYPE,
             INCIDENT_TYPE,
             MEASURE,
+            SUPERVISION_TYPE,
             SEVERITY,
             PLATFORM,
         ):
@@ -185,6 +195,26 @@ class Pages:
     def t(self, text: object) -> str:
         """``plain`` text, escaped."""
         return self.e(self.plain(text))
+
+    def prose(self, text: object) -> str:
+        """Explanations written for clerks, for citizens: record paths become 记录文件,
+        bracketed Latin field names (asides next to their Chinese) are dropped, the rest
+        is ``plain``."""
+
+        def path(m: re.Match[str]) -> str:
+            return "记录文件" if re.search("[A-Za-z]", m.group(0)) else m.group(0)
+
+        def dotted(m: re.Match[str]) -> str:
+            a, b = m.group(1), m.group(2)
+            if a in self.words and b in self.words:
+                return f"{self.words[a]}的{self.words[b]}"
+            return m.group(0)
+
+        out = _PATH.sub(path, str(text))
+        out = re.sub(r"\s*\.toml\b", "扩展名", out)
+        out = _LATIN_ASIDE.sub("", out)
+        out = _DOTTED.sub(dotted, out)
+        return self.plain(out)
 
     def open(self) -> list[Violation]:
         return [v for v in self.violations if v.status == "open"]
@@ -222,14 +252,18 @@ class Pages:
             return "、".join(self.value(v) for v in value) or "(空)"
         if isinstance(value, dict):
             return "<br>".join(
-                f"{self.e(FIELD.get(str(k), k))}: {self.value(v)}" for k, v in value.items()
+                f"{self.e(self.words.get(str(k), self.prose(k)))}: {self.value(v)}"
+                for k, v in value.items()
             )
         if isinstance(value, str) and value in self.words:
             return self.e(self.words[value])
-        return self.t(value)
+        return self.e(self.prose(value))
 
-    def paragraphs(self, text: str) -> str:
-        return "".join(f"<p>{self.t(p)}</p>" for p in text.splitlines() if p.strip())
+    def paragraphs(self, text: str, law: bool = False) -> str:
+        """Paragraphs of rule text: the law's own words as they are (only ids and values in
+        Chinese), explanations through ``prose``."""
+        show = self.plain if law else self.prose
+        return "".join(f"<p>{self.e(show(p))}</p>" for p in text.splitlines() if p.strip())
 
     def platform(self, platform: str) -> str:
         return self.e(PLATFORM.get(platform, platform))
@@ -435,7 +469,7 @@ class Pages:
         where = f"记录版本 <code>{self.e(commit.sha[:10])}</code>" if commit else "尚无记录"
         return block(
             f'<p class="gm-asof">检查日期 <strong>{self.e(self.m.as_of.isoformat())}</strong>'
-            f" · {where} · <a href=\"{self.e(self.link.href('guide.md'))}\">如何阅读</a></p>"
+            f' · {where} · <a href="{self.e(self.link.href("guide.md"))}">如何阅读</a></p>'
         )
 
     def stats(self, items: Sequence[tuple[str, str, str]]) -> str:
@@ -612,7 +646,7 @@ class Pages:
             "</p>"
         )
         md += "## 条文\n\n" + block(
-            f'<blockquote class="gm-text">{self.paragraphs(rule.text)}</blockquote>'
+            f'<blockquote class="gm-text">{self.paragraphs(rule.text, law=True)}</blockquote>'
         )
         md += "## 解读\n\n" + block(
             f'<div class="gm-explain">{self.paragraphs(rule.explanation)}</div>'
@@ -625,7 +659,9 @@ class Pages:
         md += "## 逐句覆盖\n\n" + self.clauses(rule)
         if rule.legal_basis:
             md += "## 依据\n\n" + block(
-                "<ul>" + "".join(f"<li>{self.t(b)}</li>" for b in rule.legal_basis) + "</ul>"
+                "<ul>"
+                + "".join(f"<li>{self.e(self.prose(b))}</li>" for b in rule.legal_basis)
+                + "</ul>"
             )
         md += "## 技术说明\n\n" + block(
             '<details class="gm-tech"><summary>展开:版本、参数、判定口径和示例</summary>'
@@ -702,15 +738,15 @@ class Pages:
                 f"{version.effective_from.isoformat()} 至 {version.effective_to.isoformat()}(不含)"
             )
         out = f"<h3>第 {version.number} 版:{e(period)}</h3>"
-        out += f"<p>{self.t(version.summary)}</p>"
+        out += f"<p>{self.e(self.prose(version.summary))}</p>"
         if version.parameters:
             out += self.parameter_table(version.parameters, version.parameter_notes)
         if version.choices:
             rows = [
                 [
-                    self.t(c.get("question", "")),
-                    self.t(c.get("choice", "")),
-                    self.t(c.get("reason", "")),
+                    self.e(self.prose(c.get("question", ""))),
+                    self.e(self.prose(c.get("choice", ""))),
+                    self.e(self.prose(c.get("reason", ""))),
                 ]
                 for c in version.choices
             ]
