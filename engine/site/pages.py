@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import csv
 import io
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -65,6 +66,24 @@ def article_aliases(n: int) -> list[str]:
     """How people type article ``n`` besides 第十三条: 十三条, 第13条, 13条."""
     full = article_zh(n)
     return [full[1:], f"第{n}条", f"{n}条"]
+
+
+def front_matter(tags: Iterable[str]) -> str:
+    """Page metadata: ``tags`` only feed the search index (no tags plugin shows them).
+
+    The theme's search matches tags whole, with a very high weight, and splits a typed
+    Chinese query into the longest words the index knows (never the whole query): the
+    tags 第十三 and 十三 make 第十三条 and 十三条 find article 13, and 13条 is a tag word.
+    Values are JSON strings (valid YAML) so that no record text can break the header.
+    """
+    unique = list(dict.fromkeys(t for t in tags if t))
+    if not unique:
+        return ""
+    return (
+        "---\ntags:\n"
+        + "".join(f"  - {json.dumps(t, ensure_ascii=False)}\n" for t in unique)
+        + "---\n\n"
+    )
 
 
 def event_labels() -> dict[str, str]:
@@ -191,6 +210,15 @@ class Pages:
         """Text people read: placeholders, ids and enum values in Chinese (not escaped)."""
         out = _PLACEHOLDER.sub(lambda m: placeholder_zh(m.group(1)), str(text))
         return _WORD.sub(lambda m: self.words.get(m.group(0), m.group(0)), out)
+
+    def front(self, tags: Iterable[str], prefixes: bool = True) -> str:
+        """Search tags; with ``prefixes`` each name also without its last character, so that
+        the search (which splits a query into index words shorter than the query) finds a
+        typed name whole: 小红书 is split into 小红, which matches the tags 小红 and 小红书."""
+        names = [self.e.redact(t) for t in tags]
+        if prefixes:
+            names += [t[:-1] for t in names if len(t) >= 3]
+        return front_matter(names)
 
     def t(self, text: object) -> str:
         """``plain`` text, escaped."""
@@ -634,7 +662,11 @@ class Pages:
 
     def article(self, rule: Rule) -> str:
         e = self.e
-        md = f"# {e.heading(article_zh(rule.article))} {e.heading(self.plain(rule.title))}\n\n"
+        full = article_zh(rule.article)
+        md = self.front(
+            [full, full[:-1], full[1:-1], *article_aliases(rule.article)], prefixes=False
+        )
+        md += f"# {e.heading(full)} {e.heading(self.plain(rule.title))}\n\n"
         mine = [v for v in self.open() if v.rule == rule.id]
         reminders = self.reminders_of(lambda r: getattr(r, "article", 0) == rule.article)
         md += self.status_line()
@@ -872,7 +904,10 @@ class Pages:
             lambda r: getattr(r, "unit", "") == unit_id or getattr(r, "account", None) in ids
         )
         active = sum(1 for f in own if f.active_on(self.m.as_of))
-        md = f"# {self.e.heading(data['name'])}\n\n" + self.status_line()
+        name = str(data["name"])
+        short = name.removeprefix("新巴尔虎右旗")
+        md = self.front([name, short, f"旗{short}" if short != name else ""])
+        md += f"# {self.e.heading(name)}\n\n" + self.status_line()
         kind = self.e(UNIT_TYPE.get(str(data["type"]), ""))
         md += self.stats(
             [
@@ -940,7 +975,9 @@ class Pages:
         mine = [v for v in self.violations if v.account == files.id]
         open_ = [v for v in mine if v.status == "open"]
         reminders = self.reminders_of(lambda r: getattr(r, "account", None) == files.id)
-        md = f"# {e.heading(self.account_title(files.id))}\n\n" + self.status_line()
+        platform = PLATFORM.get(str(data["platform"]), "")
+        md = self.front([platform, str(data["name"]), self.account_title(files.id)])
+        md += f"# {e.heading(self.account_title(files.id))}\n\n" + self.status_line()
         md += self.stats(
             [
                 (str(len(open_)), "处未整改的违规", "gm-stat-error" if open_ else "gm-stat-ok"),
