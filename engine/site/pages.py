@@ -215,7 +215,8 @@ class Pages:
         """Search tags; with ``prefixes`` each name also without its last character, so that
         the search (which splits a query into index words shorter than the query) finds a
         typed name whole: 小红书 is split into 小红, which matches the tags 小红 and 小红书."""
-        names = [self.e.redact(t) for t in tags]
+        # Search words only: characters that could start markup are dropped.
+        names = [re.sub(r"[<>&\"'`]", " ", self.e.redact(t)).strip() for t in tags]
         if prefixes:
             names += [t[:-1] for t in names if len(t) >= 3]
         return front_matter(names)
@@ -384,10 +385,11 @@ class Pages:
         who: bool,
         waived: bool = False,
         csv_path: str = "",
+        article: bool = True,
     ) -> str:
         items = sorted(items, key=lambda v: (v.article, v.day, v.path, v.line))
         headers = [
-            "条款",
+            *(["条款"] if article else []),
             "发生日期",
             *(["对象"] if who else []),
             "问题",
@@ -398,7 +400,7 @@ class Pages:
             headers[-1] = "豁免"
         rows = []
         for v in items:
-            row = [self.rule_link(v.rule, v.article), self.e(v.day)]
+            row = [*([self.rule_link(v.rule, v.article)] if article else []), self.e(v.day)]
             if who:
                 row.append(self.who(v.unit, v.account))
             row += [
@@ -489,7 +491,7 @@ class Pages:
             if k not in skip and not isinstance(v, dict)
         ]
         return f'\n<div id="{self.e(row_id)}"></div>\n' + block(
-            table(["项目", "内容"], rows, "gm-fields")
+            table(["项目", "内容"], rows, "gm-keep gm-fields")
         )
 
     def status_line(self) -> str:
@@ -574,7 +576,7 @@ class Pages:
             (str(len(errors)), "处未整改的违规", "gm-stat-error"),
             (str(len(self.reminders)), "条提醒(不计为违规)", "gm-stat-reminder"),
             (str(len(self.violations) - len(open_)), "处已豁免", ""),
-            (f"{len(self.units)} / {total}", f"个单位 / 个账号(运行中 {active})", ""),
+            (str(total), f"个账号(运行中 {active}),属 {len(self.units)} 个单位", ""),
         ]
         if len(open_) != len(errors):
             tiles.insert(1, (str(len(open_) - len(errors)), "处需注意(警示)", "gm-stat-reminder"))
@@ -589,7 +591,7 @@ class Pages:
         by_unit = Counter(v.unit for v in open_)
         ranked = sorted(by_unit.items(), key=lambda kv: (-kv[1], self.unit_name(kv[0])))
         rows = [[str(i + 1), self.unit_link(u), str(n)] for i, (u, n) in enumerate(ranked[:10])]
-        md += block(table(["名次", "单位", "未整改违规"], rows, "gm-by-unit"))
+        md += block(table(["名次", "单位", "未整改违规"], rows, "gm-keep gm-by-unit"))
         if len(ranked) > 10:
             md += block(
                 f'<p><a href="{self.e(self.link.href("units/index.md"))}">'
@@ -632,7 +634,7 @@ class Pages:
             for r in self.rules
             if by_rule[r.id]
         ]
-        md += block(table(["条款", "内容", "违规数"], rows, "gm-by-article"))
+        md += block(table(["条款", "内容", "违规数"], rows, "gm-keep gm-by-article"))
         md += "## 全部未整改的违规\n\n" + self.violation_table(
             open_, who=True, csv_path="data/violations-table.csv"
         )
@@ -684,7 +686,9 @@ class Pages:
             f'<div class="gm-explain">{self.paragraphs(rule.explanation)}</div>'
         )
         md += "## 当前未整改的违规\n\n"
-        md += self.violation_table(mine, who=True, csv_path=f"data/rules/{rule.id}.csv")
+        md += self.violation_table(
+            mine, who=True, csv_path=f"data/rules/{rule.id}.csv", article=False
+        )
         if reminders:
             md += "## 提醒\n\n" + block("<p>以下不是违规:无法判断,或需要有人看一看。</p>")
             md += self.reminder_table(reminders)
@@ -913,7 +917,7 @@ class Pages:
             [
                 (str(len(open_)), "处未整改的违规", "gm-stat-error" if open_ else "gm-stat-ok"),
                 (str(len(reminders)), "条提醒", "gm-stat-reminder"),
-                (f"{active} / {len(own)}", "个账号运行中 / 共", ""),
+                (str(len(own)), f"个账号(运行中 {active})", ""),
             ]
         )
         md += block(f'<p class="gm-meta">{kind}</p>')
@@ -964,7 +968,7 @@ class Pages:
             )
             + block(
                 "<details><summary>以表格查看</summary>"
-                + table(["月份", "当月发生的未整改违规"], rows, "gm-trend")
+                + table(["月份", "当月发生的未整改违规"], rows, "gm-keep gm-trend")
                 + "</details>"
             )
         )
@@ -1011,7 +1015,7 @@ class Pages:
                 table(
                     ["月份", "发布条数"],
                     [[e(m), str(counts[m])] for m in months],
-                    "gm-posts",
+                    "gm-keep gm-posts",
                     row_ids=[anchor(paths[m]) if m in paths else "" for m in months],
                 )
             )
@@ -1100,7 +1104,7 @@ class Pages:
             rows = [[self.e(m), str(n), str(t)] for m, n, t in reversed(points)]
             md += block(
                 "<details><summary>以表格查看</summary>"
-                + table(["月份", "当月发生", "月底累计未整改"], rows, "gm-timeline")
+                + table(["月份", "当月发生", "月底累计未整改"], rows, "gm-keep gm-timeline")
                 + "</details>"
             )
             md += self.download(
