@@ -406,3 +406,80 @@ def test_downloads_carry_record_text_exactly(site: Path) -> None:
     assert "微信公众号,新右旗教育 <img src=x onerror=alert(3)>" in accounts
     feed = (site / "feed.xml").read_text(encoding="utf-8")
     assert "<script>" not in feed and "&lt;script&gt;" in feed  # XML-escaped text
+
+
+def _pages(repo_url: str = "") -> Pages:
+    from datetime import date, datetime
+
+    from engine import policy as policy_mod
+    from engine.snapshot import CHINA_TZ, CommitInfo
+
+    rules = policy_mod.load(policy_mod.default_policy_dir(Path(__file__).resolve().parent.parent))
+    commit = CommitInfo("a" * 40, datetime(2026, 1, 1, tzinfo=CHINA_TZ), "x", "y")
+    model = SiteModel(rules, "HEAD", date(2026, 1, 1), commit, None, [])
+    return Pages(model, use_directory_urls=False, repo_url=repo_url)
+
+
+def test_clause_map_renders_checks_and_reasons_in_chinese() -> None:
+    """``rule.clauses`` (each sentence -> the checks enforcing it, or why not) when present."""
+    from dataclasses import dataclass, replace
+
+    @dataclass(frozen=True)
+    class Clause:
+        text: str
+        checks: tuple[str, ...]
+        reason: str
+
+    pages = _pages()
+    rule = pages.m.policy.rules["art-13"]
+    check = rule.versions[-1].checks[0]
+    with_clauses = replace(rule)
+    object.__setattr__(
+        with_clauses,
+        "clauses",
+        (
+            Clause("须经本单位集体研究或主要领导同意", (check.id,), ""),
+            Clause("公告时间不少于15个工作日", (), "由 {account_name} 的 notice 记录判断 <b>x</b>"),
+        ),
+    )
+    html = pages.clauses(with_clauses)
+    assert "须经本单位集体研究或主要领导同意" in html and "有规则检查" in html
+    assert pages.plain(check.message) in html or pages.e(pages.plain(check.message)) in html
+    assert check.id not in html  # check ids are not shown, their messages are
+    assert "〔账号名称〕" in html and "{account_name}" not in html
+    assert "&lt;b&gt;" in html and "<b>" not in html
+    # Without clauses (before that interface lands): a sentence saying what is known.
+    assert "逐句对照尚未录入" in pages.clauses(rule) or "没有规则检查" in pages.clauses(rule)
+
+
+def test_reminders_are_listed_apart_from_violations() -> None:
+    from engine.violations import Reminder
+
+    pages = _pages()
+    html = pages.reminder_table(
+        [
+            Reminder(
+                "calendar-missing",
+                "2027 年的节假日安排还没有登记",
+                "在 calendar 中登记",
+                article=13,
+            )
+        ]
+    )
+    assert "2027 年的节假日安排还没有登记" in html and "第十三条" in html
+    assert "gm-reminders" in html and "gm-violations" not in html
+    assert "calendar" not in html  # enum and folder names in Chinese
+
+
+def test_violations_link_to_the_record_and_to_the_public_repository() -> None:
+    pages = _pages("https://example.invalid/banner/records/")
+    pages.existing.add("accounts/jyj-wx.md")
+    pages.link.existing.add("accounts/jyj-wx.md")
+    pages.link.current = "rules/art-13.md"
+    html = pages.record_link("records/accounts/jyj-wx/events/2026-01-02-closure.toml", 3)
+    assert 'href="../accounts/jyj-wx.html#r-event-2026-01-02-closure"' in html
+    assert (
+        'href="https://example.invalid/banner/records/blob/' + "a" * 40
+        + '/records/accounts/jyj-wx/events/2026-01-02-closure.toml#L3"'
+    ) in html  # fmt: skip
+    assert _pages().record_link("records/waivers/w.toml", 1) == "—"

@@ -19,6 +19,7 @@ from test_site_browser import _free_port, _open, tab  # noqa: E402
 
 PAGES = {
     "home": "index.html",
+    "history": "history.html",
     "article": "rules/art-13.html",
     "unit": "units/jyj.html",
     "account": "accounts/jyj-wx.html",
