@@ -44,6 +44,8 @@ DESKTOP = (1366, 900)
 ALLOWED = {"CSV", "JSON", "Atom", "Excel", "UTF-8", "LOGO", "ISO", "N", "TBD", "todo", "TODO"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*[A-Za-z0-9]|[A-Za-z]")
 HEX = re.compile(r"^[0-9a-f]{7,40}$")
+# A commit id (the records' version) as shown on every page.
+SHA = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{7,40}(?![0-9A-Za-z])")
 URL = re.compile(r"https?://\S+")
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -95,6 +97,13 @@ MEASURE = """(() => {
     headings: Array.from(document.querySelectorAll('article h1, article h2, article h3, article h4, article h5'),
                          h => Number(h.tagName[1])),
     first: top(first), violations_heading: top(heading),
+    small: Array.from(document.querySelectorAll('article *')).filter(el =>
+      Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())
+      && el.getClientRects().length && !el.closest('svg, .gm-search-words')
+      && parseFloat(getComputedStyle(el).fontSize) < 12).map(el => el.tagName + ' ' + el.textContent.trim().slice(0, 20)),
+    taps: Array.from(document.querySelectorAll('article table a, article .gm-links a, article .gm-download a'))
+      .filter(a => a.getClientRects().length && a.getBoundingClientRect().height < 24)
+      .map(a => a.textContent.trim().slice(0, 20) + ' ' + a.getBoundingClientRect().height.toFixed(0)),
     charts: Array.from(document.querySelectorAll('svg.gm-chart'),
                        s => [s.getAttribute('role'), s.getAttribute('aria-label') || '',
                              (s.querySelector('title') || {}).textContent || '']),
@@ -173,7 +182,7 @@ def test_article_violations_start_within_two_screens(
 def test_no_placeholder_and_no_latin_identifier(measured: dict[tuple[str, str], Any]) -> None:
     bad: dict[str, set[str]] = {}
     for (_size, path), m in measured.items():
-        text = URL.sub(" ", m["text"])
+        text = SHA.sub(" ", URL.sub(" ", m["text"]))
         for found in re.findall(r"\{[a-z_]+\}", text):
             bad.setdefault(path, set()).add(found)
         for word in LATIN.findall(text):
@@ -195,6 +204,16 @@ def test_lang_heading_order_and_chart_alt_text(measured: dict[tuple[str, str], A
             charts += 1
             assert role == "img" and label and title, (path, role, label, title)
     assert charts > 0
+
+
+def test_type_and_tap_targets_on_a_phone(measured: dict[tuple[str, str], Any]) -> None:
+    """No text below 12 px; links in tables and download links at least 24 px tall (WCAG 2.5.8)."""
+    small = {
+        p: m["small"][:3] for (size, p), m in measured.items() if size == "phone" and m["small"]
+    }
+    assert not small, list(small.items())[:5]
+    taps = {p: m["taps"][:3] for (size, p), m in measured.items() if size == "phone" and m["taps"]}
+    assert not taps, list(taps.items())[:5]
 
 
 def test_titles_are_distinct(measured: dict[tuple[str, str], Any]) -> None:
