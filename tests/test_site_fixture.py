@@ -299,9 +299,16 @@ SAMPLE_SITE_URL = "https://example.invalid/govmedia/"
 
 
 def built_sample(factory: pytest.TempPathFactory) -> Built:
-    """The sample banner's site, built once per test session, with site_url set (strict)."""
+    """The sample banner's site, built once per test session, with site_url set (strict).
+
+    Built from this checkout's history; in a shallow or non-git checkout, from a fresh
+    repository holding the sample in one signed commit (as tests/test_sample.py does).
+    """
     if "sample" not in _BUILT:
+        from test_sample import missing_history, signed_copy
+
         tmp = factory.mktemp("govmedia-sample")
+        repo = signed_copy(tmp / "sample-repo") if missing_history() else ROOT
         text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
         text = text.replace("docs_dir: site\n", f"docs_dir: {ROOT / 'site'}\n")
         text = text.replace(
@@ -314,7 +321,7 @@ def built_sample(factory: pytest.TempPathFactory) -> Built:
         proc = govmedia(
             "site",
             "--repo",
-            str(ROOT),
+            str(repo),
             "--as-of",
             SAMPLE_AS_OF,
             "--output",
@@ -324,5 +331,5 @@ def built_sample(factory: pytest.TempPathFactory) -> Built:
             cwd=tmp,
             cache=tmp / "cache",
         )
-        _BUILT["sample"] = (ROOT, out, proc)
+        _BUILT["sample"] = (repo, out, proc)
     return _BUILT["sample"]

@@ -230,10 +230,12 @@ def test_titles_are_distinct(measured: dict[tuple[str, str], Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def check_report() -> dict[str, Any]:
+def check_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """`govmedia check` at the site's date, on the repository the site was built from."""
+    repo, _out, _proc = built_sample(tmp_path_factory)
     proc = subprocess.run(
         [sys.executable, "-m", "engine.cli", "check", "--as-of", SAMPLE_AS_OF, "--format", "json"],
-        cwd=ROOT,
+        cwd=repo,
         capture_output=True,
         text=True,
         timeout=300,

@@ -920,7 +920,7 @@ class Pages:
                 (str(len(own)), f"个账号(运行中 {active})", ""),
             ]
         )
-        md += block(f'<p class="gm-meta">{kind}</p>')
+        md += block(f'<p class="gm-meta">单位类型:{kind}</p>')
         md += "## 未整改的违规\n\n"
         md += self.violation_table(open_, who=True, csv_path=f"data/units/{unit_id}.csv")
         if reminders:
@@ -1234,7 +1234,7 @@ class Pages:
             "(例如按时更新、审核、备案、关停程序、专人负责)。其余条款是原则、授权或说明,"
             "无法从记录判断,各条的原因见"
             f'<a href="{self.e(self.link.href("coverage.md"))}">覆盖范围</a>。'
-            "本站只根据登记的记录判断,不查看账号实际发布的内容;记录不全时,结论也可能不全。"
+            "本站只根据登记的记录判断,不到各平台上查看账号实际发布的内容;记录不全时,结论也可能不全。"
             "无法判断的情况列为「提醒」,不计为违规。</p>"
         )
         md += "## 记录怎样到这里\n\n" + block(
@@ -1243,7 +1243,11 @@ class Pages:
             "豁免和监管记录须由授权人员签名提交才生效。"
             "联系人姓名、电话、合同金额、审核人等字段不公开,本站不会显示。</p>"
         )
-        md += "## 信任起点\n\n" + self.authority_line()
+        md += "## 信任起点\n\n" + block(
+            "<p>谁有权签名提交豁免和监管记录,登记在授权名录中;"
+            "名录的第一个版本(根版本)是核验一切签名的起点。</p>"
+        )
+        md += self.authority_line()
         md += "## 联系\n\n"
         sup = self.supervising_unit()
         if sup and sup in self.units:
