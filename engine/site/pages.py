@@ -636,7 +636,7 @@ class Pages:
         ]
         md += block(table(["条款", "内容", "违规数"], rows, "gm-keep gm-by-article"))
         md += "## 全部未整改的违规\n\n" + self.violation_table(
-            open_, who=True, csv_path="data/violations-table.csv"
+            open_, who=True, csv_path="data/violations.csv"
         )
         return md
 
@@ -674,7 +674,7 @@ class Pages:
         md += self.status_line()
         md += block(
             f'<p class="gm-meta">{self.t(rule.chapter)} · {e(RULE_KIND.get(rule.kind, ""))}'
-            f" · 未整改的违规 <strong>{len(mine)}</strong> 处"
+            f' · 未整改的违规 <a href="#gm-now"><strong>{len(mine)}</strong> 处</a>'
             + (f" · 提醒 {len(reminders)} 条" if reminders else "")
             + f'<span class="gm-aliases">(也写作:{e("、".join(article_aliases(rule.article)))})</span>'
             "</p>"
@@ -685,7 +685,7 @@ class Pages:
         md += "## 解读\n\n" + block(
             f'<div class="gm-explain">{self.paragraphs(rule.explanation)}</div>'
         )
-        md += "## 当前未整改的违规\n\n"
+        md += '<div id="gm-now"></div>\n\n## 当前未整改的违规\n\n'
         md += self.violation_table(
             mine, who=True, csv_path=f"data/rules/{rule.id}.csv", article=False
         )
