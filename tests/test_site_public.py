@@ -458,3 +458,16 @@ def test_text_contrast_and_keyboard_focus(browser: str, server: str) -> None:
         client.send("Input.dispatchKeyEvent", type="keyUp", key="Enter", code="Enter",
                     windowsVirtualKeyCode=13)  # fmt: skip
         assert client.evaluate("document.querySelector('details.gm-tech').open") is True
+
+
+def test_every_unchecked_article_says_why(site: Path) -> None:
+    page = (site / "coverage.html").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"<tr>(.*?)</tr>", page.split('class="gm-cards gm-coverage"')[1].split("</table>")[0]
+    )
+    unchecked = [r for r in rows if "没有</span>" in r or "尚未录入" in r]
+    assert unchecked
+    for row in unchecked:
+        why = re.search(r'data-label="未检查的原因">(.*?)</td>', row)
+        assert why and re.sub(r"<[^>]+>", "", why.group(1)).strip(), row[:200]
+    assert "第二十五条" in page

@@ -1174,7 +1174,10 @@ class Pages:
                 checked += 1
             why = self.paragraphs(rule.not_checked) if rule.not_checked else ""
             if not checks and not why:
-                why = self.e(RULE_KIND.get(rule.kind, "")) + ":本条不规定可以从记录判断的义务。"
+                why = {
+                    "parameter": "本条给出的日期或数值作为参数用于其他条款的检查,本身没有单独的检查。",
+                    "informational": "本条是原则或说明,不规定可以从记录判断的义务。",
+                }.get(rule.kind, "本条尚无规则检查。")
             rows.append(
                 [
                     self.rule_link(rule.id, rule.article),
