@@ -126,7 +126,7 @@ class Facts:
             rel = place.standard_path(kind, {**values, "id": value})
             if (self.root / rel).exists():
                 raise BadValue(
-                    f"已有这个{TITLE[kind.name]}({rel})", "换一个 id,或直接编辑已有的文件。"
+                    f"已有这个{TITLE[kind.name]},不会覆盖({rel})", "换一个 id,或直接编辑已有的文件。"
                 )
         if kind.mode == "answer" and name == "received":
             rel = place.standard_path(kind, {**values, "received": value})
