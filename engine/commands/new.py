@@ -31,7 +31,7 @@ from engine.errors import InputError, InputErrors
 from engine.scaffold import place, table
 from engine.scaffold.ask import Cancelled, ask_field
 from engine.scaffold.fields import BadValue, Field, check, field_of, known, label, parse, shown
-from engine.scaffold.table import TITLE, Kind
+from engine.scaffold.table import TITLE, Kind, record_name
 
 EXIT_CANCELLED_EOF = 1  # Ctrl-D: the input ended
 EXIT_CANCELLED_INTERRUPT = 130  # Ctrl-C, as shells report it
@@ -72,7 +72,7 @@ def parse_pairs(kind: Kind, pairs: list[str]) -> dict[str, Any]:
             props, _ = table.properties(kind)
             names = [*kind.location, *props]
             raise InputError(
-                f"--set {name}: {TITLE[kind.name]}记录没有字段「{name}」",
+                f"--set {name}: {record_name(kind.name)}没有字段「{name}」",
                 hint="可用的字段: " + "、".join(f"{n}({label(n)})" for n in names) + "。",
             )
         if name in values:
@@ -126,7 +126,8 @@ class Facts:
             rel = place.standard_path(kind, {**values, "id": value})
             if (self.root / rel).exists():
                 raise BadValue(
-                    f"已有这个{TITLE[kind.name]},不会覆盖({rel})", "换一个 id,或直接编辑已有的文件。"
+                    f"已有这个{TITLE[kind.name]},不会覆盖({rel})",
+                    "换一个 id,或直接编辑已有的文件。",
                 )
         if kind.mode == "answer" and name == "received":
             rel = place.standard_path(kind, {**values, "received": value})
@@ -200,7 +201,9 @@ def fill(kind: Kind, values: dict[str, Any], ask: bool, facts: Facts) -> None:
                 + ";在终端中运行时会逐项询问。",
             )
         return
-    click.echo(f"新建{TITLE[kind.name]}记录;必填项不能为空,可不填的项直接回车跳过。", err=True)
+    click.echo(
+        f"新建一条{record_name(kind.name)};必填项不能为空,可不填的项直接回车跳过。", err=True
+    )
     for name in names:
         if name in values:
             continue
@@ -255,7 +258,7 @@ def _target(root: Path, kind: Kind, values: dict[str, Any], target: str | None) 
     located = records.kind_of(rel) if rel.endswith(".toml") else None
     if kind.mode != "file" or located is None or located[0] != kind.record:
         raise InputError(
-            f"--path {target} 不是存放{TITLE[kind.name]}记录的位置",
+            f"--path {target} 不是存放{record_name(kind.name)}的位置",
             hint="按 docs/records.md 的目录结构选择路径,或去掉 --path 使用标准位置。",
         )
     for key in kind.location:
@@ -312,7 +315,7 @@ def run(repo_root: Path, kind_name: str, pairs: list[str], target: str | None) -
         raise InputErrors(
             [
                 InputError(
-                    f"新{TITLE[kind.name]}记录未写入: {e.message}",
+                    f"新{record_name(kind.name)}未写入: {e.message}",
                     hint="改正对应的值;字段定义见 docs/records.md。",
                 )
                 for e in exc.errors

@@ -20,8 +20,8 @@ class Cancelled(Exception):
 
 
 def read(prompt: str) -> str:
-    click.echo(prompt, nl=False, err=True)
-    try:
+    try:  # Ctrl-C while the prompt is being shown cancels too
+        click.echo(prompt, nl=False, err=True)
         return input()
     except EOFError:
         raise Cancelled(interrupt=False) from None

@@ -25,7 +25,7 @@ from engine import records
 from engine.errors import InputError
 from engine.fsutil import write_atomic
 from engine.lines import LineIndex
-from engine.scaffold.table import TITLE, Kind
+from engine.scaffold.table import TITLE, Kind, record_name
 
 _SLOT = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
@@ -94,7 +94,7 @@ def _same(kind: Kind, old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 def _refuse_duplicate(kind: Kind, rel: str, line: int | None) -> InputError:
     return InputError(
-        f"已有同一条{TITLE[kind.name]}记录,不会重复登记",
+        f"已有同一条{record_name(kind.name)},不会重复登记",
         path=rel,
         line=line,
         hint="先看这条已有的记录是不是你要登记的;确实是另一件事,请让"
@@ -137,7 +137,7 @@ def write_new(root: Path, kind: Kind, rel: str, data: dict[str, Any]) -> bytes:
     _validate(kind, rel, payload)
     if (root / rel).exists():
         raise InputError(
-            f"{TITLE[kind.name]}记录已存在,不会覆盖",
+            f"{record_name(kind.name)}已存在,不会覆盖",
             path=rel,
             hint="先看这个文件是不是你要新建的记录;govmedia 不会改写已有的文件。",
         )

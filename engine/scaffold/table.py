@@ -253,6 +253,12 @@ TITLE = {
 }
 
 
+def record_name(name: str) -> str:
+    """「发布记录」「专人负责记录」: the kind's title as a kind of record."""
+    title = TITLE[name]
+    return title if title.endswith("记录") else f"{title}记录"
+
+
 def get(name: str) -> Kind:
     from engine.errors import InputError
 

@@ -77,7 +77,9 @@ def test_new_events_and_waiver_take_free_names(repo: Path) -> None:
     new(repo, "unit", *UNIT)
     new(repo, "account", *ACCOUNT)
     for person in ("孙某某", "李某某", "王某某"):
-        assert new(repo, "responsible", *RESPONSIBLE[:4], "--set", f"person={person}").exit_code == 0
+        assert (
+            new(repo, "responsible", *RESPONSIBLE[:4], "--set", f"person={person}").exit_code == 0
+        )
     # The same person from the same day again is the same record: refused, with its path.
     again = new(repo, "responsible", *RESPONSIBLE)
     assert again.exit_code == 2
@@ -114,7 +116,9 @@ def test_new_refuses_to_overwrite(repo: Path) -> None:
     before = files(repo)
     again = new(repo, "account", *ACCOUNT[:-2], "--set", "opened=2022-02-02")
     assert again.exit_code == 2
-    assert "已有这个账号" in again.stderr and "records/accounts/wx-test/account.toml" in again.stderr
+    assert (
+        "已有这个账号" in again.stderr and "records/accounts/wx-test/account.toml" in again.stderr
+    )
     same = new(repo, "post", *POST)  # same account, time and title
     assert same.exit_code == 2
     assert "已有同一条发布记录" in same.stderr
@@ -139,10 +143,22 @@ def test_bad_values_exit_2_and_write_nothing(repo: Path) -> None:
         ("account", [*ACCOUNT, "--set", "colour=red"], "没有字段「colour」"),
         ("account", [*ACCOUNT[:2], "--set", "unit=nobody", *ACCOUNT[4:]], "单位不存在"),
         ("account", [*ACCOUNT[:6], "--set", "platform=We Chat", *ACCOUNT[8:]], "不是可选的值"),
-        ("account", [*ACCOUNT[:6], "--set", "platform=wechat", *ACCOUNT[8:]], "平台(--set platform=wechat)"),
-        ("account", [*ACCOUNT, "--set", "purpose=party"], "开设目的(--set purpose=party): 不是可选的值"),
+        (
+            "account",
+            [*ACCOUNT[:6], "--set", "platform=wechat", *ACCOUNT[8:]],
+            "平台(--set platform=wechat)",
+        ),
+        (
+            "account",
+            [*ACCOUNT, "--set", "purpose=party"],
+            "开设目的(--set purpose=party): 不是可选的值",
+        ),
         ("responsible", RESPONSIBLE, "账号不存在"),
-        ("unit", [*UNIT, "--set", "classified=maybe"], "是否涉密单位(--set classified=maybe): 应为「是」或「否」"),
+        (
+            "unit",
+            [*UNIT, "--set", "classified=maybe"],
+            "是否涉密单位(--set classified=maybe): 应为「是」或「否」",
+        ),
         ("closure", ["--set", "account=wx-test", "--set", "type=closure"], "不能设置"),
         ("punishment", [], "不认识的记录种类"),
     ]
