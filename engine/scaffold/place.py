@@ -21,11 +21,11 @@ from typing import Any
 
 import tomli_w
 
-from engine import records
+from engine import labels, records
 from engine.errors import InputError
 from engine.fsutil import write_atomic
 from engine.lines import LineIndex
-from engine.scaffold.table import TITLE, Kind, record_name
+from engine.scaffold.table import Kind, record_name
 
 _SLOT = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
@@ -97,9 +97,13 @@ def _refuse_duplicate(kind: Kind, rel: str, line: int | None) -> InputError:
         f"已有同一条{record_name(kind.name)},不会重复登记",
         path=rel,
         line=line,
-        hint="先看这条已有的记录是不是你要登记的;确实是另一件事,请让"
-        + "、".join(kind.same)
-        + " 中至少一项不同。",
+        hint="先看这条已有的记录是不是你要登记的;已登记过的不必重复登记"
+        + (
+            f";确实是另一件事的,{'、'.join(labels.FIELD.get(n, n) for n in kind.same)}"
+            "至少有一项不同。"
+            if len(kind.same) > 1
+            else "。"
+        ),
     )
 
 

@@ -11,7 +11,6 @@ from conftest import ROOT, git, run_cli, write_records
 from signing import authority, commit
 
 from engine.cli import main
-from engine.commands import new as new_cmd
 
 FIXTURE_POLICY = ROOT / "tests" / "report" / "fixture" / "policy"
 
