@@ -307,6 +307,36 @@ def run(repo_root: Path, kind_name: str, pairs: list[str], target: str | None) -
     except Cancelled as stop:
         click.echo(f"\n{CANCELLED}", err=True)
         return EXIT_CANCELLED_INTERRUPT if stop.interrupt else EXIT_CANCELLED_EOF
+    try:
+        return _finish(repo_root, kind, values, target)
+    except InputError:
+        if interactive():  # what was typed is not lost: the same record as one command
+            click.echo("你输入的内容(改正后可直接运行):\n  " + as_command(kind, values), err=True)
+        raise
+
+
+def as_command(kind: Kind, values: dict[str, Any]) -> str:
+    """``govmedia new KIND --set …`` that gives the same values."""
+    import shlex
+
+    parts = ["govmedia", "new", kind.name]
+    for name, value in values.items():
+        text = place.value_text(value) if isinstance(value, list) else shown_raw(value)
+        parts += ["--set", f"{name}={text}"]
+    return shlex.join(parts)
+
+
+def shown_raw(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _finish(repo_root: Path, kind: Kind, values: dict[str, Any], target: str | None) -> int:
     data = assemble(kind, values)
     rel = _target(repo_root, kind, values, target)
     try:

@@ -59,9 +59,15 @@ def value_text(value: Any) -> str:
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, list) and not any(isinstance(v, dict) for v in value):
+    if isinstance(value, list):
         return "[" + ", ".join(value_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key_text(k)} = {value_text(v)}" for k, v in value.items()) + "}"
     return tomli_w.dumps({"v": value}).strip()[len("v = ") :]
+
+
+def key_text(key: str) -> str:
+    return tomli_w.dumps({key: 0}).split(" = ")[0]
 
 
 def table_text(header: str | None, data: dict[str, Any], array: bool = False) -> str:
@@ -77,7 +83,7 @@ def table_text(header: str | None, data: dict[str, Any], array: bool = False) ->
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             nested.extend(table_text(name, v, array=True) for v in value)
         else:
-            lines.append(f"{tomli_w.dumps({key: 0}).split(' = ')[0]} = {value_text(value)}")
+            lines.append(f"{key_text(key)} = {value_text(value)}")
     return "\n".join([*lines, *nested]) + "\n" if lines or nested else ""
 
 

@@ -167,7 +167,8 @@ class Pages:
                 row.append(self.account_link(v.account) if v.account else self.unit_link(v.unit))
             row += [
                 f'<span class="gm-{self.e(v.severity)}">{self.e(SEVERITY.get(v.severity, v.severity))}</span> '
-                + self.e(v.message),
+                + self.e(v.message)
+                + (' <span class="gm-acknowledged">(如实登记)</span>' if v.acknowledged else ""),
                 f"<code>{self.e(v.path)}:{v.line}</code>",
                 f"<code>{self.e(v.waiver)}</code>"
                 if waived

@@ -304,3 +304,42 @@ def test_ctrl_c_and_ctrl_d_on_a_real_terminal(repo: Path, key: bytes, code: int)
     assert "已取消,未写入任何文件" in out
     assert "Traceback" not in out and "内部错误" not in out
     assert files(repo) == before
+
+
+def test_a_file_that_cannot_take_an_appended_post_is_left_alone(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A month file written as an inline array: no byte changes, and the answers are kept
+    as a command that gives them again."""
+    monkeypatch.setattr(new_cmd, "interactive", lambda: True)
+    inline = repo / "records/accounts/wx-test/posts/2021-02.toml"
+    inline.write_text(
+        'post = [{ published = 2021-02-01T10:00:00, title = "春节值班安排", category = "routine",'
+        " review = [{ level = 1, at = 2021-02-01T09:00:00 }] }]\n",
+        encoding="utf-8",
+    )
+    before = files(repo)
+    answers = {"account": ["wx-test"], "published": ["2021-02-03 10:00"], "title": ["春节慰问"],
+               "category": ["1"], "review": ["2021-02-03 09:00", "张三"]}  # fmt: skip
+    done = new_at_prompt(repo, "post", typed("post", answers))
+    assert done.exit_code == 2, done.output
+    assert "无法自动写入" in done.stderr and "文件没有改动" in done.stderr
+    assert "records/accounts/wx-test/posts/2021-02.toml" in done.stderr
+    assert "govmedia new post --set account=wx-test --set published=2021-02-03T10:00" in done.stderr
+    assert "title=春节慰问" in done.stderr and "reviewer = " in done.stderr
+    assert files(repo) == before
+    # The command it printed writes the same post once the file is fixed by hand.
+    inline.write_text(
+        '[[post]]\npublished = 2021-02-01T10:00:00\ntitle = "春节值班安排"\ncategory = "routine"\n'
+        "[[post.review]]\nlevel = 1\nat = 2021-02-01T09:00:00\n",
+        encoding="utf-8",
+    )
+    line = done.stderr.split("你输入的内容(改正后可直接运行):\n  ", 1)[1].splitlines()[0]
+    import shlex
+
+    args = shlex.split(line)[2:]
+    monkeypatch.setattr(new_cmd, "interactive", lambda: False)
+    again = CliRunner().invoke(main, ["new", *args, "--repo", str(repo)], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    text = inline.read_text(encoding="utf-8")
+    assert text.count("[[post]]") == 2 and 'reviewer = "张三"' in text
