@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from engine import labels
+from engine import labels, snapshot
 from engine import policy as policy_mod
 from engine.errors import InputError, InputErrors
 from engine.scaffold import place, table
@@ -129,6 +129,15 @@ class Facts:
                     f"已有这个{TITLE[kind.name]},不会覆盖({rel})",
                     "换一个 id,或直接编辑已有的文件。",
                 )
+        if name in ("published", "received", "answered") and _later_than_now(value):
+            raise BadValue(
+                "晚于现在",
+                "只登记已经发生的事:检查年、月、日和时间是否写错(北京时间)。",
+            )
+        if name == "answered" and "received" in values and _before(value, values["received"]):
+            raise BadValue(
+                f"早于收到留言的时间 {shown_raw(values['received'])}", "答复时间写实际答复的时间。"
+            )
         if kind.mode == "answer" and name == "received":
             rel = place.standard_path(kind, {**values, "received": value})
             found = place.find_message(self.root, rel, value)
@@ -141,6 +150,29 @@ class Facts:
                 raise BadValue(
                     f"这条留言已有答复({rel}:{found[2]})", "已有答复不会被改写;答复错了请手工更正。"
                 )
+
+
+def _as_datetime(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
+
+
+def _later_than_now(value: Any) -> bool:
+    if not isinstance(value, date):
+        return False
+    now = datetime.now(snapshot.CHINA_TZ).replace(tzinfo=None)
+    moment = _as_datetime(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(snapshot.CHINA_TZ).replace(tzinfo=None)
+    return moment > now
+
+
+def _before(value: Any, other: Any) -> bool:
+    if not isinstance(value, date) or not isinstance(other, date):
+        return False
+    a, b = _as_datetime(value), _as_datetime(other)
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        return False
+    return a < b
 
 
 # ---------------------------------------------------------------- asking
@@ -171,7 +203,7 @@ def _ask_reviews(root: Path, values: dict[str, Any]) -> list[dict[str, Any]]:
     for level in range(1, needed + 1):
         name = labels.REVIEW_LEVEL.get(level, f"第 {level} 级审核")
         at_field = Field(f"{name}时间", at_prop, False, None, False, False)
-        at = ask_field(at_field, lambda v: None)
+        at = ask_field(at_field, _not_in_future)
         if at is None:
             continue
         who = Field(
@@ -183,6 +215,11 @@ def _ask_reviews(root: Path, values: dict[str, Any]) -> list[dict[str, Any]]:
             review["reviewer"] = reviewer
         reviews.append(review)
     return reviews
+
+
+def _not_in_future(value: Any) -> None:
+    if _later_than_now(value):
+        raise BadValue("晚于现在", "审核时间写实际审核的时间(北京时间)。")
 
 
 def shown_day(value: Any) -> str:
@@ -286,14 +323,14 @@ def _location_from_path(root: Path, kind: Kind, values: dict[str, Any], target: 
             values.setdefault(key, from_path)
 
 
-def _cross_check_given(kind: Kind, values: dict[str, Any], facts: Facts) -> None:
+def _cross_check_given(kind: Kind, values: dict[str, Any], facts: Facts, pairs: list[str]) -> None:
+    typed = {n.strip(): raw for n, _, raw in (p.partition("=") for p in pairs)}
     for name, value in values.items():
         try:
             facts.check(name, value, values)
         except BadValue as exc:
-            raise _set_error(
-                kind, name, shown(field_of(kind, name), value), exc.reason, exc.hint
-            ) from None
+            raw = typed.get(name, shown(field_of(kind, name), value))
+            raise _set_error(kind, name, raw, exc.reason, exc.hint) from None
 
 
 def run(repo_root: Path, kind_name: str, pairs: list[str], target: str | None) -> int:
@@ -301,7 +338,7 @@ def run(repo_root: Path, kind_name: str, pairs: list[str], target: str | None) -
     values = parse_pairs(kind, pairs)
     _location_from_path(repo_root, kind, values, target)
     facts = Facts(repo_root, kind)
-    _cross_check_given(kind, values, facts)
+    _cross_check_given(kind, values, facts, pairs)
     try:
         fill(kind, values, interactive(), facts)
     except Cancelled as stop:

@@ -347,3 +347,18 @@ def test_a_file_that_cannot_take_an_appended_post_is_left_alone(
     assert again.exit_code == 0, again.output
     text = inline.read_text(encoding="utf-8")
     assert text.count("[[post]]") == 2 and 'reviewer = "张三"' in text
+
+
+def test_times_that_cannot_have_happened_are_refused(repo: Path) -> None:
+    before = files(repo)
+    cases = [
+        ("message", ["received=2999-01-04T10:00", "topic=咨询"], "收到留言的时间(--set received=2999-01-04T10:00): 晚于现在"),
+        ("post", ["published=2999-01-04T10:00", "title=t", "category=routine"], "发布时间(--set published=2999-01-04T10:00): 晚于现在"),
+        ("message", ["received=2021-01-20T10:00", "topic=咨询", "answered=2021-01-19T10:00"], "答复时间(--set answered=2021-01-19T10:00): 早于收到留言的时间"),
+    ]  # fmt: skip
+    for kind, pairs, expected in cases:
+        args = [a for p in ["account=wx-test", *pairs] for a in ("--set", p)]
+        result = CliRunner().invoke(main, ["new", kind, "--repo", str(repo), *args])
+        assert result.exit_code == 2, result.output
+        assert expected in result.stderr, result.stderr
+    assert files(repo) == before
