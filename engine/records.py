@@ -8,6 +8,7 @@ that public outputs can leave them out.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -411,8 +412,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 # Public names for the helpers ``govmedia new`` uses to check one field at a time.
 def normalise(value: Any) -> Any:
-    """A value as records hold it once parsed (dates as zero-padded strings)."""
-    return _normalise(value)
+    """A copy of a value as records hold it once parsed (dates as zero-padded strings)."""
+    return _normalise(copy.deepcopy(value))
 
 
 def format_checker() -> jsonschema.FormatChecker:

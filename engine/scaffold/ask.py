@@ -62,8 +62,8 @@ def ask_field(f: Field, facts: Callable[[Any], None]) -> Any:
     """The value of ``f`` typed at the terminal; None when an optional field is skipped."""
     if f.enum is not None:
         click.echo(_options(f), err=True)
-    elif f.prop.get("description") and f.label == f.name:
-        click.echo(f"  {f.prop['description']}", err=True)
+    elif f.prop.get("description") and f.prop["description"] not in f.label:
+        click.echo(f"  ({f.prop['description']})", err=True)
     while True:
         raw = read(prompt_text(f))
         if not raw.strip():

@@ -84,7 +84,9 @@ def table_text(header: str | None, data: dict[str, Any], array: bool = False) ->
             nested.extend(table_text(name, v, array=True) for v in value)
         else:
             lines.append(f"{key_text(key)} = {value_text(value)}")
-    return "\n".join([*lines, *nested]) + "\n" if lines or nested else ""
+    parts = ["\n".join(lines)] if lines else []
+    parts += [n.rstrip("\n") for n in nested]
+    return "\n\n".join(parts) + "\n" if parts else ""
 
 
 # ---------------------------------------------------------------- duplicates

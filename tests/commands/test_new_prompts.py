@@ -60,7 +60,10 @@ SCRIPTS: dict[str, tuple[dict[str, list[str]], str, str, str]] = {
         {"account": ["wx-nope", "wx-test"], "published": ["2021-01-12 10:00"],
          "title": ["惠民政策解读"], "category": ["政策", "2"],
          "review": ["2021-01-12 9点", "2021-01-12 09:00", "张三", "2021-01-12 09:30", ""]},
-        "账号不存在", "records/accounts/wx-test/posts/2021-01.toml", "[[post.review]]\nlevel = 2",
+        "账号不存在", "records/accounts/wx-test/posts/2021-01.toml",
+        '\n[[post]]\npublished = 2021-01-12T10:00:00\ntitle = "惠民政策解读"\ncategory = "policy"\n\n'
+        '[[post.review]]\nlevel = 1\nat = 2021-01-12T09:00:00\nreviewer = "张三"\n\n'
+        "[[post.review]]\nlevel = 2\nat = 2021-01-12T09:30:00\n",
     ),
     "message": (
         {"account": ["wx-test"], "received": ["昨天", "2021-01-11 20:00"],
