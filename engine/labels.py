@@ -107,6 +107,8 @@ VALUE = {
     "ordered": "责令关闭",
     "sanction": "惩戒公示",
     "mandatory": "强制性信息披露",
+    "holiday": "放假",
+    "workday": "调休上班",
     **SECTOR,
 }
 
@@ -235,6 +237,9 @@ FIELD = {
     "email": "电子邮箱(不公开)",
     "key": "SSH 签名公钥(.pub 文件的内容)",
     "recorded": "登记日期",
+    "day.date": "节假日或调休上班的日期",
+    "day.kind": "放假还是调休上班",
+    "day.name": "节日名称",
     "message": "违规内容",
 }
 

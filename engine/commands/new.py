@@ -222,6 +222,32 @@ def _not_in_future(value: Any) -> None:
         raise BadValue("晚于现在", "审核时间写实际审核的时间(北京时间)。")
 
 
+def _ask_days(values: dict[str, Any]) -> None:
+    """The holidays and adjusted working days of a calendar year, one at a time."""
+    if "day" in values:
+        return
+    item = table.properties(table.KINDS["calendar"])[0]["day"]["items"]["properties"]
+    year = values.get("year")
+    click.echo("逐个输入这一年的节假日和调休上班日;输完直接回车。", err=True)
+
+    def in_year(value: Any) -> None:
+        if year is not None and value.year != year:
+            raise BadValue(f"不是 {year} 年的日期", "只登记本年的日期。")
+
+    days: list[dict[str, Any]] = []
+    while True:
+        when = ask_field(Field("day.date", item["date"], False, None, False, False), in_year)
+        if when is None:
+            break
+        sort = ask_field(
+            Field("day.kind", item["kind"], True, labels.VALUE, False, False), lambda v: None
+        )
+        name = ask_field(Field("day.name", item["name"], True, None, False, False), lambda v: None)
+        days.append({"date": when, "kind": sort, "name": name})
+    if days:
+        values["day"] = days
+
+
 def shown_day(value: Any) -> str:
     return place.day_of(value)
 
@@ -243,6 +269,9 @@ def fill(kind: Kind, values: dict[str, Any], ask: bool, facts: Facts) -> None:
     )
     for name in names:
         if name in values:
+            continue
+        if kind.name == "calendar" and name == "day":
+            _ask_days(values)
             continue
         if name == "review" and kind.name == "post":
             reviews = _ask_reviews(facts.root, values)

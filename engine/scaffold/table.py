@@ -157,7 +157,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "calendar",
             "calendar",
-            ask=("year", "complete", "source"),
+            ask=("year", "complete", "source", "day"),
             path="records/calendar/{year}.toml",
         ),
         *(

@@ -84,8 +84,11 @@ SCRIPTS: dict[str, tuple[dict[str, list[str]], str, str, str]] = {
         'type = "emergency-plan"',
     ),
     "calendar": (
-        {"year": ["二〇二一", "2021"], "complete": ["否"], "source": ["国办发明电〔2020〕27号"]},
-        "应为整数", "records/calendar/2021.toml", "complete = false",
+        {"year": ["二〇二一", "2021"], "complete": ["否"], "source": ["国办发明电〔2020〕27号"],
+         "day": ["2022-06-14", "2021-06-14", "1", "端午节", "2021-09-18", "调休上班", "中秋节调休", ""]},
+        "应为整数", "records/calendar/2021.toml",
+        'complete = false\nsource = "国办发明电〔2020〕27号"\n\n[[day]]\ndate = 2021-06-14\n'
+        'kind = "holiday"\nname = "端午节"\n\n[[day]]\ndate = 2021-09-18\nkind = "workday"\n',
     ),
     "opening": (
         {"account": ["wx-test"], "date": ["2021-13-01", "2021-01-04"], "need": ["政务公开需要"]},
