@@ -18,7 +18,6 @@ a clerk's file; appending and answering are described in ``engine/scaffold/place
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -104,7 +103,7 @@ class Facts:
     def check(self, name: str, value: Any, values: dict[str, Any]) -> None:
         kind = self.kind
         ref = kind.refs.get(name)
-        if (name in ("unit",) and kind.name in ("evidence",)) or ref == "unit":
+        if ref == "unit" or (name == "unit" and name in kind.location):
             self._file(
                 f"records/units/{value}/unit.toml",
                 "单位",
@@ -430,6 +429,3 @@ def _write(root: Path, kind: Kind, rel: str, values: dict[str, Any], data: dict[
     place.find_duplicate_file(root, kind, rel, data)
     place.write_new(root, kind, rel, data)
     return 1
-
-
-Check = Callable[[Any], None]
