@@ -176,3 +176,36 @@ def test_bad_date_in_subprocess(repo: Path) -> None:
     assert "开始日期(--set start=2021-13-01): 不是日历上存在的日期" in out.stderr
     assert "Traceback" not in out.stderr
     assert not (repo / "records").exists()
+
+
+def test_set_mode_appends_and_answers_without_rewriting(repo: Path) -> None:
+    new(repo, "unit", *UNIT)
+    new(repo, "account", *ACCOUNT)
+    assert new(repo, "post", *POST).exit_code == 0
+    posts = repo / "records/accounts/wx-test/posts/2021-01.toml"
+    first = posts.read_bytes()
+    second = new(repo, "post", *POST[:2], "--set", "published=2021-01-12T10:00", "--set", "title=第二条",
+                 "--set", "category=routine", "--set", "review=[{level = 1, at = 2021-01-12T09:00:00}]")  # fmt: skip
+    assert second.exit_code == 0, second.output
+    grown = posts.read_bytes()
+    assert grown.startswith(first) and grown.count(b"[[post]]") == 2
+    assert b"[[post.review]]\nlevel = 1\nat = 2021-01-12T09:00:00\n" in grown
+
+    msg = ["--set", "account=wx-test", "--set", "received=2021-01-04T21:30", "--set", "topic=咨询"]
+    assert new(repo, "message", *msg).exit_code == 0
+    messages = repo / "records/accounts/wx-test/messages/2021-01.toml"
+    before = messages.read_text(encoding="utf-8")
+    answer = ["--set", "account=wx-test", "--set", "received=2021-01-04T21:30",
+              "--set", "answered=2021-01-05T09:00", "--set", "answer=已答复"]  # fmt: skip
+    done = new(repo, "answer", *answer)
+    assert done.exit_code == 0, done.output
+    after = messages.read_text(encoding="utf-8")
+    assert after == before.replace(
+        "received = 2021-01-04T21:30:00\n",
+        'received = 2021-01-04T21:30:00\nanswered = 2021-01-05T09:00:00\nanswer = "已答复"\n',
+    )
+    again = new(repo, "answer", *answer)
+    assert again.exit_code == 2 and "这条留言已有答复" in again.stderr
+    assert messages.read_text(encoding="utf-8") == after
+    missing = new(repo, "answer", *answer[:2], "--set", "received=2021-01-06T08:00", *answer[4:])
+    assert missing.exit_code == 2 and "没有这个时间收到的留言" in missing.stderr
