@@ -9,10 +9,12 @@ import fcntl
 import os
 import pty
 import select
+import shutil
 import subprocess
 import sys
 import termios
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -368,3 +370,29 @@ def test_times_that_cannot_have_happened_are_refused(repo: Path) -> None:
         assert result.exit_code == 2, result.output
         assert expected in result.stderr, result.stderr
     assert files(repo) == before
+
+
+def test_review_levels_follow_the_rule_version_in_force_on_the_day(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second art-14 version (from 2022, routine needs two levels) in the repository's
+    own policy/: a routine post of 2021 is asked one level, one of 2022 two."""
+    shutil.copytree(ROOT / "policy", repo / "policy")
+    art14 = repo / "policy" / "art-14.toml"
+    text = art14.read_text(encoding="utf-8")
+    v2 = (
+        '\n[[versions]]\nversion = 2\neffective_from = 2022-01-01\nsummary = "日常信息也须两级审核。"\n'
+        "[versions.parameters]\nlevels = { routine = 2, policy = 2, emergency = 2, major = 3 }\n"
+    )
+    checks = text[text.index("[[versions.checks]]") : text.index("# ---")]
+    art14.write_text(text.replace("# ---", v2 + "\n" + checks + "# ---", 1), encoding="utf-8")
+    monkeypatch.setattr(new_cmd, "interactive", lambda: True)
+    assert new_cmd.review_levels(repo, "routine", date(2021, 12, 31)) == 1
+    assert new_cmd.review_levels(repo, "routine", datetime(2022, 1, 1, 8, 0)) == 2
+    answers = {"account": ["wx-test"], "published": ["2022-01-05 10:00"], "title": ["新年通知"],
+               "category": ["日常信息"], "review": ["2022-01-05 08:00", "", "2022-01-05 09:00", ""]}  # fmt: skip
+    done = new_at_prompt(repo, "post", typed("post", answers))
+    assert done.exit_code == 0, done.output
+    assert "按 2022-01-05 施行的第十四条须经 2 级审核" in done.stderr
+    text = (repo / "records/accounts/wx-test/posts/2022-01.toml").read_text(encoding="utf-8")
+    assert "level = 2\nat = 2022-01-05T09:00:00" in text
