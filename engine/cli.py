@@ -271,7 +271,7 @@ def explain(
 
 
 @main.command(context_settings={"ignore_unknown_options": False})
-@click.argument("kind")
+@click.argument("kind", required=False)
 @click.option("--repo", default=".", show_default=True)
 @click.option(
     "--set",
@@ -286,7 +286,7 @@ def explain(
     metavar="FILE",
     help="写到哪个文件(默认: 这类记录的标准位置)。",
 )
-def new(kind: str, repo: str, values: tuple[str, ...], target: str | None) -> None:
+def new(kind: str | None, repo: str, values: tuple[str, ...], target: str | None) -> None:
     """新建一条记录 KIND(unit 单位、account 账号、post 发布、message 留言、answer 留言答复、
     evidence 制度与预案、calendar 工作日历、opening/closure-decision/filing/notice/closure
     关停各步骤、contract 委托合同、responsible 专人负责、incident 安全事件、

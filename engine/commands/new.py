@@ -361,8 +361,26 @@ def _cross_check_given(kind: Kind, values: dict[str, Any], facts: Facts, pairs: 
             raise _set_error(kind, name, raw, exc.reason, exc.hint) from None
 
 
-def run(repo_root: Path, kind_name: str, pairs: list[str], target: str | None) -> int:
-    kind = table.get(kind_name)
+def _which_kind() -> str:
+    """The KIND, asked for with numbered Chinese choices when it was not given."""
+    names = list(table.KINDS)
+    if not interactive():
+        raise InputError(
+            "缺少要新建的记录种类",
+            hint="写成 govmedia new 种类,种类可以是: "
+            + "、".join(f"{k}({TITLE[k]})" for k in names)
+            + "。",
+        )
+    f = Field("kind", {"enum": names}, True, TITLE, False, False, "要新建哪种记录")
+    return str(ask_field(f, lambda v: None))
+
+
+def run(repo_root: Path, kind_name: str | None, pairs: list[str], target: str | None) -> int:
+    try:
+        kind = table.get(kind_name if kind_name is not None else _which_kind())
+    except Cancelled as stop:
+        click.echo(f"\n{CANCELLED}", err=True)
+        return EXIT_CANCELLED_INTERRUPT if stop.interrupt else EXIT_CANCELLED_EOF
     values = parse_pairs(kind, pairs)
     _location_from_path(repo_root, kind, values, target)
     facts = Facts(repo_root, kind)

@@ -396,3 +396,18 @@ def test_review_levels_follow_the_rule_version_in_force_on_the_day(
     assert "按 2022-01-05 施行的第十四条须经 2 级审核" in done.stderr
     text = (repo / "records/accounts/wx-test/posts/2022-01.toml").read_text(encoding="utf-8")
     assert "level = 2\nat = 2022-01-05T09:00:00" in text
+
+
+def test_new_without_kind_asks_which(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(new_cmd, "interactive", lambda: True)
+    answers = {"account": ["wx-test"], "from": ["2021-01-04"], "person": ["孙某某"]}
+    kinds = list(table.KINDS)
+    lines = ["专人", str(kinds.index("responsible") + 1), *typed("responsible", answers)]
+    done = CliRunner().invoke(main, ["new", "--repo", str(repo)], input="\n".join(lines) + "\n")
+    assert done.exit_code == 0, done.output
+    assert "要新建哪种记录" in done.stderr and "「专人」不是可选的值" in done.stderr
+    assert f"{kinds.index('responsible') + 1} 专人负责" in done.stderr
+    assert (repo / "records/accounts/wx-test/events/2021-01-04-responsible.toml").is_file()
+    monkeypatch.setattr(new_cmd, "interactive", lambda: False)
+    refused = CliRunner().invoke(main, ["new", "--repo", str(repo)], input="")
+    assert refused.exit_code == 2 and "缺少要新建的记录种类" in refused.stderr
