@@ -145,3 +145,23 @@ def test_an_old_acknowledgement_does_not_let_a_new_violation_through(
     git(root, "add", "-A")
     code, out = _commit(root, "再提交留言")
     assert code != 0 and "提交被拒绝" in out, out
+
+
+def test_the_site_marks_an_acknowledged_violation() -> None:
+    from datetime import date
+
+    from engine import policy as policy_mod
+    from engine.site.model import SiteModel
+    from engine.site.pages import Pages
+    from engine.violations import Violation
+
+    rules = policy_mod.load(policy_mod.default_policy_dir(ROOT))
+    pages = Pages(SiteModel(rules, "HEAD", date(2021, 12, 4), None, None, []), False)
+    v = Violation("art-18", "answered-late", 18, 1, "error", MESSAGES, 5, "xiaozhen", "wx-test",
+                  "留言<超期>答复", "", "h", "f300a79db2fbbc0c", "k", "2021-11-24")  # fmt: skip
+    plain = pages.violation_table([v], who=False)
+    marked = pages.violation_table(
+        [v.acknowledged_by("records/acknowledgements/a.toml")], who=False
+    )
+    assert "如实登记" not in plain
+    assert '留言&lt;超期&gt;答复 <span class="gm-acknowledged">(如实登记)</span>' in marked
