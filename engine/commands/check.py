@@ -118,9 +118,11 @@ def run(
     lang: str,
     output: str | None = None,
     since: str | None = None,
+    keep: list[Result] | None = None,
     blocking: list[Violation] | None = None,
 ) -> int:
-    """Report; exit 1 on errors. ``blocking`` (if given) receives the errors that decide it."""
+    """Report; exit 1 on errors. ``keep`` (if given) receives the evaluation, for the hook's
+    reminders; ``blocking`` (if given) the errors that decide the exit code."""
     load_formats()
     if base and since:
         raise InputError("--base 和 --since 只能二选一", hint="去掉其中一个选项。")
@@ -128,6 +130,8 @@ def run(
         base = base_before(opts, since)
     policy = opts.policy()
     result = run_evaluation(opts, policy=policy)
+    if keep is not None:
+        keep.append(result)
     if opts.staged and opts.use_cache:
         _remember_index(opts, result)
     report = Report(result, result.open, lang=lang)

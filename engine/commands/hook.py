@@ -8,11 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+import git
 
 from engine import history, snapshot
-from engine.commands import audit, check
+from engine.commands import audit, check, due
 from engine.commands.common import Options
 from engine.errors import InputError
+from engine.evaluate import Result
 from engine.fsutil import write_atomic
 from engine.labels import article_zh
 from engine.timeutil import iso_local
@@ -35,7 +37,10 @@ def run(opts: Options, lang: str) -> int:
         click.echo("govmedia: 还没有 records/ 目录,没有记录可检查。", err=True)
         return 0
     blocking: list[Violation] = []
-    code = check.run(opts, base, "text", lang, blocking=blocking)
+    kept: list[Result] = []
+    code = check.run(opts, base, "text", lang, keep=kept, blocking=blocking)
+    for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:
+        click.echo(line, err=True)  # a reminder, never a reason to refuse the commit
     if base:
         now = datetime.now(snapshot.CHINA_TZ)
         late = history.in_index(repo, iso_local(now))
@@ -68,6 +73,13 @@ BLOCKED = (
     "在检查和网站上标注「如实登记」。\n"
     "  - 确需例外、不计入违规的: 只能由主管单位登记豁免(records/waivers/,须主管单位签名提交)。"
 )
+
+
+def touched_accounts(repo: git.Repo) -> list[str]:
+    """Accounts whose folder the staged changes touch."""
+    names = repo.git.diff("--cached", "--name-only", "--", f"{snapshot.RECORDS_DIR}/accounts/")
+    found = {p.split("/")[2] for p in names.splitlines() if p.count("/") >= 3}
+    return sorted(found)
 
 
 def install(root: Path) -> int:
