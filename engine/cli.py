@@ -228,7 +228,13 @@ _accept_options = [
     click.argument("fingerprint"),
     click.option("--reason", required=True, help="说明:记录的是已经发生的事,为什么现在才登记。"),
     click.option("--repo", default=".", show_default=True, help="记录仓库(含 records/)。"),
-    click.option("--as-of", "as_of", metavar="YYYY-MM-DD", envvar="GOVMEDIA_AS_OF"),
+    click.option(
+        "--as-of",
+        "as_of",
+        metavar="YYYY-MM-DD",
+        envvar="GOVMEDIA_AS_OF",
+        help="检查日期(默认今天,北京时间;环境变量 GOVMEDIA_AS_OF)。",
+    ),
 ]
 _ACCEPT_HELP = "如实登记:声明指纹为 FINGERPRINT 的违规是照实记录的已发生的事(写入 records/acknowledgements/,与记录一起提交;仍是违规,不是豁免)。"
 hook_accept = hook.command("accept", help=_ACCEPT_HELP)(_accept)
