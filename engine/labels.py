@@ -107,6 +107,8 @@ VALUE = {
     "ordered": "责令关闭",
     "sanction": "惩戒公示",
     "mandatory": "强制性信息披露",
+    "holiday": "放假",
+    "workday": "调休上班",
     **SECTOR,
 }
 
@@ -152,6 +154,112 @@ def account_zh(platform: str, name: str, account_id: str | None = None) -> str:
     text = f"{platform_zh(platform)}·{name}"
     return f"{text}({account_id})" if account_id else text
 
+
+# How ``govmedia new`` asks a clerk for a field: the longer wording a prompt needs (what
+# to type, an example). A field not listed here is asked by its ``FIELD`` label.
+FIELD_PROMPT = {
+    "id": "目录名(小写字母、数字和连字符)",
+    "unit.id": "单位 id(目录名,小写字母、数字和连字符,例如 alatan)",
+    "account.id": "账号 id(目录名,小写字母、数字和连字符,例如 wx-alatan)",
+    "account": "账号 id",
+    "unit": "单位 id",
+    "name": "名称",
+    "type": "类型",
+    "supervising_office": "主管办公室",
+    "newmedia_office": "负责政务新媒体工作的内设机构",
+    "website_office": "负责政府网站管理的内设机构",
+    "superior": "上级单位 id",
+    "sectors": "与经济发展、民生、社会管理密切相关的职能",
+    "public_functions": "是否对外行使公共管理职能",
+    "classified": "是否涉密单位",
+    "administrative_functions": "事业单位是否承担行政职能",
+    "internal_bodies": "内设机构名称",
+    "publishes_via": "通过上级政务新媒体发布时,该账号 id",
+    "contact.name": "联系人(不公开)",
+    "contact.phone": "联系电话(不公开)",
+    "platform": "平台",
+    "certification": "平台上的公开认证信息",
+    "opened": "开设日期",
+    "purpose": "开设目的",
+    "operated_by": "运维方式",
+    "outsourced_from": "委托专门机构承办的起始日期",
+    "tracked_from": "纳入管理日期",
+    "url": "链接",
+    "logo": "头像(LOGO)说明",
+    "collects": "收集的个人信息项",
+    "needs": "服务确需的个人信息项",
+    "login_holder": "登录账号持有人(不公开)",
+    "published": "发布时间",
+    "title": "标题",
+    "category": "信息类别",
+    "review": "审核记录",
+    "ad": "是否含商业广告",
+    "personal_opinion": "是否含个人观点、情绪的言论",
+    "personal_data": "是否涉及公民个人信息",
+    "repost.source_unit": "转载来源单位",
+    "repost.original_title": "转载原标题",
+    "repost.source_url": "转载来源链接",
+    "received": "收到留言的时间",
+    "topic": "留言主题(公开)",
+    "channel": "留言栏目",
+    "asker": "留言人(不公开)",
+    "contact": "留言人联系方式(不公开)",
+    "answered": "答复时间",
+    "answer": "答复内容摘要",
+    "adopted": "印发(通过)日期",
+    "reviewed": "最近一次复核日期",
+    "document": "文件名称及文号",
+    "note": "备注",
+    "year": "年份",
+    "complete": "是否列出该年全部节假日与调休",
+    "source": "依据(如国务院办公厅通知的文号)",
+    "date": "日期",
+    "need": "开设的必要性",
+    "plan": "运维计划",
+    "basis": "决策方式",
+    "with": "备案的主管单位 id",
+    "reference": "文号",
+    "start": "开始日期",
+    "end": "结束日期",
+    "where": "公告发布渠道",
+    "reason": "理由",
+    "ground": "关停原因类别",
+    "order": "责令关闭的监管记录",
+    "from": "起始日期",
+    "to": "结束日期",
+    "person": "负责人姓名(不公开)",
+    "phone": "联系电话(不公开)",
+    "role": "职务",
+    "contractor": "承办单位",
+    "rights_duties": "合同是否约定双方权利义务",
+    "confidentiality_agreement": "保密协议",
+    "qualification_review": "资质审查",
+    "amount": "合同金额(元)",
+    "kind": "事件类别",
+    "description": "经过",
+    "issued_by": "作出单位 id",
+    "issued": "下发日期",
+    "deadline": "期限",
+    "closed": "整改完成日期",
+    "issue": "存在的问题",
+    "measure": "处置措施",
+    "rule": "规则(如 art-15 或 art-15/weekly-update)",
+    "target": "记录文件(records/ 开头)",
+    "fingerprint": "违规指纹",
+    "approved_by": "批准单位 id",
+    "approver": "批准人(不公开)",
+    "approved": "批准日期",
+    "expires": "有效期至",
+    "email": "电子邮箱(不公开)",
+    "key": "SSH 签名公钥(.pub 文件的内容)",
+    "recorded": "登记日期",
+    "day.date": "节假日或调休上班的日期",
+    "day.kind": "放假还是调休上班",
+    "day.name": "节日名称",
+    "message": "违规内容",
+}
+
+YES_NO = {True: "是", False: "否"}
 
 # ---------------------------------------------------------------- ledgers (govmedia import)
 # Other spellings of the categories in the ledgers units keep (after NFKC, spaces removed).
@@ -494,3 +602,8 @@ PLACEHOLDER = {
 def placeholder_zh(name: str) -> str:
     """A message template's ``{name}`` as people read it: 〔账号名称〕."""
     return f"〔{PLACEHOLDER.get(name, '记录中的值')}〕"
+
+
+def field_prompt(name: str) -> str:
+    """What a record field is called when a clerk is asked for it."""
+    return FIELD_PROMPT.get(name) or FIELD.get(name, name)

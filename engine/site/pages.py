@@ -410,7 +410,8 @@ class Pages:
             if who:
                 row.append(self.who(v.unit, v.account))
             row += [
-                self.t(v.message),
+                self.t(v.message)
+                + (' <span class="gm-acknowledged">(如实登记)</span>' if v.acknowledged else ""),
                 self.e(self.entered(v.path)),
                 "已豁免" if waived else self.record_link(v.path, v.line),
             ]
