@@ -281,7 +281,10 @@ def new(kind: str, repo: str, values: tuple[str, ...], target: str | None) -> No
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
 @click.option("--output", "-o", "site_dir", default="build/site", show_default=True)
 @click.option(
-    "--config", "config_file", default=None, help="mkdocs.yml to use (default: <repo>/mkdocs.yml)."
+    "--config",
+    "config_file",
+    default=None,
+    help="mkdocs.yml to use (default: <repo>/mkdocs.yml, else the bundled one).",
 )
 def site(repo: str, ref: str, as_of: str | None, site_dir: str, config_file: str | None) -> None:
     """Build the public site (rulebook and compliance status) with MkDocs."""
