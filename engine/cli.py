@@ -440,5 +440,46 @@ def init_cmd(directory: str, scope: str | None, **answers: Any) -> None:
     _guard(lambda: cmd.run(cmd.gather(Path(directory), banner=banner, **answers)))
 
 
+i18n.en(
+    {
+        "签名密钥。": "Signing keys.",
+        "生成 SSH 签名密钥,设置本仓库用它签名提交,并显示要登记进授权名录的几行。": "Create an "
+        "SSH signing key, set up git signing for the repository and print the entry to register.",
+        "单独签名提交一个豁免或监管记录(暂存区里有别的改动时拒绝)。": "Commit one waiver or "
+        "supervision record on its own, signed (refused when other changes are staged).",
+    }
+)
+
+
+@main.group()
+def key() -> None:
+    """签名密钥。"""
+
+
+@key.command("new")
+@_repo
+@click.option(
+    "--file", "key_file", metavar="文件", help="私钥文件(默认 ~/.ssh/govmedia_signing,已有时沿用)。"
+)
+@click.option("--unit", metavar="单位id", help="登记给哪个单位(records/units/ 下的目录名)。")
+@click.option("--name", metavar="名称", help="签名人的姓名或岗位(不公开)。")
+def key_new(repo: str, key_file: str | None, unit: str | None, name: str | None) -> None:
+    """生成 SSH 签名密钥,设置本仓库用它签名提交,并显示要登记进授权名录的几行。"""
+    from engine.commands import signing as cmd
+
+    _guard(lambda: cmd.key_new(repo_root(Path(repo)), key_file, unit, name))
+
+
+@main.command()
+@click.argument("file", metavar="文件")
+@_repo
+@click.option("--yes", "-y", is_flag=True, help="不询问,直接签名提交。")
+def approve(file: str, repo: str, yes: bool) -> None:
+    """单独签名提交一个豁免或监管记录(暂存区里有别的改动时拒绝)。"""
+    from engine.commands import signing as cmd
+
+    _guard(lambda: cmd.approve(repo_root(Path(repo)), file, yes))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
