@@ -39,6 +39,7 @@ from engine.facts import (
     load_builders,
     tracked_from,
 )
+from engine.labels import message_values
 from engine.policy import Check, Policy, Version
 from engine.records import Record
 from engine.snapshot import Snapshot
@@ -276,9 +277,9 @@ def _violation(
         line=fact.record.line(*fact.where),
         unit=fact.unit,
         account=fact.account,
-        message=render(check.message, values),
+        message=render(check.message, message_values(values)),
         message_en=render(check.message_en, values) if check.message_en else "",
-        hint=render(check.hint, values),
+        hint=render(check.hint, message_values(values)),
         fingerprint=fingerprint(version.rule, check.id, fact.key),
         fact_key=fact.key,
         day=fact.day.isoformat(),

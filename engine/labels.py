@@ -110,6 +110,25 @@ VALUE = {
     **SECTOR,
 }
 
+# Fields whose ids a Chinese message shows by their label (「类别 政策文件及解读」, not 「类别 policy」).
+FIELD_TABLES: dict[str, Mapping[str, str]] = {
+    "category": CATEGORY,
+    "platform": PLATFORM,
+    "basis": VALUE,
+    "purpose": VALUE,
+    "operated_by": VALUE,
+    "ground": VALUE,
+}
+
+
+def message_values(values: Mapping[str, object]) -> dict[str, object]:
+    """Values for a Chinese message template: known ids replaced by their labels."""
+    return {
+        k: label(FIELD_TABLES[k], v) if k in FIELD_TABLES and isinstance(v, str) else v
+        for k, v in values.items()
+    }
+
+
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -121,6 +140,24 @@ def article_zh(n: int) -> str:
     else:
         text = ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
     return f"第{text}条"
+
+
+def parse_article(text: str) -> int | None:
+    """The article number written as 第十三条, 十三, 第13条, 13 or art-13 (None if not one)."""
+    text = text.strip()
+    if text.lower().startswith("art-"):
+        text = text[4:]
+    text = text.removeprefix("第").removesuffix("条")
+    if text.isdigit():
+        return int(text) or None
+    if not text or any(ch not in _DIGITS + "十" for ch in text) or text.count("十") > 1:
+        return None
+    if "十" not in text:
+        return _DIGITS.index(text) if len(text) == 1 and text != "零" else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or tens == "零" or ones == "零":
+        return None
+    return (_DIGITS.index(tens) if tens else 1) * 10 + (_DIGITS.index(ones) if ones else 0)
 
 
 def label(table: Mapping[str, str], key: str) -> str:

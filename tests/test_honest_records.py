@@ -181,7 +181,7 @@ def test_check_base_lists_new_changed_and_fixed(records_repo: Callable[..., Path
     assert text.returncode == 1
     assert "变更(同一记录、同一条款" in text.stdout
     assert "变更: art-18/unanswered「" in text.stdout
-    assert "已改正(HEAD 中有、现在没有)" in text.stdout
+    assert "已改正(上一次提交中有、现在没有)" in text.stdout
     assert "art-15/commercial-ad" in text.stdout.split("已改正")[1]
     en = run_cli("check", "--repo", str(root), "--as-of", AS_OF, "--base", "HEAD", "--lang", "en")
     assert "changed: art-18/unanswered" in en.stdout and "fixed since HEAD:" in en.stdout

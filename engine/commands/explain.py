@@ -19,7 +19,7 @@ from engine.commands.common import Options, run_evaluation
 from engine.commands.rules import period, value_text
 from engine.errors import InputError
 from engine.evaluate import Result
-from engine.labels import RULE_KIND, SEVERITY, article_zh
+from engine.labels import RULE_KIND, SEVERITY, article_zh, parse_article
 from engine.lines import LineIndex
 from engine.policy import Check, Policy, Rule, Version
 from engine.report import message
@@ -44,9 +44,12 @@ def run(opts: Options, target: str, lang: str) -> int:
     m = _ARTICLE.match(target)
     if m:
         return explain_article(opts, f"art-{int(m.group(1)):02d}", m.group(2))
+    number = parse_article(target)
+    if number is not None:
+        return explain_article(opts, f"art-{number:02d}", None)
     raise InputError(
         f"看不懂要解释的对象「{target}」",
-        hint="写条款规则 id(如 art-15)或违规的 16 位指纹(govmedia check 输出中的「指纹」)。",
+        hint="写条款(如 第十五条、十五、15 或 art-15)或违规的 16 位指纹(govmedia check 输出中的「指纹」)。",
     )
 
 
