@@ -264,13 +264,13 @@ def test_text_report_is_in_date_order(records_repo: Callable[..., Path]) -> None
     )
     out = run_cli("check", "--repo", str(root), "--as-of", AS_OF)
     assert out.returncode == 1
-    entry = re.compile(r"^  (\d{4}-\d{2}-\d{2}) (records/\S+):\d+: \[art-(\d+) ")
+    entry = re.compile(r"^  (\d{4}-\d{2}-\d{2}) (records/\S+):\d+: \[(第\S+条) ")
     found = [m.groups() for line in out.stdout.splitlines() if (m := entry.match(line))]
     assert [(d, a) for d, _, a in found] == [
-        ("2021-01-04", "18"),
-        ("2021-01-05", "14"),
-        ("2021-01-06", "15"),
-        ("2021-01-11", "15"),
+        ("2021-01-04", "第十八条"),
+        ("2021-01-05", "第十四条"),
+        ("2021-01-06", "第十五条"),
+        ("2021-01-11", "第十五条"),
     ]
     assert found[-1][1] == "records/accounts/wx-test/account.toml"
 
