@@ -53,6 +53,9 @@ def _guard(fn: Callable[[], int]) -> None:
     an interruption 130 (Ctrl-C) or 143 (SIGTERM)."""
     try:
         code = fn()
+    except click.exceptions.Abort:  # Ctrl-D or Ctrl-C at a question
+        click.echo("已取消,未写入任何文件。", err=True)
+        sys.exit(EXIT_INPUT)
     except KeyboardInterrupt as exc:
         _interrupted(exc)
     except InputError as exc:
@@ -114,6 +117,15 @@ class _Group(click.Group):
         except click.ClickException as exc:
             click.echo(f"错误: {exc.format_message()}", err=True)
             sys.exit(EXIT_INPUT)
+
+
+def _subcommand(ctx: click.Context | None) -> str:
+    """``check `` for an error in ``govmedia check``, whatever the program was called."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names)) + " " if names else ""
 
 
 def _options(
@@ -194,7 +206,7 @@ i18n.en(
         "of the banner's measures for government new-media accounts (policy-as-code).",
         "检查记录:某次提交(写提交号)、暂存区(--staged)或工作区(默认)。": "Check records at "
         "REV (a commit), the staged index (--staged) or the work tree.",
-        "只报告对照提交中没有的违规(例如 --base HEAD 表示与上一次提交相比新增的)。": "Report only "
+        "只报告对照的那次提交中没有的违规(与之相比新增的)。": "Report only "
         "violations not present at REF.",
         "只报告这一天以来新增的违规(与这一天之前的最后一次提交相比)。": "Report only violations "
         "new since DATE (base = last commit before that date).",
@@ -202,7 +214,6 @@ i18n.en(
         "把报告写入文件,而不是显示在屏幕上。": "Write the report to FILE instead of stdout.",
         "列出发布之后才补录进 git 的审核(补填的台账)。": "List reviews recorded in git after "
         "the posts they approve (back-filled paperwork).",
-        "从哪次提交往前看(默认: 最近一次提交)。": "Commit to start from (default: HEAD).",
         "只看最近的 N 次提交。": "Look at the newest N commits only.",
         "提交钩子:拦截新增违规的提交。": "Pre-commit hook: block commits that add violations.",
         "检查暂存区与上一次提交相比新增的违规(提交钩子运行的就是它)。": "Check the staged index "
@@ -242,7 +253,7 @@ def main(lang: str | None) -> None:
 @click.option(
     "--base",
     metavar="提交",
-    help="只报告对照提交中没有的违规(例如 --base HEAD 表示与上一次提交相比新增的)。",
+    help="只报告对照的那次提交中没有的违规(与之相比新增的)。",
 )
 @click.option(
     "--since",
@@ -482,4 +493,4 @@ def approve(file: str, repo: str, yes: bool) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    main(prog_name="govmedia")

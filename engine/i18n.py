@@ -144,6 +144,7 @@ METAVAR_ZH: dict[str, str] = {
 }
 
 HELP_EN: dict[str, str] = {}
+_CLICK_EN = {zh: english for english, zh in CLICK_ZH.items()}
 
 
 def en(entries: dict[str, str]) -> None:
@@ -190,6 +191,8 @@ def help_text(text: str) -> str:
         return CLICK_ZH.get(key, text)  # click's own option helps, made before install()
     if key in HELP_EN:
         return HELP_EN[key]
+    if key in _CLICK_EN:  # made by click under Chinese earlier in this process
+        return _CLICK_EN[key]
     cut = key.removesuffix("...")
     if cut != key:  # a command's short help in a group's list, cut by click
         for zh, english in HELP_EN.items():
