@@ -241,11 +241,13 @@ def run(s: Setup) -> int:
         files[".pre-commit-config.yaml"] = _pre_commit_config(s.source, s.rev)
     if root.exists() and not root.is_dir():
         raise InputError(f"{root} 不是目录", hint="换一个目录名。")
-    root.mkdir(parents=True, exist_ok=True)
-    made_git = False
-    if not (root / ".git").exists():
+    made_git = not (root / ".git").exists()
+    if made_git:
+        existing = root.resolve()
+        while not existing.exists():
+            existing = existing.parent
         try:
-            snapshot.open_repo(root)
+            snapshot.open_repo(existing)
             inside = True
         except InputError:
             inside = False
@@ -254,8 +256,9 @@ def run(s: Setup) -> int:
                 f"{root} 在另一个 git 仓库之中",
                 hint="记录仓库应是独立的仓库:换一个不在其他仓库里的目录。",
             )
+    root.mkdir(parents=True, exist_ok=True)
+    if made_git:
         subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
-        made_git = True
     written, kept = [], []
     for rel, text in files.items():
         target = root / rel

@@ -120,8 +120,10 @@ def approve(root: Path, file: str, yes: bool) -> int:
     top = Path(repo.working_tree_dir or root).resolve()
     target = Path(file)
     if not target.is_absolute():
-        here = Path.cwd() / target
-        target = here if here.exists() or not (top / target).exists() else top / target
+        # Relative to the current directory when it is inside the repository, else to the
+        # repository (govmedia approve records/waivers/x.toml --repo ../records-repo).
+        cwd = Path.cwd().resolve()
+        target = cwd / target if cwd == top or top in cwd.parents else top / target
     target = target.resolve()
     try:
         rel = target.relative_to(top).as_posix()
