@@ -10,6 +10,7 @@ built once and reused by every test that uses the same clone; pip's own cache
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import subprocess
 import tempfile
@@ -39,6 +40,16 @@ def clone() -> tuple[str, str]:
         ["git", "rev-parse", "HEAD"], cwd=target, check=True, capture_output=True, text=True
     ).stdout.strip()
     return target.as_uri(), sha
+
+
+def pip_env() -> dict[str, str]:
+    """What keeps pip's configuration and cache when a test sets HOME to a temporary one."""
+    out = {"PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR", os.path.expanduser("~/.cache/pip"))}
+    for config in ("~/.config/pip/pip.conf", "~/.pip/pip.conf"):
+        if "PIP_CONFIG_FILE" not in os.environ and Path(os.path.expanduser(config)).is_file():
+            out["PIP_CONFIG_FILE"] = os.path.expanduser(config)
+            break
+    return out
 
 
 def home() -> Path:

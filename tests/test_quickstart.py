@@ -19,7 +19,7 @@ from pathlib import Path
 
 import rtoml
 from conftest import ROOT
-from precommit_env import clone, home
+from precommit_env import clone, home, pip_env
 
 DOC = ROOT / "docs" / "quickstart.md"
 BLOCK = re.compile(r"<!--\s*(e2e|path|append)(?:\s*(fails|expect))?:?\s*(.*?)\s*-->\s*\n```(\w+)\n(.*?)^```", re.S | re.M)  # fmt: skip
@@ -38,7 +38,8 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "HOME": str(tmp_path / "home"),
+        "HOME": str(tmp_path / "home"),  # the signing key goes to a temporary ~/.ssh
+        **pip_env(),
         "PRE_COMMIT_HOME": str(home()),
         "GOVMEDIA_AS_OF": AS_OF,
         "GIT_AUTHOR_NAME": "林草局信息员",
