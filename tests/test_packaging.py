@@ -90,7 +90,13 @@ def test_pre_commit_from_a_git_url(tmp_path: Path) -> None:
     output = blocked.stdout + blocked.stderr
     assert "提交被拒绝" in output and "第二十条" in output and "安全管理制度" in output
     assert "找不到规则目录" not in output and "Traceback" not in output
-    # With the unit's security rules recorded, the same commit goes through.
+    # With the unit's security rules and the account's responsible person recorded,
+    # the same commit goes through.
+    (root / "records/accounts/lcj-wx/events").mkdir()
+    (root / "records/accounts/lcj-wx/events/2026-11-30-responsible.toml").write_text(
+        'type = "responsible"\nfrom = 2026-11-30\nperson = "张三"\nphone = "13900000000"\n',
+        encoding="utf-8",
+    )
     for kind, title in [
         ("security-system", "安全管理制度"),
         ("confidentiality-review", "保密审查制度"),
