@@ -349,6 +349,9 @@ def rules(repo: str, as_of: str | None, policy: str | None) -> None:
 @common
 @click.argument("rev", required=False, metavar="[提交]")
 @_lang_option
+@click.option(
+    "--details", is_flag=True, help="同时显示判断条件、消息模板和事实的全部字段(给维护规则的人)。"
+)
 def explain(
     target: str,
     rev: str | None,
@@ -358,11 +361,14 @@ def explain(
     policy: str | None,
     no_cache: bool,
     lang: str,
+    details: bool,
 ) -> None:
     """解释一条违规(写指纹)或一个条款(第十三条、十三、13 或 art-13)。"""
     from engine.commands import explain as cmd
 
-    _guard(lambda: cmd.run(_options(repo, rev, staged, as_of, policy, no_cache), target, lang))
+    _guard(
+        lambda: cmd.run(_options(repo, rev, staged, as_of, policy, no_cache), target, lang, details)
+    )
 
 
 @main.command(context_settings={"ignore_unknown_options": False})
@@ -454,6 +460,8 @@ def init_cmd(directory: str, scope: str | None, **answers: Any) -> None:
 i18n.en(
     {
         "签名密钥。": "Signing keys.",
+        "同时显示判断条件、消息模板和事实的全部字段(给维护规则的人)。": "Also show conditions, "
+        "message templates and every field of the fact (for rulebook maintainers).",
         "生成 SSH 签名密钥,设置本仓库用它签名提交,并显示要登记进授权名录的几行。": "Create an "
         "SSH signing key, set up git signing for the repository and print the entry to register.",
         "单独签名提交一个豁免或监管记录(暂存区里有别的改动时拒绝)。": "Commit one waiver or "
