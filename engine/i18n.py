@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -213,11 +214,51 @@ class Formatter(click.HelpFormatter):
     def write_dl(
         self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
-        super().write_dl(
-            [(metavars(term), _help_with_extra(value)) for term, value in rows],
-            col_max,
-            col_spacing,
-        )
+        """click's definition list, measured in display columns (a Chinese character
+        takes two), so that Chinese metavars and help line up."""
+        rows = [(metavars(term), _help_with_extra(value)) for term, value in rows]
+        if not rows:
+            return
+        first_col = min(max(width(term) for term, _ in rows), col_max) + col_spacing
+        indent = " " * self.current_indent
+        text_width = max(self.width - first_col - 2 - self.current_indent, 10)
+        for term, value in rows:
+            self.write(f"{indent}{term}")
+            if not value:
+                self.write("\n")
+                continue
+            if width(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - width(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap(value, text_width)
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+_NO_LINE_START = frozenset(":;,.)]」』。,;:)、!?》")
+
+
+def width(text: str) -> int:
+    """Display columns of ``text`` in a terminal."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """Greedy wrapping by display width: Latin words stay whole, Chinese breaks anywhere."""
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
+        closing = token[0] in _NO_LINE_START  # punctuation stays with what it closes
+        if width(line) + width(token) > columns and line.strip() and not closing:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
 
 
 def _help_with_extra(value: str) -> str:

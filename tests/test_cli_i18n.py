@@ -73,6 +73,8 @@ def test_every_help_is_chinese(path: tuple[str, ...], command: click.Command) ->
     text = _help(list(path))
     assert english_words(text, _allowed_for(command, path)) == [], text
     assert "用法:" in text and "显示本帮助并退出" in text
+    # Lines fit the terminal (80 columns here; a Chinese character takes two).
+    assert max(i18n.width(line) for line in text.splitlines()) <= 80, text
     # Every option says what it is for, in Chinese.
     for param in command.params:
         if isinstance(param, click.Option) and not param.hidden:
