@@ -7,7 +7,7 @@ in ``policy/`` (art-02, art-12); what a platform is *called* is vocabulary and l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 SEVERITY = {"error": "违规", "warning": "提醒"}
 SEVERITY_EN = {"error": "error", "warning": "warning"}
@@ -109,6 +109,58 @@ VALUE = {
     "mandatory": "强制性信息披露",
     **SECTOR,
 }
+
+# Record fields, for messages that point at a value (「第 2 条发布记录的类别(category)」).
+FIELD = {
+    "ad": "商业广告", "administrative_functions": "承担行政职能", "adopted": "印发日期",
+    "answer": "答复", "answered": "答复时间", "approved": "批准日期", "approved_by": "批准单位",
+    "approver": "批准人", "asker": "留言人", "at": "时间", "category": "类别",
+    "certification": "认证信息", "channel": "渠道", "classified": "涉密单位",
+    "collects": "收集的信息", "complete": "完整", "concerns_units": "涉及的单位",
+    "contact": "联系人", "coordinated_with": "会商的单位", "date": "日期", "day": "日期",
+    "deidentified": "已去标识化", "disclosure_basis": "公开依据", "document": "文号",
+    "email": "电子邮箱", "expires": "到期日期", "fingerprint": "指纹", "identity": "登记人员",
+    "internal_bodies": "内设机构", "key": "公钥", "kind": "种类", "level": "审核级别",
+    "login_holder": "账号登录人", "logo": "头像", "message": "留言", "name": "名称",
+    "needs": "服务需要的信息", "newmedia_office": "负责政务新媒体的内设机构", "note": "备注",
+    "opened": "开设日期", "operated_by": "运维方式", "original_title": "原标题",
+    "outsourced_from": "委托起始日", "personal_data": "涉及个人信息",
+    "personal_opinion": "个人观点", "phone": "电话", "platform": "平台", "post": "发布记录",
+    "public_functions": "对外行使公共管理职能", "published": "发布时间",
+    "publishes_via": "借用发布的账号", "purpose": "开设目的", "reason": "理由",
+    "received": "收到时间", "repost": "转载", "review": "审核记录", "reviewed": "复核日期",
+    "reviewer": "审核人", "rule": "规则", "sectors": "职能领域", "source": "来源",
+    "source_named": "注明来源", "source_unit": "来源单位", "source_url": "原文链接",
+    "superior": "上级单位", "supervising_office": "主管办公室", "target": "豁免的记录",
+    "title": "标题", "topic": "主题", "tracked_from": "纳入管理日期", "type": "类型",
+    "unit": "单位", "url": "链接", "website_office": "负责政府网站的内设机构", "year": "年份",
+}  # fmt: skip
+# Array-of-tables fields, named per entry: 第 2 条发布记录.
+ENTRY = {"post": "发布记录", "review": "审核记录", "message": "留言", "identity": "登记人员", "day": "日期"}  # fmt: skip
+
+
+def field_path_zh(path: Sequence[str | int]) -> str:
+    """A key path of a record as a clerk reads it: ("post", 1, "category") is
+    第 2 条发布记录的类别(category)."""
+    parts: list[str] = []
+    for i, key in enumerate(path):
+        if isinstance(key, int):
+            owner = str(path[i - 1]) if i else ""
+            parts[-1:] = [f"第 {key + 1} 条{ENTRY.get(owner, FIELD.get(owner, owner))}"]
+        else:
+            parts.append(f"{FIELD[key]}({key})" if key in FIELD else key)
+    return "的".join(parts) or "文件顶层"
+
+
+def value_zh(value: object) -> str:
+    """An id value with its Chinese label when one is known: policy(政策文件及解读)."""
+    text = str(value)
+    for table in (CATEGORY, PLATFORM, UNIT_TYPE, VALUE, EVENT_TYPE, EVIDENCE_TYPE,
+                  INCIDENT_TYPE, SUPERVISION_TYPE, MEASURE):  # fmt: skip
+        if text in table:
+            return f"{text}({table[text]})"
+    return text
+
 
 # Fields whose ids a Chinese message shows by their label (「类别 政策文件及解读」, not 「类别 policy」).
 FIELD_TABLES: dict[str, Mapping[str, str]] = {

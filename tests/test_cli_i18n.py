@@ -158,3 +158,14 @@ def test_parse_article_round_trip() -> None:
         assert parse_article(f"art-{n:02d}") == n
     for bad in ["零", "十十", "二零", "第", "0", "一百", "x"]:
         assert parse_article(bad) is None, bad
+
+
+def test_field_paths_in_chinese() -> None:
+    from engine.labels import field_path_zh, value_zh
+
+    assert field_path_zh(["post", 1, "category"]) == "第 2 条发布记录的类别(category)"
+    assert field_path_zh(["post", 0, "review", 1, "at"]) == (
+        "第 1 条发布记录的第 2 条审核记录的时间(at)"
+    )
+    assert field_path_zh([]) == "文件顶层"
+    assert value_zh("policy") == "policy(政策文件及解读)" and value_zh("x-y") == "x-y"
