@@ -312,7 +312,7 @@ def _calendar_missing(
         unit=fact.unit,
         account=fact.account,
         message=f"{who}这条记录({fact.day.isoformat()})需要数 {named}的工作日,"
-        f"但 chinesecalendar 和 records/calendar/ 都没有 {named}的工作日历(缺少 {files}),"
+        f"但 govmedia 自带的节假日安排和 records/calendar/ 都没有 {named}的工作日历(缺少 {files}),"
         "本条暂时无法评判这条记录",
         message_en=f"cannot judge this record: no working-day calendar covers {', '.join(map(str, years))}",
         hint=" ".join(missing_hint(y) for y in years),
