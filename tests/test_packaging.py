@@ -115,3 +115,15 @@ def test_pre_commit_from_a_git_url(tmp_path: Path) -> None:
         ["git", "log", "--format=%s"], cwd=root, capture_output=True, text=True, check=True
     ).stdout.split()
     assert log == ["登记账号和安全制度", "建立记录仓库"]
+    # The installed govmedia also builds the site without a mkdocs.yml: bundled settings
+    # and the theme shipped as package data.
+    (installed,) = home().glob("repo*/py_env-*/bin/govmedia")
+    site = subprocess.run(
+        [str(installed), "site", "--repo", str(root), "--output", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert site.returncode == 0, site.stderr
+    assert (tmp_path / "site/index.html").is_file()
+    assert (tmp_path / "site/stylesheets/govmedia.css").is_file()
