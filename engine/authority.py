@@ -572,7 +572,7 @@ def verify(
                 refuse(
                     record,
                     "uncommitted",
-                    "当前内容尚未提交(与 HEAD 中的版本不同),还没有签名",
+                    "当前内容尚未提交(与上一次提交中的版本不同),还没有签名",
                     _fix_hint(issuing_unit(record, policy)) + "(提交前的检查中这条提醒是正常的)",
                 )
         head_auth = at_head.get(f"{rev}:{AUTHORITY_PATH}")
@@ -581,7 +581,7 @@ def verify(
                 Finding(
                     AUTHORITY_PATH,
                     "authority-uncommitted",
-                    "授权名录有尚未提交的修改,核验签名时按 HEAD 中的版本;"
+                    "授权名录有尚未提交的修改,核验签名时按上一次提交中的版本;"
                     "修改由主管单位登记的人员签名提交后生效。",
                 )
             )

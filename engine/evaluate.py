@@ -39,6 +39,7 @@ from engine.facts import (
     load_builders,
     tracked_from,
 )
+from engine.labels import account_zh, message_values
 from engine.policy import Check, Policy, Version
 from engine.records import Record
 from engine.snapshot import Snapshot
@@ -281,7 +282,12 @@ def _values(version: Version, fact: Fact, ctx: Context) -> dict[str, Any]:
         **fact.context,
         "date": fact.day.isoformat(),
         "unit_name": units[fact.unit].data["name"] if fact.unit in units else fact.unit,
-        "account_name": account.record.data["name"] if account and account.account else "",
+        # Accounts are named 平台·名称(id): one unit's accounts on two platforms share a name.
+        "account_name": account_zh(
+            str(account.record.data["platform"]), str(account.record.data["name"]), fact.account
+        )
+        if account and account.account
+        else "",
     }
 
 
@@ -321,9 +327,9 @@ def _violation(
         line=fact.record.line(*fact.where),
         unit=fact.unit,
         account=fact.account,
-        message=render(check.message, values),
+        message=render(check.message, message_values(values)),
         message_en=render(check.message_en, values) if check.message_en else "",
-        hint=render(check.hint, values),
+        hint=render(check.hint, message_values(values)),
         fingerprint=fingerprint(version.rule, check.id, fact.key),
         fact_key=fact.key,
         day=fact.day.isoformat(),
@@ -351,7 +357,7 @@ def _calendar_missing(
         unit=fact.unit,
         account=fact.account,
         message=f"{who}这条记录({fact.day.isoformat()})需要数 {named}的工作日,"
-        f"但 chinesecalendar 和 records/calendar/ 都没有 {named}的工作日历(缺少 {files}),"
+        f"但 govmedia 自带的节假日安排和 records/calendar/ 都没有 {named}的工作日历(缺少 {files}),"
         "本条暂时无法评判这条记录",
         message_en=f"cannot judge this record: no working-day calendar covers {', '.join(map(str, years))}",
         hint=" ".join(missing_hint(y) for y in years),

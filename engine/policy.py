@@ -18,6 +18,7 @@ from typing import Any
 from engine.errors import InputError, InputErrors
 from engine.lines import LineIndex
 from engine.records import _schema_message, _validator, parse_toml, surely_valid
+from engine.resources import bundled_policy_dir
 from engine.timeutil import parse_date
 
 MEASURES_RULE = "art-25"
@@ -129,7 +130,7 @@ def default_policy_dir(repo: Path) -> Path:
     local = repo / "policy"
     if local.is_dir():
         return local
-    return Path(__file__).resolve().parent.parent / "policy"
+    return bundled_policy_dir()
 
 
 # ---------------------------------------------------------------- conditions

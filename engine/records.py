@@ -24,6 +24,7 @@ import jsonschema_rs
 import rtoml
 
 from engine.errors import InputError, InputErrors
+from engine.labels import field_path_zh, value_zh
 from engine.lines import KeyPath, LineIndex
 from engine.snapshot import CHINA_TZ
 from engine.timeutil import iso_local, parse_datetime
@@ -377,17 +378,18 @@ def _error_path(error: jsonschema.ValidationError) -> KeyPath:
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "(文件顶层)"
+    where = field_path_zh(list(error.absolute_path))
     v = error.validator
     if v == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
-        return f"{where} 缺少必填字段 {', '.join(missing) or error.message}"
+        named = "、".join(field_path_zh([m]) for m in missing)
+        return f"{where}缺少必填字段 {named or error.message}"
     if v == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
-        return f"{where} 中有不认识的字段 {', '.join(extra)}(可能拼写错了)"
+        return f"{where}中有不认识的字段 {'、'.join(extra)}(可能拼写错了)"
     if v == "enum":
-        allowed = "、".join(str(x) for x in error.validator_value)
-        return f"{where} 的值 {error.instance!r} 不在允许的取值中: {allowed}"
+        allowed = "、".join(value_zh(x) for x in error.validator_value)
+        return f"{where}的值「{error.instance}」不在允许的取值中,可选: {allowed}"
     if v == "type":
         names = {
             "string": "字符串",
@@ -398,26 +400,26 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
             "object": "表",
         }
         want = names.get(str(error.validator_value), str(error.validator_value))
-        return f"{where} 应为{want},实际是 {error.instance!r}"
+        return f"{where}应为{want},实际是「{error.instance}」"
     if v == "format":
-        return f"{where} 的值 {error.instance!r} 不是日历上存在的日期或时间"
+        return f"{where}的值「{error.instance}」不是日历上存在的日期或时间"
     if v == "pattern" and error.validator_value == "\\S":
-        return f"{where} 不能为空白"
+        return f"{where}不能为空白"
     if (
         v == "pattern"
         and list(error.absolute_path)[-1:] == ["at"]
         and _RE_DATE.match(str(error.instance))
     ):
         return (
-            f"{where} 只有日期 {error.instance} 没有时刻;审核时间要写到分钟,"
+            f"{where}只有日期 {error.instance} 没有时刻;审核时间要写到分钟,"
             f"只知道日期时改写为 day = {error.instance}(不要补 00:00)"
         )
     if v == "pattern":
-        return f"{where} 的值 {error.instance!r} 写法不对"
+        return f"{where}的值「{error.instance}」写法不对"
     if v == "oneOf" and error.schema.get("oneOf") == [{"required": ["at"]}, {"required": ["day"]}]:
-        return f"{where} 须有 at(审核时间)或 day(只知日期时的审核日期),二者有且只有一个"
+        return f"{where}须有审核时间(at)或只知日期时的审核日期(day),二者有且只有一个"
     if v in ("minLength",):
-        return f"{where} 不能为空"
+        return f"{where}不能为空"
     return f"{where}: {error.message}"
 
 

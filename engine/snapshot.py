@@ -358,7 +358,7 @@ def from_commit(repo: git.Repo, rev: str, require_records: bool = False) -> Snap
 def load(repo_path: Path, rev: str | None, staged: bool) -> Snapshot:
     """Pick the snapshot the user asked for."""
     if rev and staged:
-        raise InputError("REV 和 --staged 只能二选一", hint="检查某个提交时不要加 --staged。")
+        raise InputError("指定提交和 --staged 只能二选一", hint="检查某个提交时不要加 --staged。")
     if staged:
         return from_index(open_repo(repo_path), require_records=True)
     if rev:

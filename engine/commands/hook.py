@@ -93,7 +93,12 @@ def install(root: Path) -> int:
             hint="如果用 pre-commit 框架,在 .pre-commit-config.yaml 中引用 govmedia 的钩子;"
             "否则先查看并移走现有钩子再安装。",
         )
-    write_atomic(target, HOOK.format(python=shlex.quote(sys.executable)).encode())
-    target.chmod(0o755)
+    write_hook(target)
     click.echo(f"已安装 pre-commit 钩子: {target}")
     return 0
+
+
+def write_hook(target: Path) -> None:
+    """The plain hook, running this interpreter's govmedia (never over an existing hook)."""
+    write_atomic(target, HOOK.format(python=shlex.quote(sys.executable)).encode())
+    target.chmod(0o755)
