@@ -525,7 +525,9 @@ def evaluate(
     base = _digest(
         [__version__, _schemas_digest(), policy.digest, as_of.isoformat()],
         # A supervision record without authority is judged as withheld, whatever it says.
-        [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared],
+        [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared]
+        # Supervision records kept in force in their last signed version (engine/authority.py).
+        + [f"{p}=kept:{r.blob}" for p, r in sorted(verdict.kept.items())],
     )
     violations: list[Violation] = []
     facts_count: dict[str, int] = defaultdict(int)
@@ -626,7 +628,11 @@ def _authority(
     the_banner.withheld = frozenset(
         r.path for r in the_banner.supervision if not verdict.counts(r.path)
     )
-    the_banner.supervision = [r for r in the_banner.supervision if verdict.counts(r.path)]
+    the_banner.supervision = sorted(
+        [r for r in the_banner.supervision if verdict.counts(r.path)] + list(verdict.kept.values()),
+        key=lambda r: r.path,
+    )
+    the_banner.withheld -= frozenset(verdict.kept)
     return verdict
 
 

@@ -69,6 +69,14 @@ def _isolated_cache(
     monkeypatch.setenv("GOVMEDIA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(autouse=True)
+def _test_trust_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trust root (engine/authority.py) pins the sample's key and the tests' zwfwj-key."""
+    from signing import trust_root_file
+
+    monkeypatch.setenv("GOVMEDIA_TRUST_ROOT", str(trust_root_file()))
+
+
 @pytest.fixture
 def records_repo(tmp_path: Path) -> Callable[..., Path]:
     """Make a git repository with the base records (plus changes) committed."""
