@@ -124,7 +124,21 @@ _common = [
         help="Rulebook directory (default: <repo>/policy or the bundled one).",
     ),
     click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
+    click.option(
+        "--trust-root",
+        metavar="FILE",
+        expose_value=False,
+        callback=lambda _ctx, _param, value: _set_trust_root(value),
+        help="Trust root for signed authority (default: policy/trust-root.toml of the installed "
+        "rulebook; env GOVMEDIA_TRUST_ROOT).",
+    ),
 ]
+
+
+def _set_trust_root(value: str | None) -> None:
+    """``--trust-root FILE``: read by engine/authority.py (and the site plugin) from the env."""
+    if value:
+        os.environ["GOVMEDIA_TRUST_ROOT"] = str(Path(value).resolve())
 
 
 def common(fn: Callable[..., Any]) -> Callable[..., Any]:
