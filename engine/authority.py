@@ -29,10 +29,10 @@ import hashlib
 import os
 import subprocess
 import tempfile
-from functools import partial
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
