@@ -767,7 +767,7 @@ def verify(
 
     kept = _kept_supervision(
         repo, rev, history, sup_order, {r.path: r for r in governed}, committed, verified,
-        root_pin, warnings,
+        root_pin, warnings, store,
     )  # fmt: skip
     return Verdict(frozenset(verified), warnings, kept=kept)
 
@@ -899,6 +899,7 @@ def _kept_supervision(
     verified: set[str],
     root_pin: TrustRoot,
     warnings: list[Finding],
+    store: Cache | None,
 ) -> dict[str, Record]:
     """Supervision records whose issuing unit did not sign their current state (an edit,
     a closure, a move, a deletion): they stay in force in their last signed version.
@@ -927,13 +928,14 @@ def _kept_supervision(
             events.append((commit, path, fields[3] if new else ""))
     if not events:
         return {}
-    blobs = {b for _, _, b in events if b}
-    contents = repo.contents(blobs)
+    known = {committed[p]: governed[p] for p in committed if p.startswith(SUPERVISION_DIR)}
     parsed: dict[str, Record | None] = {}
 
     def record_of(path: str, blob: str) -> Record | None:
+        if blob in known:
+            return known[blob]
         if blob not in parsed:
-            data = contents.get(blob, b"")
+            data = repo.contents([blob]).get(blob, b"")
             try:
                 loaded = records.load_many(iter([(path, blob, partial(bytes, data))]))
                 parsed[blob] = loaded[0] if loaded else None
@@ -941,25 +943,43 @@ def _kept_supervision(
                 parsed[blob] = None
         return parsed[blob]
 
-    in_force: dict[str, tuple[Record, str]] = {}  # path -> (record, commit that signed it)
+    def issuer_of(path: str, blob: str) -> str | None:
+        """The issuing unit of a version, remembered by blob id across runs."""
+        from engine.evaluate import result_key
+
+        if blob in known:
+            return issuing_unit(known[blob], root_pin)
+        key = result_key("supervision-issuer", blob, root_pin.unit)
+        saved = store.get(key) if store is not None else None
+        if isinstance(saved, dict) and "issuer" in saved:
+            return None if saved["issuer"] is None else str(saved["issuer"])
+        record = record_of(path, blob)
+        unit = issuing_unit(record, root_pin) if record is not None else None
+        if store is not None:
+            store.put(key, {"issuer": unit})
+        return unit
+
+    in_force: dict[str, tuple[str, str, str]] = {}  # path -> (blob, issuer, signing commit)
     for commit, path, blob in events:
         signer = history.signer_unit(commit)
         if signer is None:
             continue
         before = in_force.get(path)
-        if before is not None and issuing_unit(before[0], root_pin) != signer:
+        if before is not None and before[1] != signer:
             continue  # only the issuing unit changes, closes or removes its record
         if not blob:
             in_force.pop(path, None)
             continue
-        record = record_of(path, blob)
-        if record is None or issuing_unit(record, root_pin) != signer:
+        if issuer_of(path, blob) != signer:
             continue
-        in_force[path] = (record, commit)
+        in_force[path] = (blob, signer, commit)
     kept: dict[str, Record] = {}
-    for path, (record, commit) in sorted(in_force.items()):
+    for path, (blob, issuer, commit) in sorted(in_force.items()):
         current = governed.get(path)
-        if path in verified and committed.get(path) == record.blob:
+        if path in verified and committed.get(path) == blob:
+            continue
+        record = record_of(path, blob)
+        if record is None:
             continue
         # Signed in full history, perhaps, but not by the issuer of the version in force.
         verified.discard(path)
@@ -970,7 +990,7 @@ def _kept_supervision(
             Finding(
                 path,
                 "kept-signed",
-                f"监管记录{state}没有作出单位「{issuing_unit(record, root_pin)}」的签名"
+                f"监管记录{state}没有作出单位「{issuer}」的签名"
                 f"(删除、移动、修改或关闭监管记录都须由作出单位签名提交),"
                 f"仍按提交 {commit[:10]} 中签名的版本执行",
             )

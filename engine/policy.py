@@ -109,12 +109,60 @@ class Policy:
             ) from None
 
 
+def installed_policy_dir() -> Path:
+    """The rulebook installed with govmedia."""
+    return Path(__file__).resolve().parent.parent / "policy"
+
+
 def default_policy_dir(repo: Path) -> Path:
     """``policy/`` of the records repository if it has one, else the rulebook shipped with govmedia."""
     local = repo / "policy"
     if local.is_dir():
         return local
-    return Path(__file__).resolve().parent.parent / "policy"
+    return installed_policy_dir()
+
+
+def load_committed(repo: Path, source: str) -> Policy:
+    """The rulebook as a commit (``source`` a revision) or the staged index (``source`` =
+    ``":index"``) holds it: ``policy/`` from git, never from the work tree. Without a
+    ``policy/`` there, the installed rulebook."""
+    import subprocess
+    import tempfile
+
+    if source == ":index":
+        listing = ["ls-files", "-s", "-z", "--", "policy/"]
+    else:
+        listing = ["ls-tree", "-r", "-z", source, "--", "policy/"]
+    out = subprocess.run(
+        ["git", "-C", str(repo), *listing], capture_output=True, check=True
+    ).stdout.decode("utf-8", errors="replace")
+    files: dict[str, str] = {}
+    for item in out.split("\0"):
+        if not item:
+            continue
+        meta, path = item.split("\t", 1)
+        blob = meta.split()[1] if source == ":index" else meta.split()[2]
+        name = path[len("policy/") :]
+        if "/" not in name and name.endswith(".toml"):
+            files[name] = blob
+    if not any(name.startswith("art-") for name in files):
+        return load(installed_policy_dir())
+    batch = subprocess.run(
+        ["git", "-C", str(repo), "cat-file", "--batch"],
+        input="".join(f"{b}\n" for b in files.values()).encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tempfile.TemporaryDirectory(prefix="govmedia-policy-") as tmp:
+        folder = Path(tmp) / "policy"
+        folder.mkdir()
+        pos = 0
+        for name in files:
+            end = batch.index(b"\n", pos)
+            size = int(batch[pos:end].split()[2])
+            (folder / name).write_bytes(batch[end + 1 : end + 1 + size])
+            pos = end + 1 + size + 1
+        return load(folder)
 
 
 # ---------------------------------------------------------------- conditions

@@ -397,3 +397,81 @@ def test_the_supervising_unit_is_not_read_from_the_work_tree(tmp_path: Path) -> 
     doc = check(root, "HEAD")
     assert reasons(doc) == {"records/authority.toml": "authority-fallback"}
     _ = key  # the keys are real (tests/signing.py)
+
+
+# ---------------------------------------------------------------- S4, S5: the rulebook
+
+
+def rulebook_repo(tmp_path: Path) -> Path:
+    """A records repository that carries its own rulebook in policy/ (committed)."""
+    from conftest import ROOT
+
+    root = signed_repo(tmp_path / "repo", base_records(), registry=REGISTRY)
+    (root / "policy").mkdir()
+    for rule in (ROOT / "policy").glob("*.toml"):
+        (root / "policy" / rule.name).write_bytes(rule.read_bytes())
+    commit(root, "规则库")
+    install_hook(root)
+    return root
+
+
+NEVER = 'when = { "$and" = [{ ad = true }, { ad = false }] }'
+
+
+def hide_the_ad_rule(root: Path) -> None:
+    art15 = root / "policy" / "art-15.toml"
+    art15.write_text(art15.read_text().replace("when = { ad = true }", NEVER, 1))
+
+
+def test_s4_an_unstaged_rule_edit_does_not_pass_a_new_violation(tmp_path: Path) -> None:
+    root = rulebook_repo(tmp_path)
+    hide_the_ad_rule(root)  # in the work tree only
+    write_records(root, {POSTS: AD_POSTS})
+    git(root, "add", "records")
+    code, said = hook_commit(root, "发布记录")
+    assert code == 1, said
+    assert "commercial-ad" in said
+
+
+def test_s5_a_rule_edit_in_the_same_commit_is_judged_by_the_old_rulebook(tmp_path: Path) -> None:
+    root = rulebook_repo(tmp_path)
+    hide_the_ad_rule(root)
+    write_records(root, {POSTS: AD_POSTS})
+    git(root, "add", "-A")
+    code, said = hook_commit(root, "发布记录并改规则")
+    assert code == 1, said
+    assert "以下违规被这次修改隐藏" in said and "本次提交新增" in said
+    assert "特色牛肉干" in said
+
+
+def test_s5_removing_a_rule_file_in_the_same_commit_does_not_pass(tmp_path: Path) -> None:
+    root = rulebook_repo(tmp_path)
+    git(root, "rm", "-q", "policy/art-15.toml")
+    write_records(root, {POSTS: AD_POSTS})
+    git(root, "add", "-A")
+    code, said = hook_commit(root, "发布记录并删规则")
+    assert code == 1, said
+    assert "以下违规被这次修改隐藏" in said
+
+
+def test_a_rule_change_alone_shows_what_it_hides_without_blocking(tmp_path: Path) -> None:
+    root = rulebook_repo(tmp_path)
+    write_records(root, {POSTS: AD_POSTS})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--no-verify", "-m", "发布记录(违规,跳过钩子)")
+    hide_the_ad_rule(root)
+    git(root, "add", "-A")
+    code, said = hook_commit(root, "改规则")
+    assert code == 0, said
+    assert "以下违规被这次修改隐藏" in said and "(原有)" in said
+
+
+def test_check_rev_reads_the_rulebook_of_that_commit(tmp_path: Path) -> None:
+    root = rulebook_repo(tmp_path)
+    write_records(root, {POSTS: AD_POSTS})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--no-verify", "-m", "发布记录(违规,跳过钩子)")
+    hide_the_ad_rule(root)  # uncommitted
+    ads = [v for v in check(root, "HEAD")["violations"] if v["check"] == "commercial-ad"]
+    assert len(ads) == 1
+    assert not [v for v in check(root)["violations"] if v["check"] == "commercial-ad"]
