@@ -740,6 +740,15 @@ def verify(
         )
 
     history = _History(repo, rev, shallow, store, trust.identities)
+    # Few git calls: every version of every governed file along the history at once, then
+    # every introducing commit's signature at once.
+    history.versions((c, path) for c in history.order for path in committed)
+    _cached_signatures(
+        repo,
+        sorted({c for path, blob in committed.items() for c in history.introducing(path, blob)[0]}),
+        trust.identities,
+        store,
+    )
     verified: set[str] = set()
     for path, blob in committed.items():
         record = by_path[path]
@@ -791,6 +800,8 @@ class _History:
         self.order, self.parents = repo.graph(rev, GOVERNED_DIRS)
         self.rev = rev
         self._versions: dict[str, str | None] = {}
+        self._bases: dict[str, list[str]] = {}
+        self._introducing: dict[tuple[str, str], tuple[set[str], bool]] = {}
 
     def versions(self, specs: Iterable[tuple[str, str]]) -> None:
         """Learn the blob ids of (commit, path) pairs in one git call."""
@@ -806,6 +817,11 @@ class _History:
 
     def introducing(self, path: str, blob: str) -> tuple[set[str], bool]:
         """(the commits that introduced ``blob`` at ``path``, whether history ran out)."""
+        if (path, blob) not in self._introducing:
+            self._introducing[path, blob] = self._walk(path, blob)
+        return self._introducing[path, blob]
+
+    def _walk(self, path: str, blob: str) -> tuple[set[str], bool]:
         tip = self.order[0] if self.order else ""
         if not tip:
             return set(), False
@@ -839,7 +855,9 @@ class _History:
         """Whether a merge resolved ``path`` against a side that had changed it."""
         if len(parents) != 2:
             return True  # an octopus merge: fail closed
-        bases = self.repo.merge_bases(merge)
+        if merge not in self._bases:
+            self._bases[merge] = self.repo.merge_bases(merge)
+        bases = self._bases[merge]
         if not bases:
             return True
         mine = self.version(merge, path)
@@ -960,6 +978,7 @@ def _kept_supervision(
         return unit
 
     in_force: dict[str, tuple[str, str, str]] = {}  # path -> (blob, issuer, signing commit)
+    _cached_signatures(repo, sorted({c for c, _, _ in events}), history.keys, store)
     for commit, path, blob in events:
         signer = history.signer_unit(commit)
         if signer is None:

@@ -41,6 +41,7 @@ from engine.facts import (
 )
 from engine.policy import Check, Policy, Version
 from engine.records import Record
+from engine.removed import removed_accounts
 from engine.snapshot import Snapshot
 from engine.timeutil import parse_date
 from engine.violations import Reminder, Violation, fingerprint
@@ -595,6 +596,9 @@ def evaluate(
         for kind, n in counts.items():
             facts_count[kind] += n
 
+    if not trust_all:
+        # Accounts whose files left records/ without a closure (engine/removed.py).
+        violations.extend(removed_accounts(snapshot, policy, as_of))
     violations = apply_waivers(violations, the_banner.waivers, as_of)
     violations.sort(key=Violation.sort_key)
     return Result(

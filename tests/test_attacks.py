@@ -475,3 +475,36 @@ def test_check_rev_reads_the_rulebook_of_that_commit(tmp_path: Path) -> None:
     ads = [v for v in check(root, "HEAD")["violations"] if v["check"] == "commercial-ad"]
     assert len(ads) == 1
     assert not [v for v in check(root)["violations"] if v["check"] == "commercial-ad"]
+
+
+# ---------------------------------------------------------------- accounts leaving records/
+
+
+def test_an_account_moved_out_of_records_is_a_violation(tmp_path: Path) -> None:
+    root = signed(tmp_path)
+    install_hook(root)
+    git(root, "mv", "records/accounts/wx-test", "wx-test-archive")
+    code, said = hook_commit(root, "移走账号")
+    assert code == 1, said
+    assert "account-removed" in said and "移出了 records/" in said
+    git(root, "commit", "-q", "--no-verify", "-m", "移走账号(跳过钩子)")
+    doc = check(root, "HEAD")
+    removed = [v for v in doc["violations"] if v["check"] == "account-removed"]
+    assert [v["account"] for v in removed] == ["wx-test"]
+
+
+def test_a_closed_account_may_leave_records(tmp_path: Path) -> None:
+    root = signed(tmp_path)
+    write_records(
+        root,
+        {
+            "accounts/wx-test/events/2021-01-15-closure.toml": (
+                'type = "closure"\ndate = 2021-01-15\nground = "work"\nreason = "整合"\n'
+            )
+        },
+    )
+    commit(root, "关停")
+    git(root, "rm", "-q", "-r", "records/accounts/wx-test")
+    commit(root, "归档已关停账号")
+    doc = check(root, "HEAD")
+    assert not [v for v in doc["violations"] if v["check"] == "account-removed"]
