@@ -17,7 +17,7 @@ from typing import Any
 
 from engine.errors import InputError, InputErrors
 from engine.lines import LineIndex
-from engine.records import _schema_message, _validator, parse_toml, surely_valid
+from engine.records import _schema_message, _validator, has_float, parse_toml, surely_valid
 from engine.timeutil import parse_date
 
 MEASURES_RULE = "art-25"
@@ -269,7 +269,7 @@ def _read(path: Path, rel: str) -> tuple[dict[str, Any], LineIndex]:
     index = LineIndex(data.decode("utf-8"))
     errors = (
         []
-        if surely_valid("policy", parsed)
+        if not has_float(parsed) and surely_valid("policy", parsed)
         else sorted(_validator("policy").iter_errors(parsed), key=lambda e: list(map(str, e.path)))
     )
     if errors:
@@ -326,6 +326,15 @@ def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date
             measures if raw["effective_from"] == "measures" else parse_date(raw["effective_from"])
         )
         end = parse_date(raw["effective_to"]) if "effective_to" in raw else None
+        if end is not None and end <= start:
+            raise InputError(
+                f"第 {i + 1} 版的失效日期 effective_to({end})不晚于它的生效日期({start}),"
+                "这一版一天也不会生效",
+                path=rel,
+                line=index.line(("versions", i, "effective_to")),
+                hint="effective_to 是第一个不再适用的日期,须晚于 effective_from;"
+                "检查年份和月份是否写反。",
+            )
         if raw["version"] != i + 1:
             raise InputError(
                 f"版本号应为 {i + 1},实际是 {raw['version']}",

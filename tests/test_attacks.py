@@ -508,3 +508,67 @@ def test_a_closed_account_may_leave_records(tmp_path: Path) -> None:
     commit(root, "归档已关停账号")
     doc = check(root, "HEAD")
     assert not [v for v in doc["violations"] if v["check"] == "account-removed"]
+
+
+# ---------------------------------------------------------------- input hardening
+
+
+def test_a_file_name_that_is_not_utf8_exits_2_naming_it(tmp_path: Path) -> None:
+    root = signed(tmp_path)
+    bad = os.fsencode(root / "records" / "waivers") + b"/2021-\xff.toml"
+    Path(os.fsdecode(bad)).write_text(WAIVER_TEXT)
+    for args in ((), ("--staged",), ("HEAD",)):
+        if args and args[0] != "--staged":
+            commit(root, "非 UTF-8 文件名")
+        elif args:
+            git(root, "add", "-A")
+        out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache", *args)
+        assert out.returncode == 2, (args, out.stderr)
+        assert "records/waivers/2021-\\xff.toml: 文件名不是 UTF-8 编码" in out.stderr, out.stderr
+        assert "Traceback" not in out.stderr and "内部错误" not in out.stderr
+
+
+def test_a_file_name_with_a_bidi_character_is_refused(tmp_path: Path) -> None:
+    root = signed(tmp_path)
+    (root / "records" / "waivers" / "2021-\u202eabc.toml").write_text(WAIVER_TEXT)
+    out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache")
+    assert out.returncode == 2
+    assert "2021-\\u202eabc.toml: 文件名中有控制字符" in out.stderr
+
+
+HOSTILE_TITLE = "牛肉干\\u001b[2J\\u202e广告\\n共 0 处违规"
+
+
+def test_control_and_bidi_characters_are_escaped_in_every_format(tmp_path: Path) -> None:
+    posts = AD_POSTS.replace("测试镇特色牛肉干展销(含购买链接)", HOSTILE_TITLE)
+    root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: posts}, registry=REGISTRY)
+    for fmt in ("text", "json", "sarif", "junit", "github"):
+        out = run_cli(
+            "check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache", "--format", fmt
+        )
+        assert out.returncode == 1, (fmt, out.stderr)
+        for raw in ("\x1b", "\u202e"):
+            assert raw not in out.stdout, fmt
+        assert not any(line.startswith("共 0 处违规") for line in out.stdout.splitlines()), fmt
+        assert "u001b" in out.stdout and "u202e" in out.stdout, (fmt, out.stdout[:2000])
+
+
+def test_a_float_where_an_integer_belongs_and_an_infinite_amount_are_refused(
+    tmp_path: Path,
+) -> None:
+    posts = AD_POSTS.replace("level = 1\n", "level = 1.0\n", 1)
+    root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: posts}, registry=REGISTRY)
+    out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache")
+    assert out.returncode == 2 and "应为整数,实际是 1.0" in out.stderr, out.stderr
+    contract = (
+        'type = "contract"\ncontractor = "某公司"\nstart = 2021-01-04\nend = 2021-12-31\n'
+        "rights_duties = true\nconfidentiality_agreement = 2021-01-01\n"
+        "qualification_review = 2021-01-01\namount = 1.0e400\n"
+    )
+    write_records(
+        root, {POSTS: AD_POSTS, "accounts/wx-test/events/2021-01-04-contract.toml": contract}
+    )
+    out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache")
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.count("错误:") == 1 and "amount 应为数字,实际是 inf" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr

@@ -13,7 +13,7 @@ from engine.errors import InputError
 from engine.evaluate import Result, cached_violations, result_key
 from engine.fsutil import write_atomic
 from engine.policy import Policy
-from engine.report import FORMATS, Report, load_formats
+from engine.report import FORMATS, Report, load_formats, safe
 from engine.violations import Violation, compare
 
 
@@ -123,7 +123,7 @@ def run(
             changed=found.changed,
             fixed=found.fixed,
         )
-    text = FORMATS[fmt](report)
+    text = FORMATS[fmt](safe(report))
     if output:
         write_atomic(output, text.encode("utf-8"), overwrite=True)
     else:
