@@ -17,7 +17,7 @@ from typing import Any
 
 from engine.errors import InputError, InputErrors
 from engine.lines import LineIndex
-from engine.records import _schema_message, _validator, has_float, parse_toml, surely_valid
+from engine.records import _schema_message, _validator, parse_toml, surely_valid
 from engine.timeutil import parse_date
 
 MEASURES_RULE = "art-25"
@@ -269,7 +269,7 @@ def _read(path: Path, rel: str) -> tuple[dict[str, Any], LineIndex]:
     index = LineIndex(data.decode("utf-8"))
     errors = (
         []
-        if not has_float(parsed) and surely_valid("policy", parsed)
+        if surely_valid("policy", parsed)
         else sorted(_validator("policy").iter_errors(parsed), key=lambda e: list(map(str, e.path)))
     )
     if errors:

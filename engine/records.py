@@ -430,7 +430,12 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 
 def surely_valid(kind: str, data: Any) -> bool:
-    """True if ``data`` is valid by the schema; False means "ask jsonschema"."""
+    """True if ``data`` is valid by the schema; False means "ask jsonschema".
+
+    Data holding a float always goes to jsonschema, whose types are stricter here
+    (``_validator``: integers are integers, numbers are finite)."""
+    if has_float(data):
+        return False
     try:
         return bool(_fast_validator(kind).is_valid(data))
     except (ValueError, TypeError, OverflowError):
@@ -438,7 +443,7 @@ def surely_valid(kind: str, data: Any) -> bool:
 
 
 def validate(kind: str, path: str, data: dict[str, Any], line_of: Callable[[KeyPath], int]) -> None:
-    if not has_float(data) and surely_valid(kind, data):
+    if surely_valid(kind, data):
         return
     errors = sorted(
         _validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
