@@ -600,6 +600,7 @@ def evaluate(
         # Accounts whose files left records/ without a closure (engine/removed.py).
         violations.extend(removed_accounts(snapshot, policy, as_of))
     violations = apply_waivers(violations, the_banner.waivers, as_of)
+    reminders = unmatched_waivers(violations, the_banner.waivers)
     violations.sort(key=Violation.sort_key)
     return Result(
         snapshot=snapshot,
@@ -611,6 +612,7 @@ def evaluate(
         partitions=1 + len(the_banner.accounts),
         cache_hits=hits,
         authority=verdict,
+        reminders=reminders,
     )
 
 
@@ -726,6 +728,35 @@ def check_waivers(waivers: list[Record], policy: Policy) -> None:
         )
     if errors:
         raise InputErrors(errors)
+
+
+def _matches(waiver: Record, violation: Violation) -> bool:
+    rule = str(waiver.data["rule"])
+    return (
+        rule in (violation.rule, violation.check_id)
+        and waiver.data["target"] == violation.path
+        and waiver.data.get("fingerprint", violation.fingerprint) == violation.fingerprint
+    )
+
+
+def unmatched_waivers(violations: list[Violation], waivers: list[Record]) -> list[Reminder]:
+    """A waiver (one that counts) that matches no violation at all: its rule, target or
+    fingerprint is probably mistyped, or the violation is gone. A reminder, not an error."""
+    return [
+        Reminder(
+            kind="waiver-unmatched",
+            message=f"豁免没有对应任何违规(规则 {w.data['rule']}、文件 {w.data['target']}"
+            + (f"、指纹 {w.data['fingerprint']}" if w.data.get("fingerprint") else "")
+            + ")",
+            hint="核对 rule、target、fingerprint 是否与 govmedia check 报告的违规一致;"
+            "违规已不存在的,可以请批准单位撤销这条豁免。",
+            message_en="the waiver matches no violation",
+            path=w.path,
+            line=w.line("target"),
+        )
+        for w in waivers
+        if not any(_matches(w, v) for v in violations)
+    ]
 
 
 def apply_waivers(

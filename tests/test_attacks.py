@@ -572,3 +572,21 @@ def test_a_float_where_an_integer_belongs_and_an_infinite_amount_are_refused(
     assert out.returncode == 2, out.stderr
     assert out.stderr.count("错误:") == 1 and "amount 应为数字,实际是 inf" in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_waiver_that_matches_nothing_is_a_reminder(tmp_path: Path) -> None:
+    root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: AD_POSTS}, registry=REGISTRY)
+    mistyped = WAIVER_TEXT.replace("wx-test/posts/2021-01.toml", "wx-test/posts/2021-02.toml")
+    write_records(root, {WAIVER: mistyped})
+    commit(root, "豁免(目标写错)", "zwfwj-key")
+    doc = check(root, "HEAD")
+    assert waived(doc) == [] and doc["authority_warnings"] == []
+    assert [(m["kind"], m["path"]) for m in doc["reminders"]] == [
+        ("waiver-unmatched", f"records/{WAIVER}")
+    ]
+    text = run_cli("check", "--repo", str(root), "HEAD", "--as-of", BASE_AS_OF, "--no-cache")
+    assert "请留意(不是违规,不阻止提交)" in text.stdout and "豁免没有对应任何违规" in text.stdout
+    # The right target: no reminder.
+    write_records(root, {WAIVER: WAIVER_TEXT})
+    commit(root, "改正目标", "zwfwj-key")
+    assert check(root, "HEAD")["reminders"] == []

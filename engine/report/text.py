@@ -93,6 +93,15 @@ def render(report: Report) -> str:
         )
         lines.extend(f"  {w.render()}" for w in notes)
         lines.append("")
+    if r.reminders:
+        # Never violations, never blocking: things people should look at.
+        lines.append("reminders:" if en else "请留意(不是违规,不阻止提交):")
+        for m in sorted(r.reminders, key=lambda m: m.sort_key()):
+            where = f"{m.path}:{m.line}: " if m.path else ""
+            lines.append(f"  {where}{m.message_en if en and m.message_en else m.message}")
+            if m.hint and not en:
+                lines.append(f"      怎么办: {m.hint}")
+        lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)
     n_warn = len(report.shown) - n_err
