@@ -117,7 +117,7 @@ def _shape_strings(path: Path) -> None:
         "wrong-fields",
         "wrong-types",
         "unsummed-empty",
-    ],  # fmt: skip
+    ],
 )
 def test_a_bad_entry_is_a_miss(
     records_repo: Callable[..., Path],
