@@ -590,3 +590,53 @@ def test_a_waiver_that_matches_nothing_is_a_reminder(tmp_path: Path) -> None:
     write_records(root, {WAIVER: WAIVER_TEXT})
     commit(root, "改正目标", "zwfwj-key")
     assert check(root, "HEAD")["reminders"] == []
+
+
+# ---------------------------------------------------------------- the site
+
+
+def site_text(root: Path, tmp_path: Path, as_of: str) -> str:
+    """Every page of the site built for ``root`` at HEAD, as one text."""
+    from test_site_fixture import write_config
+
+    config = write_config(root)
+    out_dir = tmp_path / "site-out"
+    out = run_cli(
+        "site", "--repo", str(root), "--as-of", as_of, "--output", str(out_dir),
+        "--config", str(config), cwd=root,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    return "\n".join(p.read_text("utf-8") for p in out_dir.rglob("*.html"))
+
+
+def test_the_site_does_not_publish_a_replaced_or_merged_back_waiver(tmp_path: Path) -> None:
+    # S2: a replaced blob.
+    root = signed(tmp_path)
+    signed_blob = git(root, "rev-parse", f"HEAD:records/{WAIVER}").stdout.strip()
+    forged = WAIVER_TEXT.replace("2021-01-31", "2099-12-31").replace(
+        "公益性助农展销,经旗政务服务局同意临时发布", "伪造的豁免理由甲"
+    )
+    forged_blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"], cwd=root, input=forged,
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    plain_git(root, "replace", signed_blob, forged_blob)
+    git(root, "add", "-A")  # the mkdocs.yml written below stays out of records/
+    text = site_text(root, tmp_path, "2021-01-17")
+    assert "伪造的豁免理由甲" not in text
+    assert "公益性助农展销" in text  # the signed waiver, read as it is, is published
+
+
+def test_the_site_does_not_publish_a_waiver_brought_back_by_a_merge(tmp_path: Path) -> None:
+    # S1 on the site: the revoked waiver (with its own reason) merged back unsigned.
+    root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: AD_POSTS}, registry=REGISTRY)
+    marked = WAIVER_TEXT.replace("公益性助农展销,经旗政务服务局同意临时发布", "已撤销的豁免理由乙")
+    write_records(root, {WAIVER: marked})
+    commit(root, "登记豁免", "zwfwj-key")
+    git(root, "branch", "old")
+    (root / "records" / WAIVER).unlink()
+    commit(root, "撤销豁免", "zwfwj-key")
+    git(root, "checkout", "-q", "old")
+    git(root, "merge", "-q", "-s", "ours", "main", "-m", "合并")
+    text = site_text(root, tmp_path, "2021-01-17")
+    assert "已撤销的豁免理由乙" not in text
