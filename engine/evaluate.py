@@ -634,8 +634,16 @@ def _authority(
     the_banner.withheld = frozenset(
         r.path for r in the_banner.supervision if not verdict.counts(r.path)
     )
+    # A kept version naming an account or unit no longer in records/ is left out: the
+    # account's removal is itself reported (engine/removed.py).
+    kept = [
+        r
+        for r in verdict.kept.values()
+        if str(r.data.get("account", "")) in ("", *the_banner.accounts)
+        and str(r.data.get("unit", "")) in ("", *the_banner.units)
+    ]
     the_banner.supervision = sorted(
-        [r for r in the_banner.supervision if verdict.counts(r.path)] + list(verdict.kept.values()),
+        [r for r in the_banner.supervision if verdict.counts(r.path)] + kept,
         key=lambda r: r.path,
     )
     the_banner.withheld -= frozenset(verdict.kept)

@@ -640,3 +640,27 @@ def test_the_site_does_not_publish_a_waiver_brought_back_by_a_merge(tmp_path: Pa
     git(root, "merge", "-q", "-s", "ours", "main", "-m", "合并")
     text = site_text(root, tmp_path, "2021-01-17")
     assert "已撤销的豁免理由乙" not in text
+
+
+def test_an_order_on_a_removed_account_does_not_break_the_check(tmp_path: Path) -> None:
+    root = signed(tmp_path)
+    sanction = (
+        'type = "sanction"\nmeasure = "ordered-closure"\naccount = "wx-test"\n'
+        'date = 2021-01-05\ndeadline = 2021-01-12\nreason = "更新不足"\n'
+    )
+    write_records(root, {"supervision/2021-01-05-sanction.toml": sanction})
+    commit(root, "处置", "zwfwj-key")
+    git(
+        root,
+        "rm",
+        "-q",
+        "-r",
+        "records/accounts/wx-test",
+        "records/supervision/2021-01-05-sanction.toml",
+    )
+    commit(root, "删掉账号和处置")
+    doc = check(root, "HEAD")
+    assert [v["account"] for v in doc["violations"] if v["check"] == "account-removed"] == [
+        "wx-test"
+    ]
+    assert reasons(doc)["records/supervision/2021-01-05-sanction.toml"] == "kept-signed"
