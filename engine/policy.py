@@ -147,6 +147,9 @@ def load_committed(repo: Path, source: str) -> Policy:
             files[name] = blob
     if not any(name.startswith("art-") for name in files):
         return load(installed_policy_dir())
+    key = tuple(sorted(files.items()))
+    if key in _COMMITTED:
+        return _COMMITTED[key]
     batch = subprocess.run(
         ["git", "-C", str(repo), "cat-file", "--batch"],
         input="".join(f"{b}\n" for b in files.values()).encode(),
@@ -162,7 +165,13 @@ def load_committed(repo: Path, source: str) -> Policy:
             size = int(batch[pos:end].split()[2])
             (folder / name).write_bytes(batch[end + 1 : end + 1 + size])
             pos = end + 1 + size + 1
-        return load(folder)
+        _COMMITTED[key] = load(folder)
+        return _COMMITTED[key]
+
+
+# Rulebooks loaded from git in this process, by their files' blob ids: the hook reads
+# the staged one and HEAD's, often the same.
+_COMMITTED: dict[tuple[tuple[str, str], ...], Policy] = {}
 
 
 # ---------------------------------------------------------------- conditions

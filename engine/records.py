@@ -203,12 +203,16 @@ def _validator(kind: str) -> jsonschema.protocols.Validator:
 
 def has_float(node: Any) -> bool:
     """Whether a parsed record holds a float anywhere (then jsonschema, strict, decides)."""
-    if isinstance(node, float):
-        return True
-    if isinstance(node, dict):
-        return any(has_float(v) for v in node.values())
-    if isinstance(node, list):
-        return any(has_float(v) for v in node)
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is float:
+            return True
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
     return False
 
 
