@@ -47,7 +47,7 @@ def key_fingerprint(name: str) -> str:
 
 
 # The test supervisor's keys, pinned in the tests' trust root.
-PINNED = ("zwfwj-key", "zwfwj", "sample-fallback")
+PINNED = ("zwfwj-key", "zwfwj", "sample-fallback", "site-zwfwj")
 
 
 @cache
