@@ -664,3 +664,25 @@ def test_an_order_on_a_removed_account_does_not_break_the_check(tmp_path: Path) 
         "wx-test"
     ]
     assert reasons(doc)["records/supervision/2021-01-05-sanction.toml"] == "kept-signed"
+
+
+def test_a_rule_version_that_ends_before_it_begins_is_a_load_error(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    for rule in (ROOT / "policy").glob("*.toml"):
+        (policy / rule.name).write_bytes(rule.read_bytes())
+    art14 = policy / "art-14.toml"
+    art14.write_text(
+        art14.read_text().replace(
+            'effective_from = "measures"',
+            'effective_from = "measures"\neffective_to = "2019-01-01"',
+            1,
+        )
+    )
+    root = signed(tmp_path)
+    out = run_cli("check", "--repo", str(root), "--policy", str(policy), "--as-of", BASE_AS_OF)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "policy/art-14.toml:" in out.stderr and "不晚于它的生效日期" in out.stderr
+    assert "Traceback" not in out.stderr
