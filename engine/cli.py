@@ -185,7 +185,21 @@ _common = [
     ),
     click.option("--policy", metavar="目录", help=POLICY_HELP),
     click.option("--no-cache", is_flag=True, help="不读也不写检查结果的缓存。"),
+    click.option(
+        "--trust-root",
+        metavar="文件",
+        expose_value=False,
+        callback=lambda _ctx, _param, value: _set_trust_root(value),
+        help="签名授权的信任根(默认: 安装的规则集中的 policy/trust-root.toml;"
+        "也可用环境变量 GOVMEDIA_TRUST_ROOT)。",
+    ),
 ]
+
+
+def _set_trust_root(value: str | None) -> None:
+    """``--trust-root FILE``: read by engine/authority.py (and the site plugin) from the env."""
+    if value:
+        os.environ["GOVMEDIA_TRUST_ROOT"] = str(Path(value).resolve())
 
 
 def common(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -42,6 +42,7 @@ from engine.facts import (
 from engine.labels import account_zh, message_values
 from engine.policy import Check, Policy, Version
 from engine.records import Record
+from engine.removed import removed_accounts
 from engine.snapshot import Snapshot
 from engine.timeutil import parse_date
 from engine.violations import Reminder, Violation, fingerprint
@@ -576,7 +577,9 @@ def evaluate(
     base = _digest(
         [__version__, _schemas_digest(), policy.digest, as_of.isoformat()],
         # A supervision record without authority is judged as withheld, whatever it says.
-        [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared],
+        [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared]
+        # Supervision records kept in force in their last signed version (engine/authority.py).
+        + [f"{p}=kept:{r.blob}" for p, r in sorted(verdict.kept.items())],
     )
     violations: list[Violation] = []
     facts_count: dict[str, int] = defaultdict(int)
@@ -651,8 +654,12 @@ def evaluate(
         for kind, n in counts.items():
             facts_count[kind] += n
 
+    if not trust_all:
+        # Accounts whose files left records/ without a closure (engine/removed.py).
+        violations.extend(removed_accounts(snapshot, policy, as_of))
     violations = apply_waivers(violations, the_banner.waivers, as_of)
     violations = apply_acknowledgements(violations, the_banner.acknowledgements)
+    reminders += unmatched_waivers(violations, the_banner.waivers)
     violations.sort(key=Violation.sort_key)
     return Result(
         snapshot=snapshot,
@@ -686,7 +693,19 @@ def _authority(
     the_banner.withheld = frozenset(
         r.path for r in the_banner.supervision if not verdict.counts(r.path)
     )
-    the_banner.supervision = [r for r in the_banner.supervision if verdict.counts(r.path)]
+    # A kept version naming an account or unit no longer in records/ is left out: the
+    # account's removal is itself reported (engine/removed.py).
+    kept = [
+        r
+        for r in verdict.kept.values()
+        if str(r.data.get("account", "")) in ("", *the_banner.accounts)
+        and str(r.data.get("unit", "")) in ("", *the_banner.units)
+    ]
+    the_banner.supervision = sorted(
+        [r for r in the_banner.supervision if verdict.counts(r.path)] + kept,
+        key=lambda r: r.path,
+    )
+    the_banner.withheld -= frozenset(verdict.kept)
     return verdict
 
 
@@ -808,6 +827,35 @@ def check_waivers(waivers: list[Record], policy: Policy) -> None:
         )
     if errors:
         raise InputErrors(errors)
+
+
+def _matches(waiver: Record, violation: Violation) -> bool:
+    rule = str(waiver.data["rule"])
+    return (
+        rule in (violation.rule, violation.check_id)
+        and waiver.data["target"] == violation.path
+        and waiver.data.get("fingerprint", violation.fingerprint) == violation.fingerprint
+    )
+
+
+def unmatched_waivers(violations: list[Violation], waivers: list[Record]) -> list[Reminder]:
+    """A waiver (one that counts) that matches no violation at all: its rule, target or
+    fingerprint is probably mistyped, or the violation is gone. A reminder, not an error."""
+    return [
+        Reminder(
+            kind="waiver-unmatched",
+            message=f"豁免没有对应任何违规(规则 {w.data['rule']}、文件 {w.data['target']}"
+            + (f"、指纹 {w.data['fingerprint']}" if w.data.get("fingerprint") else "")
+            + ")",
+            hint="核对 rule、target、fingerprint 是否与 govmedia check 报告的违规一致;"
+            "违规已不存在的,可以请批准单位撤销这条豁免。",
+            message_en="the waiver matches no violation",
+            path=w.path,
+            line=w.line("target"),
+        )
+        for w in waivers
+        if not any(_matches(w, v) for v in violations)
+    ]
 
 
 def apply_waivers(

@@ -189,9 +189,36 @@ def _fast_validator(kind: str) -> Any:
 def _validator(kind: str) -> jsonschema.protocols.Validator:
     import jsonschema
 
-    cls = jsonschema.validators.validator_for(schema(kind))
-    cls.check_schema(schema(kind))
+    base = jsonschema.validators.validator_for(schema(kind))
+    base.check_schema(schema(kind))
+    # Integers are integers (``level = 1.0`` is not 1), numbers are finite (``1.0e400``
+    # reads as infinity): stricter than JSON Schema's own types.
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _c, v: isinstance(v, int) and not isinstance(v, bool)
+    ).redefine(
+        "number",
+        lambda _c, v: (
+            not isinstance(v, bool)
+            and (isinstance(v, int) or (isinstance(v, float) and math.isfinite(v)))
+        ),
+    )
+    cls = jsonschema.validators.extend(base, type_checker=checker)
     return cls(schema(kind), format_checker=_format_checker())
+
+
+def has_float(node: Any) -> bool:
+    """Whether a parsed record holds a float anywhere (then jsonschema, strict, decides)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is float:
+            return True
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return False
 
 
 @cache
@@ -438,7 +465,12 @@ def schema_message(error: jsonschema.ValidationError) -> str:
 
 
 def surely_valid(kind: str, data: Any) -> bool:
-    """True if ``data`` is valid by the schema; False means "ask jsonschema"."""
+    """True if ``data`` is valid by the schema; False means "ask jsonschema".
+
+    Data holding a float always goes to jsonschema, whose types are stricter here
+    (``_validator``: integers are integers, numbers are finite)."""
+    if has_float(data):
+        return False
     try:
         return bool(_fast_validator(kind).is_valid(data))
     except (ValueError, TypeError, OverflowError):

@@ -119,14 +119,14 @@ def render(report: Report) -> str:
         lines.extend(f"  {w.render()}" for w in notes)
         lines.append("")
     if r.reminders:
-        # What the check could not judge: never a violation, never blocking.
-        lines.append("cannot be judged (not violations):" if en else "无法评判(不计入违规):")
-        for m in r.reminders:
+        # Never violations, never blocking: what could not be judged, or deserves a look.
+        lines.append("reminders (not violations):" if en else "请留意(不是违规,不阻止提交):")
+        for m in sorted(r.reminders, key=lambda m: m.sort_key()):
             where = f"{m.path}:{m.line}: " if m.path else ""
-            text = m.message_en if en and m.message_en else m.message
-            lines.append(f"  {m.day} {where}{text}")
+            day = f"{m.day} " if m.day else ""
+            lines.append(f"  {day}{where}{m.message_en if en and m.message_en else m.message}")
             if m.hint and not en:
-                lines.append(f"    → {m.hint}")
+                lines.append(f"      怎么办: {m.hint}")
         lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)
