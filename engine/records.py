@@ -399,11 +399,42 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{where} 的值 {error.instance!r} 不是日历上存在的日期或时间"
     if v == "pattern" and error.validator_value == "\\S":
         return f"{where} 不能为空白"
+    if _needs_time(error):
+        return (
+            f"{where} 的值 {error.instance!r} 没有写到秒的时间:只写日期(或只到分钟)会被当作"
+            "零点(或整分),同一天的审核和发布就分不出先后,无法判断是否先审后发"
+        )
     if v == "pattern":
         return f"{where} 的值 {error.instance!r} 写法不对"
     if v in ("minLength",):
         return f"{where} 不能为空"
     return f"{where}: {error.message}"
+
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _needs_time(error: jsonschema.ValidationError) -> bool:
+    """A date (or date and minutes) where the schema wants a time to the second."""
+    return (
+        error.validator == "pattern"
+        and ":\\d{2}:\\d{2}" in str(error.validator_value)
+        and isinstance(error.instance, str)
+        and bool(_DATE_PREFIX.match(error.instance))
+    )
+
+
+def _schema_hint(error: jsonschema.ValidationError, kind: str) -> str:
+    title = schema(kind).get("title", kind)
+    if _needs_time(error):
+        return (
+            "写成实际的北京时间,精确到秒,例如 2021-01-05T09:30:00 或 2021-01-05 09:30:00;"
+            f"不知道时刻的,按当时的记录(平台后台、审核单)查实后再写。格式见 docs/records.md 中「{title}」。"
+        )
+    return (
+        f"对照 docs/records.md 中「{title}」的示例修改;"
+        f"完整定义见 engine/schemas/{kind}.schema.json。"
+    )
 
 
 def surely_valid(kind: str, data: Any) -> bool:
@@ -427,8 +458,7 @@ def validate(kind: str, path: str, data: dict[str, Any], line_of: Callable[[KeyP
                     f"不符合{schema(kind).get('title', kind)}的格式: {_schema_message(e)}",
                     path=path,
                     line=line_of(_error_path(e)),
-                    hint=f"对照 docs/records.md 中「{schema(kind).get('title', kind)}」的示例修改;"
-                    f"完整定义见 engine/schemas/{kind}.schema.json。",
+                    hint=_schema_hint(e, kind),
                 )
                 for e in errors
             ]

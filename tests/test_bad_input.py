@@ -130,3 +130,34 @@ def test_staged_conflict_is_input_error(records_repo: Callable[..., Path]) -> No
     git(root, "merge", "other", check=False)
     out = run_cli("check", "--staged", "--repo", str(root), "--as-of", BASE_AS_OF)
     assert out.returncode == 2 and "冲突" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('[[post]]\npublished = 2021-01-05\ntitle = "x"\ncategory = "routine"\n', 2),
+        ('[[post]]\npublished = "2021-01-05"\ntitle = "x"\ncategory = "routine"\n', 2),
+        (
+            '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "x"\ncategory = "routine"\n'
+            "[[post.review]]\nlevel = 1\nat = 2021-01-05\n",
+            7,
+        ),
+        (
+            '[[post]]\npublished = "2021-01-05 10:00"\ntitle = "x"\ncategory = "routine"\n',
+            2,
+        ),
+    ],
+    ids=["published-date", "published-date-string", "review-date", "no-seconds"],
+)
+def test_date_only_times_are_bad_input(
+    records_repo: Callable[..., Path], text: str, line: int
+) -> None:
+    """Art 14 先审后发: a bare date would be read as 00:00 and a same-day review could never
+    come after publication; the time, to the second, is required (docs/records.md)."""
+    root = records_repo()
+    path = root / "records" / POSTS
+    path.write_text(text, encoding="utf-8")
+    out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF)
+    _assert_input_error(out, f"records/{POSTS}:{line}")
+    assert "精确到秒" in out.stderr, out.stderr
+    assert path.read_text(encoding="utf-8") == text

@@ -37,20 +37,33 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             published = None if plain else parse_datetime(text)
             stamp = text if published is None else iso_local(published)
             before: set[int] = set()
+            after: set[int] = set()
             late = 0
+            reviewers: dict[str, set[int]] = {}
             for review in post.get("review", []):
                 at = review["at"]
                 if plain and _plain(at):
                     early = at <= text
                 else:
                     early = parse_datetime(at) <= (published or parse_datetime(text))
+                level = int(review["level"])
                 if early:
-                    before.add(int(review["level"]))
+                    before.add(level)
                 else:
+                    after.add(level)
                     late += 1
+                who = str(review.get("reviewer", "")).strip()
+                if who:
+                    reviewers.setdefault(who, set()).add(level)
             levels = 0
             while levels + 1 in before:
                 levels += 1
+            # The lowest level reviewed only after publication: a late review that stands
+            # in for that level (art-14 judges it only if the category needs that level).
+            late_only = min(after - before, default=0)
+            shared = sorted(
+                (sorted(ls) for ls in reviewers.values() if len(ls) > 1), key=lambda ls: ls[0]
+            )
             repost = post.get("repost")
             yield Fact(
                 kind="post",
@@ -64,6 +77,11 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     "category": str(post["category"]),
                     "reviewed_levels": levels,
                     "late_reviews": late,
+                    "late_only_level": late_only,
+                    # Levels signed by one reviewer (never the name: reviewers are private).
+                    "same_reviewer_levels": "、".join(
+                        "、".join(f"第 {n} 级" for n in ls) for ls in shared
+                    ),
                     "ad": bool(post.get("ad", False)),
                     "personal_opinion": bool(post.get("personal_opinion", False)),
                     "personal_data": bool(post.get("personal_data", False)),
