@@ -39,6 +39,7 @@ from engine.facts import (
     load_builders,
     tracked_from,
 )
+from engine.labels import account_zh
 from engine.policy import Check, Policy, Version
 from engine.records import Record
 from engine.snapshot import Snapshot
@@ -236,7 +237,12 @@ def _values(version: Version, fact: Fact, ctx: Context) -> dict[str, Any]:
         **fact.context,
         "date": fact.day.isoformat(),
         "unit_name": units[fact.unit].data["name"] if fact.unit in units else fact.unit,
-        "account_name": account.record.data["name"] if account and account.account else "",
+        "account_name": account_zh(
+            str(account.record.data["platform"]), str(account.record.data["name"]), account.id
+        )
+        if account and account.account
+        else "",
+        "as_of": ctx.as_of.isoformat(),
     }
 
 

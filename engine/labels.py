@@ -107,6 +107,9 @@ VALUE = {
     "ordered": "责令关闭",
     "sanction": "惩戒公示",
     "mandatory": "强制性信息披露",
+    "abuse": "辱骂攻击",
+    "advertising": "广告推销",
+    "repeat": "重复留言",
     **SECTOR,
 }
 

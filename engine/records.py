@@ -378,6 +378,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if v == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         return f"{where} 缺少必填字段 {', '.join(missing) or error.message}"
+    if v == "dependentRequired":
+        found = re.findall(r"'([^']+)'", error.message)
+        if len(found) == 2:
+            return f"{where} 写了 {found[1]},就必须同时写 {found[0]}"
     if v == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
         return f"{where} 中有不认识的字段 {', '.join(extra)}(可能拼写错了)"
