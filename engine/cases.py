@@ -187,7 +187,9 @@ def run_case(
             result = evaluate(
                 snapshot.from_worktree(root), policy, as_of, Cache(None), trust_all=True
             )
-            ctx = Context(result.banner, result.banner.calendar(), as_of, policy.measures_effective)
+            ctx = Context(
+                result.banner, result.banner.calendar(), as_of, policy.measures_effective, policy
+            )
             facts = _judged_facts(ctx, rule.fact_kinds)
     except InputError as exc:
         return CaseResult(rule.id, name, as_of, expected, [], False, error=exc.render())

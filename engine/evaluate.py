@@ -228,6 +228,18 @@ def _runs(facts: list[Fact]) -> list[list[Fact]]:
     return runs
 
 
+def _period_values(context: dict[str, str]) -> dict[str, str]:
+    """``gap_period``: a gap as people read it, 「2026-11-01 当天」 for one day, else
+    「2026-11-01 至 2026-11-05(共 5 天)」."""
+    start, end = context.get("gap_from"), context.get("gap_to")
+    if not start or not end:
+        return {}
+    if start == end:
+        return {"gap_period": f"{start} 当天"}
+    days = (parse_date(end) - parse_date(start)).days + 1
+    return {"gap_period": f"{start} 至 {end}(共 {days} 天)"}
+
+
 def _values(version: Version, fact: Fact, ctx: Context) -> dict[str, Any]:
     units = ctx.banner.units
     account = ctx.banner.accounts.get(fact.account) if fact.account else None
@@ -235,6 +247,7 @@ def _values(version: Version, fact: Fact, ctx: Context) -> dict[str, Any]:
         **version.parameters,
         **fact.fields,
         **fact.context,
+        **_period_values(fact.context),
         "date": fact.day.isoformat(),
         "unit_name": units[fact.unit].data["name"] if fact.unit in units else fact.unit,
         "account_name": account_zh(
@@ -267,6 +280,8 @@ def _violation(
             "run_from": fact.day.isoformat(),
             "run_to": until.isoformat(),
             "run_count": len(run),
+            # How the run reads in Chinese: one week is 「这一周」, more 「连续 N 周」.
+            "run_weeks": "这一周" if len(run) == 1 else f"连续 {len(run)} 周",
         }
         for name, value in fact.fields.items():
             if isinstance(value, int) and not isinstance(value, bool):
@@ -522,7 +537,7 @@ def evaluate(
     banner.check_as_of(the_banner, as_of)
     check_waivers(the_banner.waivers, policy)
     verdict = _authority(snapshot, loaded, the_banner, policy, store, trust_all)
-    ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective)
+    ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective, policy)
 
     entries = snapshot.entries
     # Unit records (with their evidence), calendars and supervision records feed every partition.

@@ -124,18 +124,18 @@ def test_hook_still_blocks_a_new_violation_of_another_article_on_the_same_post(
 def test_hook_lets_a_late_post_that_splits_a_run_of_missed_weeks_through(
     records_repo: Callable[..., Path],
 ) -> None:
-    # No post from 2021-01-04 to 01-24: one run of three weeks. A post recorded late on
+    # No post from 2021-01-04 to 01-24: one run of three weeks (judged on Monday 01-25). A post recorded late on
     # 01-12 splits it into 01-04..01-10 (the same violation) and 01-18..01-24 (changed).
     root = records_repo({"accounts/wx-test/posts/2021-01.toml": "post = []\n"})
     assert run_cli("hook", "install", "--repo", str(root)).returncode == 0
-    before = _check_json(root, "2021-01-24")
+    before = _check_json(root, "2021-01-25")
     (run,) = _of(before, "art-15/weekly-update")
     assert "2021-01-04 至 2021-01-24 连续 3 周" in run["message"]
     _write(root, POSTS, UNREVIEWED.split("\n\n")[1])
-    code, out = _commit(root, "补录一条发布", as_of="2021-01-24")
+    code, out = _commit(root, "补录一条发布", as_of="2021-01-25")
     assert code == 0, out
     assert "变更: art-15/weekly-update" in out
-    after = _check_json(root, "2021-01-24")
+    after = _check_json(root, "2021-01-25")
     runs = sorted(_of(after, "art-15/weekly-update"), key=lambda r: r["day"])
     assert [r["fingerprint"] == run["fingerprint"] for r in runs] == [True, False]
     assert [r["day"] for r in runs] == ["2021-01-04", "2021-01-18"]
@@ -199,12 +199,13 @@ def test_a_run_of_missed_weeks_is_one_line_whose_fingerprint_survives_growth(
 ) -> None:
     root = records_repo({"accounts/wx-test/posts/2021-01.toml": "post = []\n"})
     runs = []
-    for as_of, text in (("2021-01-17", "2021-01-04 至 2021-01-17 连续 2 周"),
-                        ("2021-02-28", "2021-01-04 至 2021-02-28 连续 8 周")):  # fmt: skip
+    for as_of, text in (("2021-01-11", "2021-01-04 至 2021-01-10 这一周"),
+                        ("2021-01-18", "2021-01-04 至 2021-01-17 连续 2 周"),
+                        ("2021-03-01", "2021-01-04 至 2021-02-28 连续 8 周")):  # fmt: skip
         (run,) = _of(_check_json(root, as_of), "art-15/weekly-update")
         assert text in run["message"], run["message"]
         runs.append(run)
-    assert runs[0]["fingerprint"] == runs[1]["fingerprint"]
+    assert runs[0]["fingerprint"] == runs[1]["fingerprint"] == runs[2]["fingerprint"]
     assert runs[0]["day"] == "2021-01-04"
 
 
@@ -262,7 +263,7 @@ def test_text_report_is_in_date_order(records_repo: Callable[..., Path]) -> None
             "accounts/wx-test/posts/2021-01.toml": UNREVIEWED.split("\n\n")[0] + "\n\n" + ad,
         }
     )
-    out = run_cli("check", "--repo", str(root), "--as-of", AS_OF)
+    out = run_cli("check", "--repo", str(root), "--as-of", "2021-01-18")
     assert out.returncode == 1
     entry = re.compile(r"^  (\d{4}-\d{2}-\d{2}) (records/\S+):\d+: \[art-(\d+) ")
     found = [m.groups() for line in out.stdout.splitlines() if (m := entry.match(line))]
