@@ -8,9 +8,8 @@ from typing import Any
 
 from engine.banner import AccountFiles
 from engine.errors import InputError
-from engine.facts import Context, Fact, account_fact, violation_values
+from engine.facts import Context, Fact, account_fact, parameter, violation_values
 from engine.facts.supervision import closure_order
-from engine.records import Record
 from engine.timeutil import parse_date
 from engine.workdays import CalendarMissing, WorkCalendar
 
@@ -97,14 +96,6 @@ def account_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     )
 
 
-def _latest(files: AccountFiles, kind: str, key: str) -> tuple[date | None, Record | None]:
-    events = files.events_of(kind)
-    if not events:
-        return None, None
-    event = max(events, key=lambda e: str(e.data[key]))
-    return parse_date(event.data[key]), event
-
-
 def notice_working_days(calendar: WorkCalendar, start: date, end: date, closed: date) -> int:
     """Working days a closure notice ran: from the day after its publication (民法典 第二百零一条:
     the first day is not counted) to its end or the day before the closure, whichever is
@@ -134,25 +125,48 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     closed = parse_date(closure.data["date"])
     if closed > ctx.as_of:
         return
-    decided, decision = _latest(files, "closure-decision", "date")
-    filed, filing = _latest(files, "filing", "date")
-    noticed, notice = _latest(files, "notice", "start")
+    # Art 13 asks whether a decision, a filing and a notice of enough working days
+    # preceded the closure, not what the last record of each kind says: of several
+    # records, the one that best satisfies the article is judged (policy/art-13.toml).
+    decisions = sorted(
+        (parse_date(e.data["date"]), e.path, e) for e in files.events_of("closure-decision")
+    )
+    decided, decision = (decisions[0][0], decisions[0][2]) if decisions else (None, None)
+    supervising = parameter(ctx, "art-13", "supervising_unit", closed)
+
+    def step_in_order(day: date) -> bool:
+        return day <= closed and (decided is None or decided <= day)
+
+    filings = sorted(
+        (
+            not step_in_order(parse_date(e.data["date"])),
+            str(e.data["with"]) != supervising,
+            parse_date(e.data["date"]),
+            e.path,
+            e,
+        )
+        for e in files.events_of("filing")
+    )
+    filed, filing = (filings[0][2], filings[0][4]) if filings else (None, None)
     notice_days = 0
     notice_end = ""
     missing = None
-    if noticed is not None and notice is not None:
-        end = parse_date(notice.data["end"])
-        notice_end = end.isoformat()
+    noticed: date | None = None
+    ranked: list[tuple[bool, int, date, str, date]] = []
+    for event in files.events_of("notice"):
+        start, end = parse_date(event.data["start"]), parse_date(event.data["end"])
         try:
-            notice_days = notice_working_days(ctx.calendar, noticed, end, closed)
+            days = notice_working_days(ctx.calendar, start, end, closed)
         except CalendarMissing as exc:
-            notice_days, missing = 0, exc.year
+            days, missing = 0, missing or exc.year
+        ranked.append((not step_in_order(start), -days, start, event.path, end))
+    if ranked:
+        best = min(ranked)
+        notice_days, noticed, notice_end = -best[1], best[2], best[4].isoformat()
     # Only the decision must come first; filing and notice may come in either order.
     # Every step is on or before the closure day.
     steps = [d for d in (decided, filed, noticed) if d is not None]
-    in_order = all(d <= closed for d in steps) and (
-        decided is None or all(decided <= d for d in steps)
-    )
+    in_order = all(step_in_order(d) for d in steps)
     yield Fact(
         kind="closure",
         key=f"{files.id}/closure",
