@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 
 from engine.banner import AccountFiles
 from engine.errors import InputError
-from engine.facts import Context, Fact, FactValue, account_fact
+from engine.facts import Context, Fact, FactValue, account_fact, parameter
 from engine.timeutil import iso_local, parse_datetime
 
 # A repost label: 转载, or 转自 followed by the source's name (policy/art-17.toml, choices).
@@ -25,7 +26,9 @@ _TRAILING_LABEL = re.compile(
 )
 # Punctuation that changes a number's value is kept: %, ‰ anywhere, any mark between
 # two digits (5.2, 1,000, 1-3, 1:2), a minus sign in front of a digit that does not follow one.
-_KEEP = frozenset("%‰")
+# Question and exclamation marks are kept too: they turn an assertion into a question
+# (「网传……全面停暖?」) or carry emphasis; NFKC folds ？ and ！ into them first.
+_KEEP = frozenset("%‰?!")
 # Title separators that Unicode does not class as punctuation.
 _SEPARATORS = frozenset("|丨")
 
@@ -59,6 +62,20 @@ def normal_title(text: str) -> str:
         if ch in _KEEP or in_number or not ignored:
             out.append(ch)
     return "".join(out)
+
+
+def named_like_organ(ctx: Context, source: str, day: date) -> bool:
+    """Whether ``source`` reads as the name of a party or government organ, by art-17's
+    ``organ_name_pattern`` and not its ``non_organ_name_pattern`` (the version in force
+    on ``day``): 中华人民共和国教育部, 呼伦贝尔市应急管理局, 中共呼伦贝尔市委宣传部; not
+    an enterprise whose name happens to end in 局."""
+    organ = parameter(ctx, "art-17", "organ_name_pattern", day)
+    other = parameter(ctx, "art-17", "non_organ_name_pattern", day)
+    if not isinstance(organ, str) or not source:
+        return False
+    if isinstance(other, str) and re.search(other, source):
+        return False
+    return re.search(organ, source) is not None
 
 
 @account_fact("post-coordination")
@@ -105,7 +122,9 @@ def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
 @account_fact("repost")
 def reposts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each repost: where it came from, whether that is shown and traceable, whether the title held."""
-    registered = {str(r.data["name"]) for r in ctx.banner.units.values()} | set(ctx.banner.units)
+    unit_type: dict[str, str] = {}
+    for unit_id, unit in ctx.banner.units.items():
+        unit_type[unit_id] = unit_type[str(unit.data["name"])] = str(unit.data["type"])
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
             repost = post.get("repost")
@@ -117,7 +136,8 @@ def reposts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             original = str(repost.get("original_title", ""))
             fields: dict[str, FactValue] = {
                 "source_unit": source,
-                "source_is_registered_unit": source in registered,
+                "source_unit_type": unit_type.get(source, ""),
+                "source_named_like_organ": named_like_organ(ctx, source, published.date()),
                 "has_source_url": bool(str(repost.get("source_url", "")).strip()),
                 "source_named": bool(repost.get("source_named", False)),
                 "has_original_title": bool(original.strip()),
