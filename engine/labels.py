@@ -113,6 +113,13 @@ VALUE = {
     **SECTOR,
 }
 
+# Measurements that need a working-day calendar (fact fields), as a reminder names them.
+COUNT = {
+    "notice_working_days": "关停公告期工作日数",
+    "elapsed_working_days": "留言答复时限",
+    "in_notice_period": "关停公告期内的每周更新",
+}
+
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -129,6 +136,10 @@ def article_zh(n: int) -> str:
 def label(table: Mapping[str, str], key: str) -> str:
     """The Chinese label of ``key``, or ``key`` itself when the table does not know it."""
     return table.get(key, key)
+
+
+def count_zh(field: str) -> str:
+    return label(COUNT, field)
 
 
 def platform_zh(platform: str) -> str:

@@ -107,11 +107,11 @@ def test_year_without_calendar(records_repo: Callable[..., Path]) -> None:
             "accounts/wx-test/events/2027-03-01-closure.toml": 'type = "closure"\ndate = 2027-03-01\n',
         }
     )
-    # Not an input error for the whole run any more: the closure gets a calendar-missing
-    # violation naming the file to add (tests/test_honest_records.py has the details).
+    # Not an input error for the whole run: one reminder names the calendar file to add
+    # (tests/test_honest_records.py has the details).
     out = run_cli("check", "--repo", str(root), "--as-of", "2027-03-05")
     assert out.returncode == 1, out.stderr
-    assert "art-13/calendar-missing" in out.stdout
+    assert "2027 年的工作日历还没有登记" in out.stdout
     assert "records/calendar/2027.toml" in out.stdout
 
 

@@ -301,19 +301,25 @@ def _closure_2031(filing: bool) -> dict[str, str]:
 def test_a_year_no_calendar_covers_only_stops_the_facts_that_need_it(
     records_repo: Callable[..., Path],
 ) -> None:
+    """A missing calendar is no unit's fault: one reminder for the whole check, naming the
+    year and the counts it stops; never a violation (issue 11, section 2)."""
     root = records_repo(_closure_2031(filing=False))
     out = run_cli("check", "--repo", str(root), "--as-of", "2031-01-25", "--format", "json")
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
     found = {(f"{v['rule']}/{v['check']}", v["path"]) for v in doc["violations"]}
     closure = "records/accounts/dy-2031/events/closure.toml"
-    assert ("art-13/calendar-missing", closure) in found
+    assert not any(c.endswith("/calendar-missing") for c, _ in found)
     assert ("art-13/no-filing", closure) in found  # checks that need no count still judge it
     assert not any(c == "art-13/notice-too-short" for c, _ in found)
     assert any(c == "art-15/weekly-update" for c, _ in found)  # the rest of the run goes on
-    (missing,) = [v for v in doc["violations"] if v["check"] == "calendar-missing"]
+    (missing,) = [r for r in doc["reminders"] if r["kind"] == "calendar-missing"]
+    assert "2031 年的工作日历还没有登记" in missing["message"]
     assert "records/calendar/2031.toml" in missing["message"]
-    assert "records/calendar/2031.toml" in missing["hint"] and missing["severity"] == "error"
+    assert "第十三条的关停公告期工作日数" in missing["message"]
+    assert "records/calendar/2031.toml" in missing["hint"]
+    text = run_cli("check", "--repo", str(root), "--as-of", "2031-01-25").stdout
+    assert text.count("2031 年的工作日历还没有登记") == 1, text
     # Adding the calendar file resolves it: the notice is then counted and judged.
     _write(
         root, "records/calendar/2031.toml", 'year = 2031\ncomplete = true\nsource = "测试用日历"\n'
@@ -321,17 +327,24 @@ def test_a_year_no_calendar_covers_only_stops_the_facts_that_need_it(
     again = json.loads(
         run_cli("check", "--repo", str(root), "--as-of", "2031-01-25", "--format", "json").stdout
     )
-    assert not [v for v in again["violations"] if v["check"] == "calendar-missing"]
+    assert not again["reminders"]
 
 
 def test_calendar_missing_also_for_messages(records_repo: Callable[..., Path]) -> None:
     msg = UNANSWERED.replace("2021-01-04T21:30:00", "2030-12-30T10:00:00")
     files = {**_closure_2031(filing=True), "accounts/dy-2031/messages/2030-12.toml": msg}
+    # A second account's message of the same year: still one reminder for the year.
+    files["accounts/wx-test/messages/2031-01.toml"] = UNANSWERED.replace(
+        "2021-01-04T21:30:00", "2031-01-02T10:00:00"
+    )
     root = records_repo(files)
     out = run_cli("check", "--repo", str(root), "--as-of", "2031-01-10", "--format", "json")
     assert out.returncode == 1, out.stderr
-    checks = {f"{v['rule']}/{v['check']}" for v in json.loads(out.stdout)["violations"]}
-    assert "art-18/calendar-missing" in checks and "art-18/unanswered" not in checks
+    doc = json.loads(out.stdout)
+    checks = {f"{v['rule']}/{v['check']}" for v in doc["violations"]}
+    assert "art-18/unanswered" not in checks
+    (missing,) = [r for r in doc["reminders"] if r["kind"] == "calendar-missing"]
+    assert "第十八条的留言答复时限(2 条记录)" in missing["message"], missing["message"]
 
 
 # ---------------------------------------------------------------- hints

@@ -47,7 +47,7 @@ class Fact:
     until: date | None = None  # the last day the fact covers (series facts)
     # Fields that could not be measured because no working-day calendar covers a year
     # they need: field name -> year. Checks reading them are not judged on this fact;
-    # it gets a calendar-missing violation instead (engine/evaluate.py).
+    # it is tallied into the check's calendar-missing reminder instead (engine/evaluate.py).
     uncounted: dict[str, int] = field(default_factory=dict)
 
 

@@ -85,6 +85,18 @@ def render(report: Report) -> str:
                 f"  {v.day} {v.path}:{v.line}: [{v.rule}] {message(v, lang)}  ← {v.waiver}"
             )
         lines.append("")
+    if r.reminders:
+        # What the check could not judge, or wants looked at: never a violation.
+        lines.append(
+            "reminders (not violations):" if en else "提醒(无法评判或值得核实的事项,不计入违规):"
+        )
+        for reminder in r.reminders:
+            where = f" {reminder.path}" + (f":{reminder.line}" if reminder.line else "")
+            text = reminder.message_en if en and reminder.message_en else reminder.message
+            lines.append(f"  {reminder.day}{where if reminder.path else ''}: {text}")
+            if reminder.hint and not en:
+                lines.append(f"      怎么办: {reminder.hint}")
+        lines.append("")
     notes = r.authority.warnings
     if notes:
         # Well-formed records that lack authority: reported, never an input error.
