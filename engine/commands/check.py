@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from datetime import date
 
 import git
 
-from engine import snapshot
+from engine import history, snapshot
 from engine.commands.common import Options, parse_as_of, run_evaluation
 from engine.errors import InputError
 from engine.evaluate import Result, cached_violations, result_key
 from engine.fsutil import write_atomic
 from engine.policy import Policy
 from engine.report import FORMATS, Report, load_formats
-from engine.violations import Violation, compare
+from engine.violations import Reminder, Violation, compare
 
 
 def base_before(opts: Options, since: str) -> str:
@@ -94,6 +95,64 @@ def _remember_index(opts: Options, result: Result) -> None:
     opts.cache().put(key, [v.to_dict() for v in result.violations])
 
 
+def backfill_reminders(opts: Options, result: Result) -> list[Reminder]:
+    """Reviews that git shows were recorded after their post was published (what
+    ``govmedia audit`` finds), up to the checked commit (HEAD for the work tree and the
+    index), as reminders: evidence of back-filled paperwork, not a violation.
+
+    Remembered per commit in the cache; nothing for a directory outside git, or for a
+    shallow clone whose history cannot tell.
+    """
+    snap = result.snapshot
+    try:
+        repo = snapshot.open_repo(opts.repo)
+    except InputError:
+        return []
+    if snap.commit is not None:
+        sha = snap.commit.sha
+    elif repo.head.is_valid():
+        sha = repo.head.commit.hexsha
+    else:
+        return []
+    store = opts.cache()
+    key = result_key("backfilled", sha)
+    cached = store.get(key)
+    found: list[history.Backfill] | None = None
+    if isinstance(cached, list) and all(isinstance(b, dict) for b in cached):
+        try:
+            found = [history.Backfill(**b) for b in cached]
+        except TypeError:
+            found = None
+    if found is None:
+        try:
+            found = history.in_history(repo, sha)
+        except InputError:  # a shallow clone: its history cannot witness anything
+            return []
+        store.put(key, [asdict(b) for b in found])
+    out = []
+    for b in found:
+        if b.path not in snap.entries:
+            continue
+        out.append(
+            Reminder(
+                kind="backfilled",
+                message=f"「{b.title}」({b.published.replace('T', ' ')} 发布)的第 {b.level} 级"
+                f"审核(记为 {b.review_at.replace('T', ' ')})在 {b.recorded.replace('T', ' ')} "
+                f"才写入记录(提交 {b.commit[:10]}),晚于发布时间,可能是事后补录",
+                hint="请主管单位核实这一级审核是否确在发布前完成(第十四条「先审后发」);"
+                "审核时间照实记录,事后补审不能替代先审。",
+                message_en=f"review level {b.level} of a post published {b.published} was "
+                f"recorded in git only on {b.recorded} (commit {b.commit[:10]})",
+                path=b.path,
+                line=b.line,
+                article=14,
+                account=b.account,
+                day=b.published[:10],
+            )
+        )
+    return out
+
+
 def run(
     opts: Options,
     base: str | None,
@@ -101,6 +160,8 @@ def run(
     lang: str,
     output: str | None = None,
     since: str | None = None,
+    *,
+    backfills: bool = True,
 ) -> int:
     load_formats()
     if base and since:
@@ -111,6 +172,10 @@ def run(
     result = run_evaluation(opts, policy=policy)
     if opts.staged and opts.use_cache:
         _remember_index(opts, result)
+    if backfills:
+        result.reminders = sorted(
+            result.reminders + backfill_reminders(opts, result), key=Reminder.sort_key
+        )
     report = Report(result, result.open, lang=lang)
     if base:
         found = compare(result.violations, base_violations(opts, base, result.as_of, policy))

@@ -32,7 +32,9 @@ def run(opts: Options, lang: str) -> int:
         # nothing to judge. Dropping every record of HEAD is still refused by check.
         click.echo("govmedia: 还没有 records/ 目录,没有记录可检查。", err=True)
         return 0
-    code = check.run(opts, base, "text", lang)
+    # The hook reports back-filled reviews of this commit itself (below), quickly; the
+    # whole history's are for `check` and `audit`.
+    code = check.run(opts, base, "text", lang, backfills=False)
     if base:
         now = datetime.now(snapshot.CHINA_TZ)
         late = history.in_index(repo, iso_local(now))
