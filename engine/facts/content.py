@@ -10,6 +10,7 @@ from datetime import date
 from engine.banner import AccountFiles
 from engine.errors import InputError
 from engine.facts import Context, Fact, FactValue, account_fact, parameter
+from engine.records import Record
 from engine.timeutil import iso_local, parse_datetime
 
 # A repost label: 转载, or 转自 followed by the source's name (policy/art-17.toml, choices).
@@ -78,25 +79,44 @@ def named_like_organ(ctx: Context, source: str, day: date) -> bool:
     return re.search(organ, source) is not None
 
 
+_UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _unit_key(ctx: Context, name: str, record: Record, line: int) -> str:
+    """A unit a post concerns or coordinated with, as one comparable key: the id of a
+    registered unit (written as its id or its full name), else the name of a unit outside
+    the banner (art 16 is not limited to the banner's units). An unregistered value
+    written like an id is a typing mistake: an input error."""
+    name = name.strip()
+    if name in ctx.banner.units:
+        return name
+    for unit_id, unit in ctx.banner.units.items():
+        if str(unit.data["name"]) == name:
+            return unit_id
+    if _UNIT_ID.match(name):
+        raise InputError(
+            f"单位「{name}」不存在",
+            path=record.path,
+            line=line,
+            hint="本旗单位写 records/units/ 下的目录名(单位 id)或单位全称;旗外单位写全称,"
+            "例如「呼伦贝尔市司法局」。",
+        )
+    return name
+
+
 @account_fact("post-coordination")
 def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each post that concerns other units' work, with the units it did not coordinate with."""
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
-            concerns = [str(u) for u in post.get("concerns_units", [])]
-            coordinated = {str(u) for u in post.get("coordinated_with", [])}
-            for key, ids in (
-                ("concerns_units", concerns),
-                ("coordinated_with", sorted(coordinated)),
-            ):
-                for unit_id in ids:
-                    if unit_id not in ctx.banner.units:
-                        raise InputError(
-                            f"单位「{unit_id}」不存在",
-                            path=record.path,
-                            line=record.line("post", i, key),
-                            hint="单位 id 是 records/units/ 下的目录名;先登记该单位,或改正拼写。",
-                        )
+            keys: dict[str, list[str]] = {}
+            for field in ("concerns_units", "coordinated_with"):
+                keys[field] = [
+                    _unit_key(ctx, str(u), record, record.line("post", i, field))
+                    for u in post.get(field, [])
+                ]
+            concerns = keys["concerns_units"]
+            coordinated = set(keys["coordinated_with"])
             others = [u for u in dict.fromkeys(concerns) if u != files.unit]
             if not others:
                 continue
@@ -114,7 +134,10 @@ def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 context={
                     "title": str(post["title"]),
                     "published": published.replace("T", " "),
-                    "uncoordinated": "、".join(ctx.banner.unit_name(u) for u in missing) or "无",
+                    "uncoordinated": "、".join(
+                        ctx.banner.unit_name(u) if u in ctx.banner.units else u for u in missing
+                    )
+                    or "无",
                 },
             )
 

@@ -56,7 +56,10 @@ def contracts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
         if start > ctx.as_of:
             continue
         end = parse_date(event.data["end"])
-        day = max(start, ctx.judged_from) if end >= ctx.judged_from else start
+        # Still in force on the effective date, for an account still open then.
+        closed = files.closed_on
+        runs_on = end >= ctx.judged_from and (closed is None or closed > ctx.judged_from)
+        day = max(start, ctx.judged_from) if runs_on else start
         fields: dict[str, FactValue] = {
             "rights_duties": bool(event.data.get("rights_duties", False))
         }
