@@ -938,16 +938,6 @@ def _p_cert(a: dict[str, Account], s: Sample) -> None:
     a["jyj-dy"].certification = "新右旗教育局官方账号"
 
 
-@plant(
-    "art-02/unknown-platform",
-    "wlj-xhs",
-    "account",
-    "同一个小红书账号:小红书也不在第二条的已知平台类别中(名单与第十二条分别维护)。",
-)
-def _p_platform_unknown(a: dict[str, Account], s: Sample) -> None:
-    pass  # the same account as _p_platform
-
-
 # art-13 ---------------------------------------------------------------
 
 

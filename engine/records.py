@@ -430,6 +430,12 @@ def _needs_time(error: jsonschema.ValidationError) -> bool:
 
 def _schema_hint(error: jsonschema.ValidationError, kind: str) -> str:
     title = schema(kind).get("title", kind)
+    if error.validator == "required" and "'sectors'" in error.message:
+        return (
+            "旗直部门须写明职能所属领域(第十条据此判断是否应当开设政务新媒体):"
+            'sectors = ["economy"]、["livelihood"]、["social-management"] 中的一项或几项,'
+            '都不涉及的写 sectors = ["other"]。'
+        )
     if _needs_time(error):
         return (
             "写成实际的北京时间,精确到秒,例如 2021-01-05T09:30:00 或 2021-01-05 09:30:00;"

@@ -58,6 +58,11 @@ def _assert_input_error(out: object, where: str) -> None:
             "records/accounts/wx-test/posts/2021-02.toml:2",
         ),
         ("stray.toml", "a = 1\n", "records/stray.toml"),
+        (
+            "units/zwfwj/unit.toml",
+            'name = "新巴尔虎右旗政务服务局"\ntype = "department"\nsupervising_office = "办公室"\n',
+            "records/units/zwfwj/unit.toml:1",
+        ),
     ],
     ids=[
         "malformed",
@@ -68,6 +73,7 @@ def _assert_input_error(out: object, where: str) -> None:
         "period-reversed",
         "post-in-wrong-month",
         "unknown-location",
+        "department-without-sectors",
     ],
 )
 def test_bad_record(records_repo: Callable[..., Path], rel: str, text: str, where: str) -> None:
