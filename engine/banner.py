@@ -66,7 +66,9 @@ class Banner:
     withheld: frozenset[str] = frozenset()
 
     def unit_name(self, unit_id: str) -> str:
-        return str(self.units[unit_id].data["name"])
+        """The unit's name; an unregistered id is shown as itself."""
+        unit = self.units.get(unit_id)
+        return str(unit.data["name"]) if unit is not None else unit_id
 
     def calendar(self) -> WorkCalendar:
         overrides = []

@@ -10,6 +10,7 @@ from engine.banner import AccountFiles
 from engine.errors import InputError
 from engine.facts import Context, Fact, account_fact, parameter, violation_values
 from engine.facts.supervision import closure_order
+from engine.labels import VALUE, label, platform_zh
 from engine.timeutil import parse_date
 from engine.workdays import CalendarMissing, WorkCalendar
 
@@ -92,7 +93,14 @@ def account_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "certification_names_unit": str(unit["name"]) in certification,
             "internal_body": body,
         },
-        context={"certification": certification, "internal_body_in": body_in or "无"},
+        context={
+            "certification": certification,
+            "internal_body_in": body_in or "无",
+            "platform_name": platform_zh(str(data["platform"])),
+            "purpose_zh": {"event": "重大活动", "project": "专项工作"}.get(
+                str(data.get("purpose", "general")), label(VALUE, str(data.get("purpose", "")))
+            ),
+        },
     )
 
 
@@ -186,6 +194,7 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
         },
         context={
             "closed": closed.isoformat(),
+            "filed_with_name": ctx.banner.unit_name(str(filing.data["with"])) if filing else "无",
             "decided": decided.isoformat() if decided else "无",
             "filed": filed.isoformat() if filed else "无",
             "notice_start": noticed.isoformat() if noticed else "无",
@@ -201,14 +210,17 @@ def closure_deadline(ctx: Context, fact: Fact, parameters: Mapping[str, Any]) ->
     date given the notice's publication day, and the last day the notice must still run."""
     needed = parameters.get("min_notice_working_days")
     start = fact.context.get("notice_start", "无")
+    unit = parameters.get("supervising_unit")
+    supervising = {"supervising_name": ctx.banner.unit_name(unit)} if isinstance(unit, str) else {}
     if not isinstance(needed, int) or start == "无":
-        return {}
+        return supervising
     try:
         first = earliest_closure(ctx.calendar, parse_date(start), needed)
     except InputError as exc:  # the notice period runs into a year no calendar covers
         unknown = f"无法推算({exc.message};补充 {exc.path} 后即可推算)"
-        return {"earliest_closure": unknown, "notice_needed_until": unknown}
+        return {**supervising, "earliest_closure": unknown, "notice_needed_until": unknown}
     return {
+        **supervising,
         "earliest_closure": first.isoformat(),
         "notice_needed_until": (first - timedelta(days=1)).isoformat(),
     }

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from engine.banner import AccountFiles
 from engine.facts import Context, Fact, account_fact, parameter, tracked_from
 from engine.facts.accounts import judged_day
+from engine.labels import CATEGORY, label
 from engine.timeutil import iso_local, parse_date, parse_datetime
 from engine.workdays import CalendarMissing
 
@@ -90,7 +91,11 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     "disclosure_basis": str(post.get("disclosure_basis", "")),
                     "is_repost": repost is not None,
                 },
-                context={"title": str(post["title"]), "published": stamp.replace("T", " ")},
+                context={
+                    "title": str(post["title"]),
+                    "published": stamp.replace("T", " "),
+                    "category_zh": label(CATEGORY, str(post["category"])),
+                },
             )
 
 

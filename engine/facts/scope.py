@@ -9,7 +9,7 @@ from engine.banner import AccountFiles, Banner
 from engine.errors import InputError
 from engine.facts import Context, Fact, FactValue, account_fact, banner_fact, parameter
 from engine.facts.accounts import judged_day
-from engine.labels import UNIT_TYPE, label
+from engine.labels import UNIT_TYPE, account_zh, label
 
 # Sectors the law names in article 10 (经济发展、民生问题、社会管理); "other" is none of them.
 KEY_SECTORS = frozenset({"economy", "livelihood", "social-management"})
@@ -159,14 +159,19 @@ def unit_presence(ctx: Context) -> Iterator[Fact]:
         via_active = via is not None and via.account is not None and via.active_on(ctx.as_of)
         above = superiors(ctx.banner, unit_id)  # also catches a cycle of superiors
         via_superior = via is not None and via.unit in above
+        named = (
+            account_zh(str(via.record.data["platform"]), str(via.record.data["name"]), via.id)
+            if via is not None and via.account is not None
+            else str(via_id)
+        )
         if via is None:
             via_text = "未登记"
         elif not via_superior:
-            via_text = f"{via_id},属于「{ctx.banner.unit_name(via.unit)}」,不是本单位的上级单位"
+            via_text = f"{named},属于「{ctx.banner.unit_name(via.unit)}」,不是本单位的上级单位"
         elif not via_active:
-            via_text = f"{via_id},检查日不在运行"
+            via_text = f"{named},检查日不在运行"
         else:
-            via_text = str(via_id)
+            via_text = named
         yield Fact(
             kind="unit-presence",
             key=f"{unit_id}/presence",
