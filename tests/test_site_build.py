@@ -374,3 +374,40 @@ def test_the_authority_files_root_version_is_shown(site: Path) -> None:
     assert root.search(coverage)
     # The fixture's waiver was committed with zwfwj's registered key: nothing unverified.
     assert "全部豁免和监管记录都由其单位登记的人员签名提交" in coverage
+
+
+def test_reminders_are_shown_escaped_on_the_home_page() -> None:
+    """Issue 11, section 2: what the check cannot judge (a calendar year) and back-filled
+    reviews reach the site as reminders, never as violations of a unit."""
+    from datetime import date
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from engine import policy as policy_mod
+    from engine.violations import Reminder
+
+    rules = policy_mod.load(policy_mod.default_policy_dir(Path(__file__).resolve().parent.parent))
+    banner = SimpleNamespace(accounts={}, units={}, waivers=[])
+    result = SimpleNamespace(
+        violations=[],
+        banner=banner,
+        reminders=[
+            Reminder(kind="backfilled", message=f"「{SCRIPT}」的第 2 级审核在发布后才写入记录",
+                     hint="请主管单位核实", day="2021-01-12"),
+            Reminder(kind="calendar-missing", message="2031 年的工作日历还没有登记", day="2031-01-01"),
+        ]
+    )  # fmt: skip
+    model = SiteModel(rules, "HEAD", date(2026, 1, 1), None, cast(Any, result), [])
+    html = Pages(model, use_directory_urls=False).reminders()
+    assert "提醒" in html and "2031 年的工作日历还没有登记" in html
+    assert "&lt;script&gt;" in html and SCRIPT not in html
+    assert html.index("2021-01-12") < html.index("2031-01-01")
+    empty = SiteModel(
+        rules,
+        "HEAD",
+        date(2026, 1, 1),
+        None,
+        cast(Any, SimpleNamespace(violations=[], banner=banner, reminders=[])),
+        [],
+    )
+    assert Pages(empty, use_directory_urls=False).reminders() == ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 from datetime import date
 
 import git
@@ -96,61 +95,23 @@ def _remember_index(opts: Options, result: Result) -> None:
 
 
 def backfill_reminders(opts: Options, result: Result) -> list[Reminder]:
-    """Reviews that git shows were recorded after their post was published (what
-    ``govmedia audit`` finds), up to the checked commit (HEAD for the work tree and the
-    index), as reminders: evidence of back-filled paperwork, not a violation.
-
-    Remembered per commit in the cache; nothing for a directory outside git, or for a
-    shallow clone whose history cannot tell.
-    """
-    snap = result.snapshot
+    """Back-filled reviews up to the checked commit (HEAD for the work tree and the
+    index), as reminders (``history.backfill_reminders``); nothing outside git."""
     try:
         repo = snapshot.open_repo(opts.repo)
     except InputError:
         return []
-    if snap.commit is not None:
-        sha = snap.commit.sha
-    elif repo.head.is_valid():
-        sha = repo.head.commit.hexsha
-    else:
+    commit = result.snapshot.commit
+    sha = (
+        commit.sha
+        if commit is not None
+        else repo.head.commit.hexsha
+        if repo.head.is_valid()
+        else ""
+    )
+    if not sha:
         return []
-    store = opts.cache()
-    key = result_key("backfilled", sha)
-    cached = store.get(key)
-    found: list[history.Backfill] | None = None
-    if isinstance(cached, list) and all(isinstance(b, dict) for b in cached):
-        try:
-            found = [history.Backfill(**b) for b in cached]
-        except TypeError:
-            found = None
-    if found is None:
-        try:
-            found = history.in_history(repo, sha)
-        except InputError:  # a shallow clone: its history cannot witness anything
-            return []
-        store.put(key, [asdict(b) for b in found])
-    out = []
-    for b in found:
-        if b.path not in snap.entries:
-            continue
-        out.append(
-            Reminder(
-                kind="backfilled",
-                message=f"「{b.title}」({b.published.replace('T', ' ')} 发布)的第 {b.level} 级"
-                f"审核(记为 {b.review_at.replace('T', ' ')})在 {b.recorded.replace('T', ' ')} "
-                f"才写入记录(提交 {b.commit[:10]}),晚于发布时间,可能是事后补录",
-                hint="请主管单位核实这一级审核是否确在发布前完成(第十四条「先审后发」);"
-                "审核时间照实记录,事后补审不能替代先审。",
-                message_en=f"review level {b.level} of a post published {b.published} was "
-                f"recorded in git only on {b.recorded} (commit {b.commit[:10]})",
-                path=b.path,
-                line=b.line,
-                article=14,
-                account=b.account,
-                day=b.published[:10],
-            )
-        )
-    return out
+    return history.backfill_reminders(repo, sha, set(result.snapshot.entries), opts.cache())
 
 
 def run(

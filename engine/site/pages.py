@@ -327,8 +327,22 @@ class Pages:
             )
         # Commit messages are free text nobody marks private: never published.
         md += block(table(["日期", "提交", "变更的文件数", "涉及"], rows, "gm-changes"))
+        md += self.reminders()
         md += self.authority_line()
         return md
+
+    def reminders(self) -> str:
+        """What the check could not judge or wants looked at: not violations of any unit."""
+        found = self.m.result.reminders if self.m.result is not None else []
+        if not found:
+            return ""
+        rows = [
+            [self.e(r.day), self.e(r.message), self.e(r.hint)]
+            for r in sorted(found, key=lambda r: (r.day, r.kind, r.path, r.line))
+        ]
+        return "## 提醒:暂时无法评判或值得核实的事项\n\n" + block(
+            table(["日期", "提醒(不是违规)", "怎么办"], rows, "gm-reminders")
+        )
 
     def rules_index(self) -> str:
         by_rule = Counter(v.rule for v in self.open())
