@@ -39,6 +39,20 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Clause:
+    """One sentence or clause of the article text and what the rulebook does with it.
+
+    ``text`` is an exact substring of the article text; ``checks`` are ids of the
+    rule's checks that enforce it; ``reason`` says why it is (partly) not checked
+    and what would make it checkable. A clause has checks, a reason, or both.
+    """
+
+    text: str
+    checks: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Version:
     rule: str
     number: int
@@ -75,6 +89,7 @@ class Rule:
     path: str
     parameters: dict[str, Any] = field(default_factory=dict)
     parameter_notes: dict[str, str] = field(default_factory=dict)
+    clauses: tuple[Clause, ...] = ()
 
     def version_on(self, day: date) -> Version | None:
         for version in reversed(self.versions):
@@ -328,6 +343,8 @@ def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date
                 checks=tuple(checks),
             )
         )
+    text = data["text"].strip()
+    clauses = _build_clauses(data, index, rel, text, versions)
     return Rule(
         id=data["id"],
         article=data["article"],
@@ -335,7 +352,7 @@ def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date
         title=data["title"],
         kind=data["kind"],
         severity=severity,
-        text=data["text"].strip(),
+        text=text,
         explanation=data["explanation"].strip(),
         legal_basis=list(data.get("legal_basis", [])),
         not_checked=data.get("not_checked", "").strip(),
@@ -344,7 +361,48 @@ def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date
         path=rel,
         parameters=dict(data.get("parameters", {})),
         parameter_notes=dict(data.get("parameter_notes", {})),
+        clauses=clauses,
     )
+
+
+def _build_clauses(
+    data: dict[str, Any], index: LineIndex, rel: str, text: str, versions: list[Version]
+) -> tuple[Clause, ...]:
+    """The ``[[clauses]]`` of a rule file, each checked against the article text and the checks."""
+    known = {c.id for v in versions for c in v.checks}
+    clauses = []
+    for i, raw in enumerate(data.get("clauses", [])):
+        line = index.line(("clauses", i))
+        clause_text = raw["text"]
+        checks = tuple(raw.get("checks", []))
+        reason = raw.get("reason", "").strip()
+        if clause_text not in text:
+            raise InputError(
+                f"第 {i + 1} 个分句「{clause_text}」不是本条条文的原文",
+                path=rel,
+                line=index.line(("clauses", i, "text")),
+                hint="text 须从条文中原样复制一句或一个分句(标点、数字都要一致)。",
+            )
+        for check in checks:
+            if check not in known:
+                names = "、".join(sorted(known)) or "(本规则没有检查)"
+                raise InputError(
+                    f"第 {i + 1} 个分句引用了本规则没有的检查「{check}」",
+                    path=rel,
+                    line=index.line(("clauses", i, "checks")),
+                    hint=f"checks 只能写本规则各版本 [[versions.checks]] 的 id:{names};"
+                    "检查已删除或改名的,同时修改这里。",
+                )
+        if not checks and not reason:
+            raise InputError(
+                f"第 {i + 1} 个分句「{clause_text}」既没有写检查,也没有写不检查的理由",
+                path=rel,
+                line=line,
+                hint="在 checks 中写执行它的检查 id;不检查的,在 reason 中写明为什么不检查"
+                "(记录中没有可判断的事实、留给主管部门监督等)以及怎样才能检查。",
+            )
+        clauses.append(Clause(text=clause_text, checks=checks, reason=reason))
+    return tuple(clauses)
 
 
 def _with_end(version: Version, end: date) -> Version:

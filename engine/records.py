@@ -403,28 +403,35 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{where} 的值 {error.instance!r} 不是日历上存在的日期或时间"
     if v == "pattern" and error.validator_value == "\\S":
         return f"{where} 不能为空白"
+    if (
+        v == "pattern"
+        and list(error.absolute_path)[-1:] == ["at"]
+        and _RE_DATE.match(str(error.instance))
+    ):
+        return (
+            f"{where} 只有日期 {error.instance} 没有时刻;审核时间要写到分钟,"
+            f"只知道日期时改写为 day = {error.instance}(不要补 00:00)"
+        )
     if _needs_time(error):
         return (
-            f"{where} 的值 {error.instance!r} 没有写到秒的时间:只写日期(或只到分钟)会被当作"
-            "零点(或整分),同一天的审核和发布就分不出先后,无法判断是否先审后发"
+            f"{where} 只有日期 {error.instance} 没有时刻:只写日期会被当作当天零点,"
+            "同一天的审核和发布就分不出先后,无法判断是否先审后发"
         )
     if v == "pattern":
         return f"{where} 的值 {error.instance!r} 写法不对"
+    if v == "oneOf" and error.schema.get("oneOf") == [{"required": ["at"]}, {"required": ["day"]}]:
+        return f"{where} 须有 at(审核时间)或 day(只知日期时的审核日期),二者有且只有一个"
     if v in ("minLength",):
         return f"{where} 不能为空"
     return f"{where}: {error.message}"
 
 
-_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
 def _needs_time(error: jsonschema.ValidationError) -> bool:
-    """A date (or date and minutes) where the schema wants a time to the second."""
+    """A bare date where a post's publication time is wanted (art 14: 先审后发)."""
     return (
         error.validator == "pattern"
-        and ":\\d{2}:\\d{2}" in str(error.validator_value)
-        and isinstance(error.instance, str)
-        and bool(_DATE_PREFIX.match(error.instance))
+        and list(error.absolute_path)[-1:] == ["published"]
+        and bool(_RE_DATE.match(str(error.instance)))
     )
 
 
@@ -438,8 +445,8 @@ def _schema_hint(error: jsonschema.ValidationError, kind: str) -> str:
         )
     if _needs_time(error):
         return (
-            "写成实际的北京时间,精确到秒,例如 2021-01-05T09:30:00 或 2021-01-05 09:30:00;"
-            f"不知道时刻的,按当时的记录(平台后台、审核单)查实后再写。格式见 docs/records.md 中「{title}」。"
+            "写成实际的北京时间,至少到分钟,例如 2021-01-05T09:30:00 或 2021-01-05 09:30;"
+            f"不知道时刻的,按平台后台的发布记录查实后再写。格式见 docs/records.md 中「{title}」。"
         )
     return (
         f"对照 docs/records.md 中「{title}」的示例修改;"

@@ -95,6 +95,29 @@ def _checks(version: Version, only: str | None) -> list[str]:
     return lines
 
 
+def clause_map(rule: Rule, only_check: str | None = None) -> list[str]:
+    """The article sentence by sentence: the checks that enforce each, or why it is not checked."""
+    shown = [c for c in rule.clauses if only_check is None or only_check in c.checks]
+    if not shown:
+        return []
+    checked = sum(1 for c in rule.clauses if c.checks)
+    out = [
+        "",
+        f"逐句对照(共 {len(rule.clauses)} 句/分句,{checked} 句有检查,"
+        f"{len(rule.clauses) - checked} 句不检查):",
+    ]
+    for number, clause in enumerate(rule.clauses, start=1):
+        if clause not in shown:
+            continue
+        out.append(f"  {number}. 「{clause.text}」")
+        if clause.checks:
+            out.append("     检查: " + "、".join(f"{rule.id}/{c}" for c in clause.checks))
+        if clause.reason:
+            label = "未检查的部分" if clause.checks else "不检查"
+            out += _indent(f"{label}: {clause.reason}", "     ")
+    return out
+
+
 def explain_article(opts: Options, rule_id: str, only_check: str | None) -> int:
     policy = opts.policy()
     rule = _rule(policy, rule_id)
@@ -114,6 +137,7 @@ def explain_article(opts: Options, rule_id: str, only_check: str | None) -> int:
         out.append("依据: " + ";".join(rule.legal_basis))
     if rule.not_checked:
         out += ["", "为什么不自动检查:", *_indent(rule.not_checked)]
+    out += clause_map(rule, only_check)
     if rule.parameters:
         out += ["", "参数:"]
         for name, value in rule.parameters.items():

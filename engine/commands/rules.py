@@ -84,7 +84,13 @@ def render(rules: list[Rule], today: date) -> str:
         lines.append(f"  {rule.id} {article_zh(rule.article)} {rule.title}")
         detail = version_lines(rule, today)
         lines += detail or ["    (本条不作自动检查)"]
-    lines += ["", "用 govmedia explain art-NN 查看条文、解释、参数说明和检查条件。"]
+        if rule.clauses:
+            checked = sum(1 for c in rule.clauses if c.checks)
+            lines.append(
+                f"    逐句对照: {len(rule.clauses)} 句/分句,{checked} 句有检查,"
+                f"{len(rule.clauses) - checked} 句不检查"
+            )
+    lines += ["", "用 govmedia explain art-NN 查看条文、逐句对照、解释、参数说明和检查条件。"]
     return "\n".join(lines) + "\n"
 
 

@@ -31,6 +31,24 @@ FactValue = str | int | float | bool
 
 
 @dataclass(frozen=True, slots=True)
+class Doubt:
+    """What a builder could not establish about a fact, and the reminder to give for it.
+
+    ``fields`` are the fact's fields as they would be if the unknown turned out in the
+    unit's favour (a review known only to the day of publication: done before it). A
+    check that matches the fact but not the fact with these fields is not judged on it:
+    the fact gets a ``Reminder`` of ``kind`` with this message instead of a violation
+    (engine/evaluate.py). A check that matches both is a violation as usual.
+    """
+
+    fields: dict[str, FactValue]
+    kind: str  # the reminder's stable id, e.g. "review-same-day"
+    message: str  # Chinese, shown to people
+    hint: str = ""
+    message_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     kind: str
     key: str
@@ -49,6 +67,8 @@ class Fact:
     # they need: field name -> year. Checks reading them are not judged on this fact;
     # it is tallied into the check's calendar-missing reminder instead (engine/evaluate.py).
     uncounted: dict[str, int] = field(default_factory=dict)
+    # What the builder could not establish (see Doubt): undecided checks give a reminder.
+    doubt: Doubt | None = None
 
 
 @dataclass(frozen=True)

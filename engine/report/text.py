@@ -85,18 +85,6 @@ def render(report: Report) -> str:
                 f"  {v.day} {v.path}:{v.line}: [{v.rule}] {message(v, lang)}  ← {v.waiver}"
             )
         lines.append("")
-    if r.reminders:
-        # What the check could not judge, or wants looked at: never a violation.
-        lines.append(
-            "reminders (not violations):" if en else "提醒(无法评判或值得核实的事项,不计入违规):"
-        )
-        for reminder in r.reminders:
-            where = f" {reminder.path}" + (f":{reminder.line}" if reminder.line else "")
-            text = reminder.message_en if en and reminder.message_en else reminder.message
-            lines.append(f"  {reminder.day}{where if reminder.path else ''}: {text}")
-            if reminder.hint and not en:
-                lines.append(f"      怎么办: {reminder.hint}")
-        lines.append("")
     notes = r.authority.warnings
     if notes:
         # Well-formed records that lack authority: reported, never an input error.
@@ -104,6 +92,21 @@ def render(report: Report) -> str:
             "authority (signature) warnings:" if en else "签名核验提醒(这些记录不计入检查):"
         )
         lines.extend(f"  {w.render()}" for w in notes)
+        lines.append("")
+    if r.reminders:
+        # What the check could not judge, or wants looked at (a back-filled review, posts
+        # left out for an earlier check date): never a violation, never blocking.
+        lines.append(
+            "cannot be judged or worth a look (not violations):"
+            if en
+            else "无法评判或值得核实(不计入违规):"
+        )
+        for m in r.reminders:
+            where = f"{m.path}:{m.line}: " if m.path else ""
+            text = m.message_en if en and m.message_en else m.message
+            lines.append(f"  {m.day} {where}{text}")
+            if m.hint and not en:
+                lines.append(f"    → {m.hint}")
         lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)
