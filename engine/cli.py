@@ -274,6 +274,20 @@ def new(kind: str, repo: str, values: tuple[str, ...], target: str | None) -> No
 
 
 @main.command()
+@common
+@click.option("--unit", "units", multiple=True, metavar="ID", help="只看这个单位(可多次)。")
+@click.option("--account", "accounts", multiple=True, metavar="ID", help="只看这个账号(可多次)。")
+@click.option("--within", default=7, show_default=True, metavar="DAYS", help="未来几天内到期。")
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+def due(repo: str, staged: bool, as_of: str | None, policy: str | None, no_cache: bool,
+        units: tuple[str, ...], accounts: tuple[str, ...], within: int, fmt: str) -> None:  # fmt: skip
+    """列出即将到期和已逾期的事项:每周更新、留言答复、关停、整改、合同、负责人、豁免等。"""
+    from engine.commands import due as cmd
+
+    _guard(lambda: cmd.run(_options(repo, None, staged, as_of, policy, no_cache), units, accounts, within, fmt))  # fmt: skip
+
+
+@main.command()
 @click.option("--repo", default=".", show_default=True)
 @click.option(
     "--ref", default="HEAD", show_default=True, help="Commit whose records the site shows."

@@ -390,6 +390,8 @@ def calendar_reminders(tally: Uncounted) -> list[Reminder]:
                 message_en=f"no working-day calendar covers {year}: "
                 f"{sum(counts.values())} records cannot be judged yet",
                 path=f"records/calendar/{year}.toml",
+                # The article, when the year stops the counts of one article only.
+                article=next(iter(articles)) if len(articles := {a for a, _ in counts}) == 1 else 0,
                 day=f"{year}-01-01",
             )
         )

@@ -119,6 +119,20 @@ COUNT = {
     "elapsed_working_days": "留言答复时限",
     "in_notice_period": "关停公告期内的每周更新",
 }
+# Kinds of what ``govmedia due`` lists (engine/due.py).
+DUE_KIND = {
+    "week": "每周更新",
+    "message": "留言答复",
+    "closure": "关停程序",
+    "rectification": "整改期限",
+    "sanction": "责令关闭期限",
+    "contract": "委托合同",
+    "responsible": "负责人任期",
+    "evidence": "制度和预案",
+    "waiver": "豁免到期",
+    "calendar": "工作日历",
+}
+WEEKDAY = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 _DIGITS = "零一二三四五六七八九"
 

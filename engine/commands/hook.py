@@ -8,11 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+import git
 
 from engine import history, snapshot
-from engine.commands import audit, check
+from engine.commands import audit, check, due
 from engine.commands.common import Options
 from engine.errors import InputError
+from engine.evaluate import Result
 from engine.fsutil import write_atomic
 from engine.timeutil import iso_local
 
@@ -32,9 +34,12 @@ def run(opts: Options, lang: str) -> int:
         # nothing to judge. Dropping every record of HEAD is still refused by check.
         click.echo("govmedia: 还没有 records/ 目录,没有记录可检查。", err=True)
         return 0
+    kept: list[Result] = []
     # The hook reports back-filled reviews of this commit itself (below), quickly; the
     # whole history's are for `check` and `audit`.
-    code = check.run(opts, base, "text", lang, backfills=False)
+    code = check.run(opts, base, "text", lang, keep=kept, backfills=False)
+    for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:
+        click.echo(line, err=True)  # a reminder, never a reason to refuse the commit
     if base:
         now = datetime.now(snapshot.CHINA_TZ)
         late = history.in_index(repo, iso_local(now))
@@ -48,6 +53,13 @@ def run(opts: Options, lang: str) -> int:
             err=True,
         )
     return code
+
+
+def touched_accounts(repo: git.Repo) -> list[str]:
+    """Accounts whose folder the staged changes touch."""
+    names = repo.git.diff("--cached", "--name-only", "--", f"{snapshot.RECORDS_DIR}/accounts/")
+    found = {p.split("/")[2] for p in names.splitlines() if p.count("/") >= 3}
+    return sorted(found)
 
 
 def install(root: Path) -> int:

@@ -21,7 +21,8 @@ def answer_deadline(calendar: WorkCalendar, received: date, working_days: int) -
     counted) and ends at 24:00 of its last day (第二百零三条): the ``working_days``-th
     working day after receipt. An answer given on that day is in time; an answer, or a
     check date, on any later day (a weekend or holiday included) is late. Raises
-    ``CalendarMissing`` when the count needs a year no calendar covers.
+    ``CalendarMissing`` when the count needs a year no calendar covers. ``govmedia due``
+    shows this day.
     """
     return calendar.add_working_days(received, working_days)
 
