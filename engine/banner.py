@@ -64,6 +64,8 @@ class Banner:
     supervision: list[Record] = field(default_factory=list)  # rectification orders, sanctions
     # Paths of supervision records present but left out for lack of authority (engine/authority.py).
     withheld: frozenset[str] = frozenset()
+    # Statements that a violation is recorded as it happened (如实登记); they waive nothing.
+    acknowledgements: list[Record] = field(default_factory=list)
 
     def unit_name(self, unit_id: str) -> str:
         """The unit's name; an unregistered id is shown as itself."""
@@ -97,6 +99,7 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
     waivers: list[Record] = []
     evidence: dict[str, list[Record]] = {}
     supervision: list[Record] = []
+    acknowledgements: list[Record] = []
 
     def files(account_id: str) -> AccountFiles:
         return accounts.setdefault(account_id, AccountFiles(account_id))
@@ -120,6 +123,8 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
             evidence.setdefault(record.ids["unit"], []).append(record)
         elif record.kind == "supervision":
             supervision.append(record)
+        elif record.kind == "acknowledgement":
+            acknowledgements.append(record)
     for account_id, paths in (post_paths or {}).items():
         files(account_id).post_paths = sorted(paths)
     for entry in accounts.values():
@@ -134,6 +139,7 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
         waivers,
         {u: sorted(rs, key=lambda r: r.path) for u, rs in sorted(evidence.items())},
         sorted(supervision, key=lambda r: r.path),
+        acknowledgements=sorted(acknowledgements, key=lambda r: r.path),
     )
     _check_references(banner)
     return banner

@@ -8,6 +8,7 @@ that public outputs can leave them out.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -54,6 +55,7 @@ _LAYOUT: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^records/supervision/[^/]+\.toml$"), "supervision"),
     (re.compile(r"^records/calendar/[^/]+\.toml$"), "calendar"),
     (re.compile(r"^records/waivers/[^/]+\.toml$"), "waiver"),
+    (re.compile(r"^records/acknowledgements/[^/]+\.toml$"), "acknowledgement"),
     (re.compile(r"^records/authority\.toml$"), "authority"),
 ]
 
@@ -68,6 +70,7 @@ KINDS = (
     "evidence",
     "supervision",
     "authority",
+    "acknowledgement",
 )
 
 
@@ -93,7 +96,8 @@ def kind_of(path: str) -> tuple[str, dict[str, str]] | None:
         hint="按 docs/records.md 的目录结构存放:units/<单位>/unit.toml、"
         "accounts/<账号>/account.toml、accounts/<账号>/events/*.toml、"
         "accounts/<账号>/posts/YYYY-MM.toml、accounts/<账号>/messages/YYYY-MM.toml、"
-        "units/<单位>/evidence/*.toml、supervision/*.toml、calendar/*.toml、waivers/*.toml、authority.toml。",
+        "units/<单位>/evidence/*.toml、supervision/*.toml、calendar/*.toml、waivers/*.toml、"
+        "acknowledgements/*.toml、authority.toml。",
     )
 
 
@@ -452,6 +456,20 @@ def _schema_hint(error: jsonschema.ValidationError, kind: str) -> str:
         f"对照 docs/records.md 中「{title}」的示例修改;"
         f"完整定义见 engine/schemas/{kind}.schema.json。"
     )
+
+
+# Public names for the helpers ``govmedia new`` uses to check one field at a time.
+def normalise(value: Any) -> Any:
+    """A copy of a value as records hold it once parsed (dates as zero-padded strings)."""
+    return _normalise(copy.deepcopy(value))
+
+
+def format_checker() -> jsonschema.FormatChecker:
+    return _format_checker()
+
+
+def schema_message(error: jsonschema.ValidationError) -> str:
+    return _schema_message(error)
 
 
 def surely_valid(kind: str, data: Any) -> bool:
