@@ -462,6 +462,13 @@ MESSAGE_LEDGER_HEADERS = {
 LEDGER_KIND = {"posts": "信息发布审核台账", "messages": "留言台账"}
 # Field names of records, as people read them (the site's tables and messages).
 FIELD = {
+    "no_answer": "不需答复",
+    "no_answer_note": "不需答复的理由",
+    "source_unit_types": "可作来源的单位类别",
+    "organ_name_pattern": "机关名称写法",
+    "non_organ_name_pattern": "非机关名称写法",
+    "covered_types": "适用的单位类别",
+    "office_name_pattern": "办公室名称写法",
     "date": "日期",
     "note": "备注",
     "need": "开设需求",
@@ -543,6 +550,19 @@ FIELD = {
 # What the placeholders of a check's message template stand for: the rulebook shows
 # templates as 〔账号名称〕 instead of {account_name}.
 PLACEHOLDER = {
+    "answered_day": "答复日期",
+    "as_of": "检查日",
+    "category_zh": "信息类别",
+    "filed_with_name": "备案单位",
+    "gap_period": "空缺期间",
+    "judged_from": "应完成日期",
+    "late_only_level": "发布后才审核的级别",
+    "platform_name": "平台",
+    "purpose_zh": "用途",
+    "run_weeks": "周数",
+    "same_reviewer_levels": "同一人审核的级别",
+    "supervising_name": "主管单位",
+    "unit_type_zh": "单位类别",
     "account_name": "账号名称",
     "accounts": "账号数",
     "active_accounts": "运行中的账号",
