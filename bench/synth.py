@@ -284,6 +284,10 @@ class People:
         return f"1390000{self.rng.randrange(10000):04d}"
 
 
+# Reviewers used instead of a drawn name that a unit's other review level already has.
+_SPARE_REVIEWERS = ("张立新", "李秀兰", "王建国")
+
+
 # ---------------------------------------------------------------- post content
 
 ROUTINE_TOPICS = {
@@ -374,7 +378,14 @@ class Writer:
 
     def reviewers_of(self, unit: Unit) -> list[str]:
         if unit.id not in self.reviewers:
-            self.reviewers[unit.id] = [self.people.name() for _ in range(3)]
+            names = [self.people.name() for _ in range(3)]
+            # Each level is signed by a different person (art-14 warns otherwise): a drawn
+            # name that repeats is replaced without drawing again, so the rest of the
+            # sample stays as it was.
+            for i in range(1, 3):
+                if names[i] in names[:i]:
+                    names[i] = next(n for n in _SPARE_REVIEWERS if n not in names)
+            self.reviewers[unit.id] = names
         return self.reviewers[unit.id]
 
     def post(self, account: Account, when: datetime, serial: int) -> Post:
@@ -927,16 +938,6 @@ def _p_cert(a: dict[str, Account], s: Sample) -> None:
     a["jyj-dy"].certification = "新右旗教育局官方账号"
 
 
-@plant(
-    "art-02/unknown-platform",
-    "wlj-xhs",
-    "account",
-    "同一个小红书账号:小红书也不在第二条的已知平台类别中(名单与第十二条分别维护)。",
-)
-def _p_platform_unknown(a: dict[str, Account], s: Sample) -> None:
-    pass  # the same account as _p_platform
-
-
 # art-13 ---------------------------------------------------------------
 
 
@@ -1109,17 +1110,44 @@ def _p_review_backfilled_late(a: dict[str, Account], s: Sample) -> None:
     "art-14/review-after-publication",
     "wjw-wx",
     "posts:2026-06",
-    "旗卫生健康委员会公众号一条日常信息发布前已一审,发布后又补了一条二审记录。",
+    "旗卫生健康委员会公众号一条政策解读发布前只做了第一级审核,第二级审核在发布后才补做:事后审核顶替了发布前应有的一级。",
 )
-def _p_review_late_extra(a: dict[str, Account], s: Sample) -> None:
+def _p_review_late_stands_in(a: dict[str, Account], s: Sample) -> None:
     _post(
         s,
         a["wjw-wx"],
         "2026-06-03 11:00:00",
-        "健康科普:夏季食品安全小常识",
-        "routine",
+        "政策解读:夏季食品安全监管新规要点",
+        "policy",
         reviews=[(1, "2026-06-03 10:20:00"), (2, "2026-06-03 14:45:00")],
     )
+
+
+@plant(
+    "art-14/review-missing",
+    "wjw-wx",
+    "posts:2026-06",
+    "同上一条:该政策解读发布前只完成一级审核(应为两级)。",
+)
+def _p_review_late_stands_in_missing(a: dict[str, Account], s: Sample) -> None:
+    pass  # the same post as _p_review_late_stands_in
+
+
+@plant(
+    "art-14/same-reviewer",
+    "jyj-wx",
+    "posts:2026-09",
+    "旗教育局公众号一条重要信息的三级审核中,第二级和第三级由同一人在一分钟内先后签字(提醒,不阻止提交)。",
+)
+def _p_review_same_person(a: dict[str, Account], s: Sample) -> None:
+    names = s.writer.reviewers_of(a["jyj-wx"].unit)
+    at = _dt("2026-09-01 10:00:00")
+    chain = [
+        Review(1, _dt("2026-09-01 08:40:00"), names[0]),
+        Review(2, _dt("2026-09-01 09:20:00"), names[1]),
+        Review(3, _dt("2026-09-01 09:21:00"), names[1]),
+    ]
+    a["jyj-wx"].extra_posts.append(Post(at, "2026年秋季学期开学工作安排", "major", reviews=chain))
 
 
 # art-15 ---------------------------------------------------------------

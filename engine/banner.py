@@ -68,7 +68,9 @@ class Banner:
     acknowledgements: list[Record] = field(default_factory=list)
 
     def unit_name(self, unit_id: str) -> str:
-        return str(self.units[unit_id].data["name"])
+        """The unit's name; an unregistered id is shown as itself."""
+        unit = self.units.get(unit_id)
+        return str(unit.data["name"]) if unit is not None else unit_id
 
     def calendar(self) -> WorkCalendar:
         overrides = []
@@ -347,19 +349,61 @@ def _check_period(
             )
 
 
-def attach_posts(files: AccountFiles, posts: list[Record], as_of: date | None = None) -> None:
+def attach_posts(
+    files: AccountFiles, posts: list[Record], as_of: date | None = None, *, as_stood: bool = False
+) -> list[str]:
     """Give an account its parsed post files, checking each post sits in its month's file,
-    is recorded once, and (given the check date) was published by then."""
+    is recorded once, and (given the check date) was published by then.
+
+    With ``as_stood`` (an explicit, earlier check date: "how did it stand then?"), posts
+    published after ``as_of`` are left out instead, and their publication times returned.
+    """
     errors: list[InputError] = []
     posts = sorted(posts, key=lambda r: r.path)
     for record in posts:
         _check_post_months(record, errors)
     _check_post_duplicates(posts, errors)
-    if as_of is not None:
+    later: list[str] = []
+    if as_of is not None and as_stood:
+        posts = [_as_it_stood(record, as_of, later) for record in posts]
+    elif as_of is not None:
         _check_post_dates(posts, as_of, errors)
     if errors:
         raise InputErrors(errors)
     files.posts = posts
+    return later
+
+
+@dataclass(eq=False)
+class StoodRecord(Record):
+    """A post file without its posts published after the check date; ``line`` still
+    points into the file as it is (``kept[i]`` is the file's index of the i-th post kept)."""
+
+    kept: tuple[int, ...] = ()
+
+    def line(self, *keys: str | int) -> int:
+        if len(keys) >= 2 and keys[0] == "post" and isinstance(keys[1], int):
+            keys = ("post", self.kept[keys[1]], *keys[2:])
+        return super().line(*keys)
+
+
+def _as_it_stood(record: Record, as_of: date, later: list[str]) -> Record:
+    last = as_of.isoformat()
+    if record.ids["month"] < last[:7]:
+        return record
+    kept: list[int] = []
+    for i, post in enumerate(record.data["post"]):
+        published = _local_time(post["published"])
+        if published[:10] > last:
+            later.append(published.replace("T", " "))
+        else:
+            kept.append(i)
+    if len(kept) == len(record.data["post"]):
+        return record
+    data = {**record.data, "post": [record.data["post"][i] for i in kept]}
+    return StoodRecord(
+        record.kind, record.path, record.blob, data, record.ids, record._source, kept=tuple(kept)
+    )
 
 
 def _local_time(value: object) -> str:

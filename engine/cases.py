@@ -191,9 +191,16 @@ def run_case(
             # Cases judge rules, not signatures: their waivers and supervision records
             # count without git history (real snapshots are always verified).
             result = evaluate(
-                snapshot.from_worktree(root), policy, as_of, Cache(None), trust_all=True
+                snapshot.from_worktree(root),
+                policy,
+                as_of,
+                Cache(None),
+                trust_all=True,
+                as_stood=True,
             )
-            ctx = Context(result.banner, result.banner.calendar(), as_of, policy.measures_effective)
+            ctx = Context(
+                result.banner, result.banner.calendar(), as_of, policy.measures_effective, policy
+            )
             facts = _judged_facts(ctx, rule.fact_kinds)
     except InputError as exc:
         return CaseResult(rule.id, name, as_of, expected, [], False, error=exc.render())

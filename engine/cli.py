@@ -544,6 +544,10 @@ i18n.en(
 @click.option("--name", metavar="名称", help="本单位的全称。")
 @click.option("--type", "unit_type", type=click.Choice(list(UNIT_TYPE)), help="本单位的类型。")
 @click.option("--office", metavar="名称", help="本单位负责政务新媒体工作的办公室。")
+@click.option(
+    "--sector", "sectors", multiple=True, metavar="领域",
+    help="旗直部门的职能涉及的领域(第十条;可多次):经济发展、民生、社会管理或其他。",
+)  # fmt: skip
 @click.option("--supervisor", metavar="单位id", help="主管单位的 id(默认 zwfwj)。")
 @click.option(
     "--supervisor-name", metavar="名称", help="主管单位的全称(默认 新巴尔虎右旗政务服务局)。"

@@ -24,6 +24,7 @@ from engine.facts import Context
 from engine.facts.accounts import earliest_closure, uncovered
 from engine.facts.interaction import answer_deadline
 from engine.facts.posts import _day as post_day
+from engine.facts.posts import notice_exemptions
 from engine.facts.supervision import SUPERVISION_DIR, closure_order
 from engine.labels import DUE_KIND, WEEKDAY, account_zh, article_zh, label
 from engine.policy import Policy, Version
@@ -84,7 +85,9 @@ class Due:
     def __post_init__(self) -> None:
         self.calendar: WorkCalendar = self.banner.calendar()
         self.horizon = self.as_of + timedelta(days=self.within)
-        self.ctx = Context(self.banner, self.calendar, self.as_of, self.policy.measures_effective)
+        self.ctx = Context(
+            self.banner, self.calendar, self.as_of, self.policy.measures_effective, self.policy
+        )
         self.missing_years: dict[int, tuple[date, str]] = {}
 
     def version(self, rule: str, day: date) -> Version | None:
@@ -122,9 +125,9 @@ def weeks(due: Due, files: AccountFiles) -> Iterator[DueItem]:
     start = max(files.opened, parse_date(tracked)) if tracked else files.opened
     first_judged = start if start.weekday() == 0 else monday(start) + timedelta(days=7)
     closed = files.closed_on
-    notices = [
-        (parse_date(e.data["start"]), parse_date(e.data["end"])) for e in files.events_of("notice")
-    ]
+    # The notice periods art-15 exempts: only of a closure that follows, at most art-13's
+    # notice period (engine/facts/posts.py, the same function the check uses).
+    notices = notice_exemptions(due.ctx, files)[0]
     days = due.post_days.get(files.id, [])
     week = first_monday
     while week + timedelta(days=6) <= due.horizon:

@@ -41,7 +41,7 @@ from engine.facts import (
     load_builders,
     tracked_from,
 )
-from engine.labels import account_zh, message_values
+from engine.labels import account_zh, article_zh, count_zh, message_values
 from engine.policy import Check, Policy, Version
 from engine.records import Record
 from engine.removed import removed_accounts
@@ -129,8 +129,12 @@ def _schemas_digest() -> str:
     )
 
 
+# What a partition could not count: (year, article, fact field) -> number of facts.
+Uncounted = dict[tuple[int, int, str], int]
+
+
 def judge(
-    facts: list[Fact], policy: Policy, ctx: Context
+    facts: list[Fact], policy: Policy, ctx: Context, uncounted: Uncounted | None = None
 ) -> tuple[list[Violation], list[Reminder]]:
     """Run every rule over the facts: version by the fact's date, condition by durable_rules.
 
@@ -139,7 +143,10 @@ def judge(
 
     Facts dated before the measures took effect (``ctx.judged_from``) are never judged,
     whatever period a rule version claims: the measures bind nothing before that day.
+    A fact some check cannot judge for want of a calendar year is tallied in
+    ``uncounted`` (the check's reminder, ``calendar_reminders``), not reported as a violation.
     """
+    tally: Uncounted = {} if uncounted is None else uncounted
     by_kind: dict[str, list[Fact]] = defaultdict(list)
     keys: set[tuple[str, str]] = set()
     for fact in facts:
@@ -170,7 +177,9 @@ def judge(
                     groups[version.number].append(fact)
             for number, members in groups.items():
                 version = rule.version(number)
-                violations, doubted = _judge_version(version, kind, members, rule.article, ctx)
+                violations, doubted = _judge_version(
+                    version, kind, members, rule.article, ctx, tally
+                )
                 found.extend(violations)
                 for fact in doubted:
                     reminders.setdefault(fact.key, _doubt_reminder(fact, rule.article))
@@ -197,7 +206,12 @@ CALENDAR_MISSING = "calendar-missing"
 
 
 def _judge_version(
-    version: Version, kind: str, facts: list[Fact], article: int, ctx: Context
+    version: Version,
+    kind: str,
+    facts: list[Fact],
+    article: int,
+    ctx: Context,
+    tally: Uncounted,
 ) -> tuple[list[Violation], list[Fact]]:
     """The violations of one rule version over facts of one kind, and the facts whose
     doubt decided a check (they get a reminder instead)."""
@@ -252,9 +266,10 @@ def _judge_version(
         for run in _runs(found):
             out.append(_violation(check, version, run, article, ctx))
     for fact in facts:
-        years = {y for f, y in fact.uncounted.items() if f in wanted}
-        if years:
-            out.append(_calendar_missing(version, fact, article, ctx, sorted(years)))
+        for name, year in fact.uncounted.items():
+            if name in wanted:
+                key = (year, article, name)
+                tally[key] = tally.get(key, 0) + 1
     return out, [undecided[i] for i in sorted(undecided)]
 
 
@@ -276,6 +291,18 @@ def _runs(facts: list[Fact]) -> list[list[Fact]]:
     return runs
 
 
+def _period_values(context: dict[str, str]) -> dict[str, str]:
+    """``gap_period``: a gap as people read it, 「2026-11-01 当天」 for one day, else
+    「2026-11-01 至 2026-11-05(共 5 天)」."""
+    start, end = context.get("gap_from"), context.get("gap_to")
+    if not start or not end:
+        return {}
+    if start == end:
+        return {"gap_period": f"{start} 当天"}
+    days = (parse_date(end) - parse_date(start)).days + 1
+    return {"gap_period": f"{start} 至 {end}(共 {days} 天)"}
+
+
 def _values(version: Version, fact: Fact, ctx: Context) -> dict[str, Any]:
     units = ctx.banner.units
     account = ctx.banner.accounts.get(fact.account) if fact.account else None
@@ -283,14 +310,15 @@ def _values(version: Version, fact: Fact, ctx: Context) -> dict[str, Any]:
         **version.parameters,
         **fact.fields,
         **fact.context,
+        **_period_values(fact.context),
         "date": fact.day.isoformat(),
         "unit_name": units[fact.unit].data["name"] if fact.unit in units else fact.unit,
-        # Accounts are named 平台·名称(id): one unit's accounts on two platforms share a name.
         "account_name": account_zh(
-            str(account.record.data["platform"]), str(account.record.data["name"]), fact.account
+            str(account.record.data["platform"]), str(account.record.data["name"]), account.id
         )
         if account and account.account
         else "",
+        "as_of": ctx.as_of.isoformat(),
     }
 
 
@@ -315,6 +343,8 @@ def _violation(
             "run_from": fact.day.isoformat(),
             "run_to": until.isoformat(),
             "run_count": len(run),
+            # How the run reads in Chinese: one week is 「这一周」, more 「连续 N 周」.
+            "run_weeks": "这一周" if len(run) == 1 else f"连续 {len(run)} 周",
         }
         for name, value in fact.fields.items():
             if isinstance(value, int) and not isinstance(value, bool):
@@ -341,34 +371,34 @@ def _violation(
     )
 
 
-def _calendar_missing(
-    version: Version, fact: Fact, article: int, ctx: Context, years: list[int]
-) -> Violation:
-    """The rule cannot judge this fact: a working-day count needs a year no calendar covers."""
-    files = "、".join(f"records/calendar/{y}.toml" for y in years)
-    named = "、".join(f"{y} 年" for y in years)
-    values = _values(version, fact, ctx)
-    who = f"账号「{values['account_name']}」的" if values["account_name"] else ""
-    return Violation(
-        rule=version.rule,
-        check=CALENDAR_MISSING,
-        article=article,
-        version=version.number,
-        severity="error",
-        path=fact.record.path,
-        line=fact.record.line(*fact.where),
-        unit=fact.unit,
-        account=fact.account,
-        message=f"{who}这条记录({fact.day.isoformat()})需要数 {named}的工作日,"
-        f"但 govmedia 自带的节假日安排和 records/calendar/ 都没有 {named}的工作日历(缺少 {files}),"
-        "本条暂时无法评判这条记录",
-        message_en=f"cannot judge this record: no working-day calendar covers {', '.join(map(str, years))}",
-        hint=" ".join(missing_hint(y) for y in years),
-        fingerprint=fingerprint(version.rule, CALENDAR_MISSING, fact.key),
-        fact_key=fact.key,
-        day=fact.day.isoformat(),
-        evidence={**fact.fields, **fact.context, "missing_years": ",".join(map(str, years))},
-    )
+def calendar_reminders(tally: Uncounted) -> list[Reminder]:
+    """One reminder per calendar year no calendar covers, for the whole check: which
+    counts of which articles it stopped, and how many records wait for it. Not a
+    violation: a missing calendar is no unit's fault (docs/decisions/0003-*)."""
+    by_year: dict[int, dict[tuple[int, str], int]] = defaultdict(dict)
+    for (year, article, name), n in tally.items():
+        by_year[year][(article, name)] = by_year[year].get((article, name), 0) + n
+    out = []
+    for year, counts in sorted(by_year.items()):
+        affected = "、".join(
+            f"{article_zh(article)}的{count_zh(name)}({n} 条记录)"
+            for (article, name), n in sorted(counts.items())
+        )
+        out.append(
+            Reminder(
+                kind=CALENDAR_MISSING,
+                message=f"{year} 年的工作日历还没有登记(缺少 records/calendar/{year}.toml),"
+                f"{affected}暂时无法评判;登记后即按日历评判",
+                hint=missing_hint(year),
+                message_en=f"no working-day calendar covers {year}: "
+                f"{sum(counts.values())} records cannot be judged yet",
+                path=f"records/calendar/{year}.toml",
+                # The article, when the year stops the counts of one article only.
+                article=next(iter(articles)) if len(articles := {a for a, _ in counts}) == 1 else 0,
+                day=f"{year}-01-01",
+            )
+        )
+    return out
 
 
 # Partitions computed at once by worker processes (forked: they share the parent's memory).
@@ -561,8 +591,13 @@ def evaluate(
     cache: Cache | None = None,
     *,
     trust_all: bool = False,
+    as_stood: bool = False,
 ) -> Result:
     """Judge ``snapshot`` as of ``as_of``.
+
+    ``as_stood`` (an explicit check date): post records dated after ``as_of`` are left
+    out, and one reminder says so; otherwise such a post is bad input (a typing mistake,
+    since the check date is then today or the commit's date).
 
     ``trust_all`` is for the rule cases' runner only (records without git history):
     every waiver and supervision record counts without a signature check.
@@ -585,14 +620,14 @@ def evaluate(
     banner.check_as_of(the_banner, as_of)
     check_waivers(the_banner.waivers, policy)
     verdict = _authority(snapshot, loaded, the_banner, policy, store, trust_all)
-    ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective)
+    ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective, policy)
 
     entries = snapshot.entries
     # Unit records (with their evidence), calendars and supervision records feed every partition.
     shared_dirs = ("records/units/", "records/calendar/", "records/supervision/")
     shared = [p for p in other_paths if p.startswith(shared_dirs)]
     base = _digest(
-        [__version__, _schemas_digest(), policy.digest, as_of.isoformat()],
+        [__version__, _schemas_digest(), policy.digest, as_of.isoformat(), f"as_stood={as_stood}"],
         # A supervision record without authority is judged as withheld, whatever it says.
         [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared]
         # Supervision records kept in force in their last signed version (engine/authority.py).
@@ -601,25 +636,28 @@ def evaluate(
     violations: list[Violation] = []
     facts_count: dict[str, int] = defaultdict(int)
 
-    def compute(build: Callable[[], Iterable[Fact]]) -> dict[str, Any]:
-        facts: list[Fact] = list(build())
-        found, reminders = judge(facts, policy, ctx)
+    def compute(build: Callable[[], tuple[list[Fact], list[str]]]) -> dict[str, Any]:
+        facts, later = build()
+        tally: Uncounted = {}
+        found, noted = judge(facts, policy, ctx, tally)
         counts: dict[str, int] = defaultdict(int)
         for fact in facts:
             counts[fact.kind] += 1
         return {
             "violations": [v.to_dict() for v in found],
             "facts": counts,
-            "reminders": [r.to_dict() for r in reminders],
+            "uncounted": [[y, a, name, n] for (y, a, name), n in sorted(tally.items())],
+            "later": later,
+            "reminders": [r.to_dict() for r in noted],
         }
 
     # (cache key, fact builder, post files it reads), the banner's first.
-    partitions: list[tuple[str, Callable[[], Iterable[Fact]], list[str]]] = []
+    partitions: list[tuple[str, Callable[[], tuple[list[Fact], list[str]]], list[str]]] = []
     account_meta = [p for p in other_paths if p.startswith("records/accounts/")]
     partitions.append(
         (
             _digest([base, "banner"], [f"{p}={entries[p]}" for p in account_meta]),
-            lambda: (f for b in BANNER_BUILDERS.values() for f in b(ctx)),
+            lambda: ([f for b in BANNER_BUILDERS.values() for f in b(ctx)], []),
             [],
         )
     )
@@ -630,8 +668,10 @@ def evaluate(
         own = meta_of[account_id] + files.post_paths
         key = _digest([base, "account", account_id], [f"{p}={entries[p]}" for p in own])
 
-        def build(files: banner.AccountFiles = files) -> list[Fact]:
-            banner.attach_posts(files, _load(snapshot, files.post_paths), ctx.as_of)
+        def build(files: banner.AccountFiles = files) -> tuple[list[Fact], list[str]]:
+            later = banner.attach_posts(
+                files, _load(snapshot, files.post_paths), ctx.as_of, as_stood=as_stood
+            )
             tracked = tracked_from(files) or date.min
             try:
                 # Post records start at the account's tracked_from (纳入管理日期): a post
@@ -641,7 +681,7 @@ def evaluate(
                     for b in ACCOUNT_BUILDERS.values()
                     for f in b(ctx, files)
                     if f.day >= tracked or f.record.kind != "posts"
-                ]
+                ], later
             finally:
                 # The facts keep the records they cite; letting go of the rest keeps
                 # memory (and the garbage collector's work) to one account at a time.
@@ -657,19 +697,21 @@ def evaluate(
     with closing(_compute_all(tasks, prefetch)) as computing:
         for i, computed in zip(missed, computing, strict=True):
             store.put(partitions[i][0], computed)
-            results[i] = (
-                [Violation.from_dict(v) for v in computed["violations"]],
-                computed["facts"],
-                [Reminder(**r) for r in computed["reminders"]],
-            )
+            results[i] = _partition_result(computed)
+    tally: Uncounted = {}
+    later: list[str] = []
     reminders: list[Reminder] = []
     for cached in results:
         assert cached is not None
-        found, counts, noted = cached
+        found, counts, uncounted, late, noted = cached
         violations.extend(found)
         reminders.extend(noted)
         for kind, n in counts.items():
             facts_count[kind] += n
+        for counted, n in uncounted.items():
+            tally[counted] = tally.get(counted, 0) + n
+        later.extend(late)
+    reminders += calendar_reminders(tally) + later_reminders(later, as_of)
 
     if not trust_all:
         # Accounts whose files left records/ without a closure (engine/removed.py).
@@ -690,6 +732,26 @@ def evaluate(
         authority=verdict,
         reminders=sorted(reminders, key=Reminder.sort_key),
     )
+
+
+def later_reminders(later: list[str], as_of: date) -> list[Reminder]:
+    """One line for the post records dated after the check date, left out (``as_stood``)."""
+    if not later:
+        return []
+    newest = max(later)
+    first = (as_of + timedelta(days=1)).isoformat()
+    return [
+        Reminder(
+            kind="later-records",
+            message=f"按 {as_of.isoformat()} 当天的状况评判:{len(later)} 条发布记录的发布时间晚于这一天"
+            f"(最晚 {newest}),不计入",
+            hint=f"要看那天仓库里实际有哪些记录,检查那天的提交:govmedia check "
+            f"$(git rev-list -1 --before={first}T00:00:00+08:00 HEAD) --as-of {as_of.isoformat()}",
+            message_en=f"judged as the records stood on {as_of.isoformat()}: "
+            f"{len(later)} posts dated later (up to {newest}) are left out",
+            day=as_of.isoformat(),
+        )
+    ]
 
 
 def _authority(
@@ -726,11 +788,12 @@ def _authority(
     return verdict
 
 
-def _partition_result(
-    cached: Any,
-) -> tuple[list[Violation], dict[str, int], list[Reminder]] | None:
-    """A cached partition result (its violations, fact counts and reminders), or None (a
-    miss) if it is not shaped like one.
+PartitionResult = tuple[list[Violation], dict[str, int], Uncounted, list[str], list[Reminder]]
+
+
+def _partition_result(cached: Any) -> PartitionResult | None:
+    """A cached partition result (its violations and fact counts), or None (a miss) if it
+    is not shaped like one.
 
     The cache is a directory anyone can write to: an entry that parses but is not
     what ``compute`` stores (a damaged or foreign file) is recomputed, never trusted.
@@ -738,9 +801,18 @@ def _partition_result(
     if not isinstance(cached, dict):
         return None
     found, facts = cached.get("violations"), cached.get("facts")
+    uncounted, later = cached.get("uncounted"), cached.get("later")
     if not isinstance(found, list) or not isinstance(facts, dict):
         return None
     if not all(isinstance(k, str) and type(n) is int for k, n in facts.items()):
+        return None
+    if not isinstance(later, list) or not all(isinstance(x, str) for x in later):
+        return None
+    if not isinstance(uncounted, list) or not all(
+        isinstance(u, list) and len(u) == 4 and type(u[0]) is int and type(u[1]) is int
+        and isinstance(u[2], str) and type(u[3]) is int
+        for u in uncounted
+    ):  # fmt: skip
         return None
     violations = cached_violations(found)
     if violations is None:
@@ -748,7 +820,8 @@ def _partition_result(
     reminders = _cached_reminders(cached.get("reminders"))
     if reminders is None:
         return None
-    return violations, facts, reminders
+    tally = {(int(y), int(a), str(name)): int(n) for y, a, name, n in uncounted}
+    return violations, facts, tally, [str(x) for x in later], reminders
 
 
 _REMINDER_TYPES: dict[str, type | tuple[type, ...]] = {

@@ -10,17 +10,19 @@ for a look, not judged as a violation: a late record can be an honest correction
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import git
 
 from engine import records
+from engine.cache import Cache
 from engine.errors import InputError
 from engine.lines import LineIndex
 from engine.snapshot import CHINA_TZ, SHALLOW_HINT
 from engine.timeutil import iso_local, parse_datetime
+from engine.violations import Reminder
 
 POSTS_PREFIX = "records/accounts/"
 
@@ -153,3 +155,46 @@ def in_index(repo: git.Repo, now: str) -> list[Backfill]:
     for path, old, new in _changed_posts(diff):
         found.extend(_findings(path, old, new, "", now, ""))
     return found
+
+
+def backfill_reminders(repo: git.Repo, sha: str, paths: set[str], store: Cache) -> list[Reminder]:
+    """The back-filled reviews of ``in_history(repo, sha)`` whose post file is among
+    ``paths``, as reminders for ``check`` and the site: evidence of paperwork written
+    after the fact, not a violation. Remembered per commit in ``store``; nothing for a
+    shallow clone, whose history cannot tell."""
+    from engine.evaluate import result_key
+
+    key = result_key("backfilled", sha)
+    cached = store.get(key)
+    found: list[Backfill] | None = None
+    if isinstance(cached, list) and all(isinstance(b, dict) for b in cached):
+        try:
+            found = [Backfill(**b) for b in cached]
+        except TypeError:
+            found = None
+    if found is None:
+        try:
+            found = in_history(repo, sha)
+        except InputError:
+            return []
+        store.put(key, [asdict(b) for b in found])
+    return [_reminder(b) for b in found if b.path in paths]
+
+
+def _reminder(b: Backfill) -> Reminder:
+    # The commit's author is a person: not named (reminders reach public reports).
+    return Reminder(
+        kind="backfilled",
+        message=f"「{b.title}」({b.published.replace('T', ' ')} 发布)的第 {b.level} 级"
+        f"审核(记为 {b.review_at.replace('T', ' ')})在 {b.recorded.replace('T', ' ')} "
+        f"才写入记录(提交 {b.commit[:10]}),晚于发布时间,可能是事后补录",
+        hint="请主管单位核实这一级审核是否确在发布前完成(第十四条「先审后发」);"
+        "审核时间照实记录,事后补审不能替代先审。",
+        message_en=f"review level {b.level} of a post published {b.published} was "
+        f"recorded in git only on {b.recorded} (commit {b.commit[:10]})",
+        path=b.path,
+        line=b.line,
+        article=14,
+        account=b.account,
+        day=b.published[:10],
+    )

@@ -107,11 +107,20 @@ VALUE = {
     "ordered": "责令关闭",
     "sanction": "惩戒公示",
     "mandatory": "强制性信息披露",
+    "abuse": "辱骂攻击",
+    "advertising": "广告推销",
+    "repeat": "重复留言",
     "holiday": "放假",
     "workday": "调休上班",
     **SECTOR,
 }
 
+# Measurements that need a working-day calendar (fact fields), as a reminder names them.
+COUNT = {
+    "notice_working_days": "关停公告期工作日数",
+    "elapsed_working_days": "留言答复时限",
+    "in_notice_period": "关停公告期内的每周更新",
+}
 # Kinds of what ``govmedia due`` lists (engine/due.py).
 DUE_KIND = {
     "week": "每周更新",
@@ -206,6 +215,10 @@ def parse_article(text: str) -> int | None:
 def label(table: Mapping[str, str], key: str) -> str:
     """The Chinese label of ``key``, or ``key`` itself when the table does not know it."""
     return table.get(key, key)
+
+
+def count_zh(field: str) -> str:
+    return label(COUNT, field)
 
 
 def platform_zh(platform: str) -> str:
@@ -517,6 +530,7 @@ FIELD = {
     "ad": "商业广告",
     "administrative_functions": "承担行政职能",
     "adopted": "印发日期",
+    "amount": "合同金额",
     "answer": "答复",
     "answered": "答复时间",
     "approved": "批准日期",
@@ -539,6 +553,7 @@ FIELD = {
     "contact": "联系人",
     "contractor": "承办机构",
     "coordinated_with": "已沟通协调的单位",
+    "covered_types": "适用的单位类别",
     "date": "日期",
     "day": "日期",
     "deadline": "期限",
@@ -571,10 +586,15 @@ FIELD = {
     "need": "开设需求",
     "needs": "确需的信息项",
     "newmedia_office": "新媒体工作机构",
+    "no_answer": "不需答复",
+    "no_answer_note": "不需答复的理由",
+    "non_organ_name_pattern": "非机关名称写法",
     "note": "备注",
+    "office_name_pattern": "办公室名称写法",
     "opened": "开设日期",
     "operated_by": "运营方式",
     "order": "整改通知",
+    "organ_name_pattern": "机关名称写法",
     "original_title": "原标题",
     "outsourced_from": "委托开始日期",
     "personal_data": "涉及个人信息",
@@ -605,6 +625,7 @@ FIELD = {
     "source": "来源",
     "source_named": "注明来源",
     "source_unit": "来源单位",
+    "source_unit_types": "可作来源的单位类别",
     "source_url": "原文链接",
     "start": "开始",
     "superior": "上级单位",
@@ -629,6 +650,19 @@ FIELD = {
 # What the placeholders of a check's message template stand for: the rulebook shows
 # templates as 〔账号名称〕 instead of {account_name}.
 PLACEHOLDER = {
+    "answered_day": "答复日期",
+    "as_of": "检查日",
+    "category_zh": "信息类别",
+    "filed_with_name": "备案单位",
+    "gap_period": "空缺期间",
+    "judged_from": "应完成日期",
+    "late_only_level": "发布后才审核的级别",
+    "platform_name": "平台",
+    "purpose_zh": "用途",
+    "run_weeks": "周数",
+    "same_reviewer_levels": "同一人审核的级别",
+    "supervising_name": "主管单位",
+    "unit_type_zh": "单位类别",
     "account_name": "账号名称",
     "accounts": "账号数",
     "active_accounts": "运行中的账号",

@@ -411,6 +411,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         named = "、".join(field_path_zh([m]) for m in missing)
         return f"{where}缺少必填字段 {named or error.message}"
+    if v == "dependentRequired":
+        found = re.findall(r"'([^']+)'", error.message)
+        if len(found) == 2:
+            return f"{where}写了{field_path_zh([found[1]])},就必须同时写{field_path_zh([found[0]])}"
     if v == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
         return f"{where}中有不认识的字段 {'、'.join(extra)}(可能拼写错了)"
@@ -441,6 +445,11 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
             f"{where}只有日期 {error.instance} 没有时刻;审核时间要写到分钟,"
             f"只知道日期时改写为 day = {error.instance}(不要补 00:00)"
         )
+    if _needs_time(error):
+        return (
+            f"{where} 只有日期 {error.instance} 没有时刻:只写日期会被当作当天零点,"
+            "同一天的审核和发布就分不出先后,无法判断是否先审后发"
+        )
     if v == "pattern":
         return f"{where}的值「{error.instance}」写法不对"
     if v == "oneOf" and error.schema.get("oneOf") == [{"required": ["at"]}, {"required": ["day"]}]:
@@ -448,6 +457,34 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if v in ("minLength",):
         return f"{where}不能为空"
     return f"{where}: {error.message}"
+
+
+def _needs_time(error: jsonschema.ValidationError) -> bool:
+    """A bare date where a post's publication time is wanted (art 14: 先审后发)."""
+    return (
+        error.validator == "pattern"
+        and list(error.absolute_path)[-1:] == ["published"]
+        and bool(_RE_DATE.match(str(error.instance)))
+    )
+
+
+def _schema_hint(error: jsonschema.ValidationError, kind: str) -> str:
+    title = schema(kind).get("title", kind)
+    if error.validator == "required" and "'sectors'" in error.message:
+        return (
+            "旗直部门须写明职能所属领域(第十条据此判断是否应当开设政务新媒体):"
+            'sectors = ["economy"]、["livelihood"]、["social-management"] 中的一项或几项,'
+            '都不涉及的写 sectors = ["other"]。'
+        )
+    if _needs_time(error):
+        return (
+            "写成实际的北京时间,至少到分钟,例如 2021-01-05T09:30:00 或 2021-01-05 09:30;"
+            f"不知道时刻的,按平台后台的发布记录查实后再写。格式见 docs/records.md 中「{title}」。"
+        )
+    return (
+        f"对照 docs/records.md 中「{title}」的示例修改;"
+        f"完整定义见 engine/schemas/{kind}.schema.json。"
+    )
 
 
 # Public names for the helpers ``govmedia new`` uses to check one field at a time.
@@ -490,8 +527,7 @@ def validate(kind: str, path: str, data: dict[str, Any], line_of: Callable[[KeyP
                     f"不符合{schema(kind).get('title', kind)}的格式: {_schema_message(e)}",
                     path=path,
                     line=line_of(_error_path(e)),
-                    hint=f"对照 docs/records.md 中「{schema(kind).get('title', kind)}」的示例修改;"
-                    f"完整定义见 engine/schemas/{kind}.schema.json。",
+                    hint=_schema_hint(e, kind),
                 )
                 for e in errors
             ]

@@ -21,7 +21,7 @@ class CalendarMissing(InputError):
     """A working day was asked of a year no calendar covers.
 
     Fact builders catch it (``engine.facts.count_working_days``) so that only the facts
-    that need that year get a calendar-missing violation; anywhere else it is an input
+    that need that year are left unjudged (one reminder per year); anywhere else it is an input
     error naming the file to add.
     """
 

@@ -570,7 +570,9 @@ def test_a_float_where_an_integer_belongs_and_an_infinite_amount_are_refused(
     )
     out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache")
     assert out.returncode == 2, out.stderr
-    assert out.stderr.count("错误:") == 1 and "amount 应为数字,实际是 inf" in out.stderr, out.stderr
+    assert (
+        out.stderr.count("错误:") == 1 and "合同金额(amount)应为数字,实际是「inf」" in out.stderr
+    ), out.stderr
     assert "Traceback" not in out.stderr
 
 
@@ -585,7 +587,10 @@ def test_a_waiver_that_matches_nothing_is_a_reminder(tmp_path: Path) -> None:
         ("waiver-unmatched", f"records/{WAIVER}")
     ]
     text = run_cli("check", "--repo", str(root), "HEAD", "--as-of", BASE_AS_OF, "--no-cache")
-    assert "请留意(不是违规,不阻止提交)" in text.stdout and "豁免没有对应任何违规" in text.stdout
+    assert (
+        "无法评判或值得核实(不是违规,不阻止提交)" in text.stdout
+        and "豁免没有对应任何违规" in text.stdout
+    )
     # The right target: no reminder.
     write_records(root, {WAIVER: WAIVER_TEXT})
     commit(root, "改正目标", "zwfwj-key")

@@ -58,6 +58,11 @@ def _assert_input_error(out: object, where: str) -> None:
             "records/accounts/wx-test/posts/2021-02.toml:2",
         ),
         ("stray.toml", "a = 1\n", "records/stray.toml"),
+        (
+            "units/zwfwj/unit.toml",
+            'name = "新巴尔虎右旗政务服务局"\ntype = "department"\nsupervising_office = "办公室"\n',
+            "records/units/zwfwj/unit.toml:1",
+        ),
     ],
     ids=[
         "malformed",
@@ -68,6 +73,7 @@ def _assert_input_error(out: object, where: str) -> None:
         "period-reversed",
         "post-in-wrong-month",
         "unknown-location",
+        "department-without-sectors",
     ],
 )
 def test_bad_record(records_repo: Callable[..., Path], rel: str, text: str, where: str) -> None:
@@ -107,11 +113,11 @@ def test_year_without_calendar(records_repo: Callable[..., Path]) -> None:
             "accounts/wx-test/events/2027-03-01-closure.toml": 'type = "closure"\ndate = 2027-03-01\n',
         }
     )
-    # Not an input error for the whole run any more: the closure gets a calendar-missing
-    # violation naming the file to add (tests/test_honest_records.py has the details).
+    # Not an input error for the whole run: one reminder names the calendar file to add
+    # (tests/test_honest_records.py has the details).
     out = run_cli("check", "--repo", str(root), "--as-of", "2027-03-05")
     assert out.returncode == 1, out.stderr
-    assert "art-13/calendar-missing" in out.stdout
+    assert "2027 年的工作日历还没有登记" in out.stdout
     assert "records/calendar/2027.toml" in out.stdout
 
 
@@ -130,3 +136,31 @@ def test_staged_conflict_is_input_error(records_repo: Callable[..., Path]) -> No
     git(root, "merge", "other", check=False)
     out = run_cli("check", "--staged", "--repo", str(root), "--as-of", BASE_AS_OF)
     assert out.returncode == 2 and "冲突" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('[[post]]\npublished = 2021-01-05\ntitle = "x"\ncategory = "routine"\n', 2),
+        ('[[post]]\npublished = "2021-01-05"\ntitle = "x"\ncategory = "routine"\n', 2),
+        (
+            '[[post]]\npublished = 2021-01-05T10:00:00\ntitle = "x"\ncategory = "routine"\n'
+            "[[post.review]]\nlevel = 1\nat = 2021-01-05\n",
+            7,
+        ),
+    ],
+    ids=["published-date", "published-date-string", "review-date"],
+)
+def test_date_only_times_are_bad_input(
+    records_repo: Callable[..., Path], text: str, line: int
+) -> None:
+    """Art 14 先审后发: a bare date would be read as 00:00 and a same-day review could never
+    come after publication; a time is required (a review known only to the day takes
+    ``day`` instead, docs/records.md)."""
+    root = records_repo()
+    path = root / "records" / POSTS
+    path.write_text(text, encoding="utf-8")
+    out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF)
+    _assert_input_error(out, f"records/{POSTS}:{line}")
+    assert "没有时刻" in out.stderr, out.stderr
+    assert path.read_text(encoding="utf-8") == text

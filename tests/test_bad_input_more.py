@@ -333,12 +333,6 @@ CASES: dict[str, tuple[Change, Callable[[Path], str], tuple[str, ...], str]] = {
         ("关停日期 2020-08-31 早于账号的开设日期 2020-09-01",),
         BASE_AS_OF,
     ),
-    "post-after-check-date": (
-        _future_post,
-        lambda r: f"{POSTS}:{_line_of(r, POSTS, 'published = 2021-01-18')}",
-        ("晚于检查日期 2021-01-17",),
-        BASE_AS_OF,
-    ),
     "waiver-expires-before-approval": (
         _waiver_expires_first,
         lambda r: "records/waivers/w.toml:7",

@@ -245,6 +245,11 @@ newmedia_office = "党政综合办公室"
 sectors = ["other"]
 internal_bodies = ["党政综合办公室", "综治办"]
 """,
+    # An enterprise hosting a 政务新媒体 account (art 2).
+    "units/qiye/unit.toml": 'name = "测试热力公司"\ntype = "enterprise"\nsupervising_office = "综合部"\n',
+    "accounts/qy-2019/account.toml": 'unit = "qiye"\nname = "测试热力"\nplatform = "weibo"\n'
+    'certification = "测试热力公司"\nopened = 2019-05-06\n',
+    "accounts/qy-2019/events/closure.toml": 'type = "closure"\ndate = 2020-08-20\nground = "work"\n',
     "accounts/xhs-2019/account.toml": """unit = "xiaozhen"
 name = "测试镇综治办"
 platform = "xiaohongshu"

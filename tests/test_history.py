@@ -56,3 +56,26 @@ def test_bad_ref_is_input_error(records_repo: Callable[..., Path]) -> None:
     root = records_repo()
     out = run_cli("audit", "nope", "--repo", str(root))
     assert out.returncode == 2 and "未知的 git 引用" in out.stderr
+
+
+def test_check_reminds_of_a_backfilled_review(records_repo: Callable[..., Path]) -> None:
+    """Issue 11, section 2: what `audit` finds is also a reminder of `check` (not a violation)."""
+    root = records_repo()
+    path = root / POSTS
+    path.write_text(path.read_text(encoding="utf-8") + LEVEL_3, encoding="utf-8")
+    git(root, "commit", "-qam", "补录审核", env={"GIT_COMMITTER_DATE": "2021-02-01T10:00:00+08:00"})
+    for target in ((), ("HEAD",)):
+        out = run_cli("check", *target, "--repo", str(root), "--as-of", "2021-01-18")
+        assert "第 3 级审核" in out.stdout and "2021-02-01 10:00:00 才写入记录" in out.stdout, (
+            out.stdout
+        )
+    doc = json.loads(
+        run_cli("check", "--repo", str(root), "--as-of", "2021-01-18", "--format", "json").stdout
+    )
+    (found,) = [r for r in doc["reminders"] if r["kind"] == "backfilled"]
+    assert found["path"] == POSTS
+    assert found["article"] == 14 and found["account"] == "wx-test"
+    assert "(测试)" not in found["message"]  # the commit's author (测试) is not named
+    # The commit before the back-fill has nothing to remind of.
+    before = run_cli("check", "HEAD~1", "--repo", str(root), "--as-of", "2021-01-18")
+    assert "才写入记录" not in before.stdout

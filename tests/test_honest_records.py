@@ -124,18 +124,18 @@ def test_hook_still_blocks_a_new_violation_of_another_article_on_the_same_post(
 def test_hook_lets_a_late_post_that_splits_a_run_of_missed_weeks_through(
     records_repo: Callable[..., Path],
 ) -> None:
-    # No post from 2021-01-04 to 01-24: one run of three weeks. A post recorded late on
+    # No post from 2021-01-04 to 01-24: one run of three weeks (judged on Monday 01-25). A post recorded late on
     # 01-12 splits it into 01-04..01-10 (the same violation) and 01-18..01-24 (changed).
     root = records_repo({"accounts/wx-test/posts/2021-01.toml": "post = []\n"})
     assert run_cli("hook", "install", "--repo", str(root)).returncode == 0
-    before = _check_json(root, "2021-01-24")
+    before = _check_json(root, "2021-01-25")
     (run,) = _of(before, "art-15/weekly-update")
     assert "2021-01-04 至 2021-01-24 连续 3 周" in run["message"]
     _write(root, POSTS, UNREVIEWED.split("\n\n")[1])
-    code, out = _commit(root, "补录一条发布", as_of="2021-01-24")
+    code, out = _commit(root, "补录一条发布", as_of="2021-01-25")
     assert code == 0, out
     assert "变更: art-15/weekly-update" in out
-    after = _check_json(root, "2021-01-24")
+    after = _check_json(root, "2021-01-25")
     runs = sorted(_of(after, "art-15/weekly-update"), key=lambda r: r["day"])
     assert [r["fingerprint"] == run["fingerprint"] for r in runs] == [True, False]
     assert [r["day"] for r in runs] == ["2021-01-04", "2021-01-18"]
@@ -199,12 +199,13 @@ def test_a_run_of_missed_weeks_is_one_line_whose_fingerprint_survives_growth(
 ) -> None:
     root = records_repo({"accounts/wx-test/posts/2021-01.toml": "post = []\n"})
     runs = []
-    for as_of, text in (("2021-01-17", "2021-01-04 至 2021-01-17 连续 2 周"),
-                        ("2021-02-28", "2021-01-04 至 2021-02-28 连续 8 周")):  # fmt: skip
+    for as_of, text in (("2021-01-11", "2021-01-04 至 2021-01-10 这一周"),
+                        ("2021-01-18", "2021-01-04 至 2021-01-17 连续 2 周"),
+                        ("2021-03-01", "2021-01-04 至 2021-02-28 连续 8 周")):  # fmt: skip
         (run,) = _of(_check_json(root, as_of), "art-15/weekly-update")
         assert text in run["message"], run["message"]
         runs.append(run)
-    assert runs[0]["fingerprint"] == runs[1]["fingerprint"]
+    assert runs[0]["fingerprint"] == runs[1]["fingerprint"] == runs[2]["fingerprint"]
     assert runs[0]["day"] == "2021-01-04"
 
 
@@ -262,7 +263,7 @@ def test_text_report_is_in_date_order(records_repo: Callable[..., Path]) -> None
             "accounts/wx-test/posts/2021-01.toml": UNREVIEWED.split("\n\n")[0] + "\n\n" + ad,
         }
     )
-    out = run_cli("check", "--repo", str(root), "--as-of", AS_OF)
+    out = run_cli("check", "--repo", str(root), "--as-of", "2021-01-18")
     assert out.returncode == 1
     entry = re.compile(r"^  (\d{4}-\d{2}-\d{2}) (records/\S+):\d+: \[(第\S+条) ")
     found = [m.groups() for line in out.stdout.splitlines() if (m := entry.match(line))]
@@ -300,19 +301,25 @@ def _closure_2031(filing: bool) -> dict[str, str]:
 def test_a_year_no_calendar_covers_only_stops_the_facts_that_need_it(
     records_repo: Callable[..., Path],
 ) -> None:
+    """A missing calendar is no unit's fault: one reminder for the whole check, naming the
+    year and the counts it stops; never a violation (issue 11, section 2)."""
     root = records_repo(_closure_2031(filing=False))
     out = run_cli("check", "--repo", str(root), "--as-of", "2031-01-25", "--format", "json")
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
     found = {(f"{v['rule']}/{v['check']}", v["path"]) for v in doc["violations"]}
     closure = "records/accounts/dy-2031/events/closure.toml"
-    assert ("art-13/calendar-missing", closure) in found
+    assert not any(c.endswith("/calendar-missing") for c, _ in found)
     assert ("art-13/no-filing", closure) in found  # checks that need no count still judge it
     assert not any(c == "art-13/notice-too-short" for c, _ in found)
     assert any(c == "art-15/weekly-update" for c, _ in found)  # the rest of the run goes on
-    (missing,) = [v for v in doc["violations"] if v["check"] == "calendar-missing"]
+    (missing,) = [r for r in doc["reminders"] if r["kind"] == "calendar-missing"]
+    assert "2031 年的工作日历还没有登记" in missing["message"]
     assert "records/calendar/2031.toml" in missing["message"]
-    assert "records/calendar/2031.toml" in missing["hint"] and missing["severity"] == "error"
+    assert "第十三条的关停公告期工作日数" in missing["message"]
+    assert "records/calendar/2031.toml" in missing["hint"]
+    text = run_cli("check", "--repo", str(root), "--as-of", "2031-01-25").stdout
+    assert text.count("2031 年的工作日历还没有登记") == 1, text
     # Adding the calendar file resolves it: the notice is then counted and judged.
     _write(
         root, "records/calendar/2031.toml", 'year = 2031\ncomplete = true\nsource = "测试用日历"\n'
@@ -320,17 +327,24 @@ def test_a_year_no_calendar_covers_only_stops_the_facts_that_need_it(
     again = json.loads(
         run_cli("check", "--repo", str(root), "--as-of", "2031-01-25", "--format", "json").stdout
     )
-    assert not [v for v in again["violations"] if v["check"] == "calendar-missing"]
+    assert not again["reminders"]
 
 
 def test_calendar_missing_also_for_messages(records_repo: Callable[..., Path]) -> None:
     msg = UNANSWERED.replace("2021-01-04T21:30:00", "2030-12-30T10:00:00")
     files = {**_closure_2031(filing=True), "accounts/dy-2031/messages/2030-12.toml": msg}
+    # A second account's message of the same year: still one reminder for the year.
+    files["accounts/wx-test/messages/2031-01.toml"] = UNANSWERED.replace(
+        "2021-01-04T21:30:00", "2031-01-02T10:00:00"
+    )
     root = records_repo(files)
     out = run_cli("check", "--repo", str(root), "--as-of", "2031-01-10", "--format", "json")
     assert out.returncode == 1, out.stderr
-    checks = {f"{v['rule']}/{v['check']}" for v in json.loads(out.stdout)["violations"]}
-    assert "art-18/calendar-missing" in checks and "art-18/unanswered" not in checks
+    doc = json.loads(out.stdout)
+    checks = {f"{v['rule']}/{v['check']}" for v in doc["violations"]}
+    assert "art-18/unanswered" not in checks
+    (missing,) = [r for r in doc["reminders"] if r["kind"] == "calendar-missing"]
+    assert "第十八条的留言答复时限(2 条记录)" in missing["message"], missing["message"]
 
 
 # ---------------------------------------------------------------- hints

@@ -8,7 +8,10 @@ import rtoml
 from conftest import git, run_cli
 
 UNIT = "新巴尔虎右旗林业和草原局"
-FLAGS = ("--unit", "--id", "lcj", "--name", UNIT, "--type", "department", "--office", "办公室")
+FLAGS = (
+    "--unit", "--id", "lcj", "--name", UNIT, "--type", "department", "--sector", "其他",
+    "--office", "办公室",
+)  # fmt: skip
 
 
 def _init(target: Path, *extra: str, stdin: str | None = None) -> str:
@@ -66,6 +69,7 @@ def test_interactive_asks_again_and_keeps_answers(tmp_path: Path) -> None:
         UNIT,
         "9",  # not a type number: asked again
         "旗直部门",  # the label works too
+        "4",  # its functions: 其他 (article 10)
         "",  # office: default 办公室
         "3",  # no hook
     ]
@@ -78,6 +82,7 @@ def test_interactive_asks_again_and_keeps_answers(tmp_path: Path) -> None:
         "type": "department",
         "supervising_office": "办公室",
         "newmedia_office": "办公室",
+        "sectors": ["other"],
     }
     assert "1 镇" in out.stdout and "4 旗直部门" in out.stdout  # numbered Chinese choices
     assert not (root / ".git/hooks/pre-commit").exists()
@@ -85,7 +90,7 @@ def test_interactive_asks_again_and_keeps_answers(tmp_path: Path) -> None:
 
 def test_banner_repository(tmp_path: Path) -> None:
     root = tmp_path / "banner"
-    _init(root, "--banner", "--office", "办公室", "--hook", "none")
+    _init(root, "--banner", "--sector", "其他", "--office", "办公室", "--hook", "none")
     assert sorted(p.name for p in (root / "records/units").iterdir()) == ["zwfwj"]
 
 

@@ -122,7 +122,9 @@ def test_expansions_of_one_check_report_a_fact_once(tmp_path: Path) -> None:
             "国务院常务会议部署冬春农牧民增收工作——转自新华社",
         ),
         ("会议强调:抓好“冬春”工作", "会议强调:抓好「冬春」工作"),
-        ("会议强调:抓好『冬春』工作", "会议强调,抓好'冬春'工作!"),
+        ("会议强调:抓好『冬春』工作", "会议强调,抓好'冬春'工作"),
+        ("寒潮来袭,注意防寒保暖!", "寒潮来袭, 注意防寒保暖\uff01"),
+        ("网传我旗本周全面停暖?", "网传我旗本周全面停暖\uff1f"),
         ("《草原法》实施细则解读", '"草原法"实施细则解读'),
         ("2021年GDP增长5.2%", "２０２１年ＧＤＰ增长５．２％"),
         ("一窗受理 改革推进会", "一窗受理改革推进会"),
@@ -132,6 +134,20 @@ def test_labels_punctuation_quotes_width_and_spaces_do_not_change_a_title(
     original: str, published: str
 ) -> None:
     assert normal_title(original) == normal_title(published)
+
+
+@pytest.mark.parametrize(
+    ("original", "published"),
+    [
+        ("网传我旗本周全面停暖?", "网传我旗本周全面停暖"),
+        ("网传我旗本周全面停暖\uff1f", "网传我旗本周全面停暖。"),
+        ("会议强调抓好冬春工作", "会议强调抓好冬春工作!"),
+    ],
+)
+def test_question_and_exclamation_marks_change_a_title(original: str, published: str) -> None:
+    """Art 17 「不得歪曲、篡改标题原意」: a dropped ? turns a question about a rumour into
+    an assertion; an added ! adds emphasis the source did not give."""
+    assert normal_title(original) != normal_title(published)
 
 
 @pytest.mark.parametrize(

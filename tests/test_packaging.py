@@ -64,7 +64,7 @@ def test_pre_commit_from_a_git_url(tmp_path: Path) -> None:
     }
     out = run_cli(
         "init", str(root), "--unit", "--id", "lcj", "--name", "新巴尔虎右旗林业和草原局",
-        "--type", "department", "--office", "办公室",
+        "--type", "department", "--sector", "其他", "--office", "办公室",
         "--hook", "pre-commit", "--source", url, "--rev", sha,
         env=env,
     )  # fmt: skip

@@ -19,7 +19,9 @@ expires = 2026-12-31
 
 def _repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     root = tmp_path / "banner"
-    out = run_cli("init", str(root), "--banner", "--office", "办公室", "--hook", "plain")
+    out = run_cli(
+        "init", str(root), "--banner", "--sector", "其他", "--office", "办公室", "--hook", "plain"
+    )
     assert out.returncode == 0, out.stderr
     git(root, "add", "-A")
     git(root, "commit", "-qm", "初始化")

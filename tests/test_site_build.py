@@ -475,3 +475,33 @@ def test_violations_link_to_the_record_and_to_the_public_repository() -> None:
         + '/records/accounts/jyj-wx/events/2026-01-02-closure.toml#L3"'
     ) in html  # fmt: skip
     assert _pages().record_link("records/waivers/w.toml", 1) == "—"
+
+
+def test_reminders_are_shown_escaped_on_the_home_page() -> None:
+    """Issue 11, section 2: what the check cannot judge (a calendar year) and back-filled
+    reviews reach the site as reminders, never as violations of a unit."""
+    from datetime import date
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from engine import policy as policy_mod
+    from engine.violations import Reminder
+
+    rules = policy_mod.load(policy_mod.default_policy_dir(Path(__file__).resolve().parent.parent))
+    banner = SimpleNamespace(accounts={}, units={}, waivers=[])
+    result = SimpleNamespace(
+        violations=[],
+        banner=banner,
+        reminders=[
+            Reminder(kind="backfilled", message=f"「{SCRIPT}」的第 2 级审核在发布后才写入记录",
+                     hint="请主管单位核实", day="2021-01-12"),
+            Reminder(kind="calendar-missing", message="2031 年的工作日历还没有登记", day="2031-01-01"),
+        ]
+    )  # fmt: skip
+    model = SiteModel(rules, "HEAD", date(2026, 1, 1), None, cast(Any, result), [])
+    pages = Pages(model, use_directory_urls=False)
+    html = pages.reminder_table(pages.reminders)
+    assert "提醒" in html and "2031 年的工作日历还没有登记" in html
+    assert "&lt;script&gt;" in html and SCRIPT not in html
+    assert html.index("2021-01-12") < html.index("2031-01-01")
+    assert "gm-reminders" in html

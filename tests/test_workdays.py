@@ -136,12 +136,13 @@ def test_calendar_record_drives_the_notice_count(calendar: str, expect: list[str
     assert result.passed, result.explain()
 
 
-def test_a_closure_in_an_uncovered_year_is_a_calendar_missing_violation(tmp_path: Path) -> None:
+def test_a_closure_in_an_uncovered_year_is_a_calendar_missing_reminder(tmp_path: Path) -> None:
     # Only the closure whose notice needs 2027 is not judged; the run goes on (exit 1, not 2).
     write_records(tmp_path, {**base_records(), **_closure_2027("2027-03-19", "2027-03-22")})
     out = cli("check", "--repo", str(tmp_path), "--as-of", "2027-03-31", "--no-cache")
     assert out.exit_code == 1, out.output
-    assert "art-13/calendar-missing" in out.stdout
+    assert "calendar-missing" not in out.stdout
+    assert "2027 年的工作日历还没有登记" in out.stdout
     assert "records/calendar/2027.toml" in out.stdout
     assert "art-13/notice-too-short" not in out.stdout
     assert "Traceback" not in out.stderr

@@ -7,14 +7,14 @@ from datetime import date
 
 import git
 
-from engine import snapshot
+from engine import history, snapshot
 from engine.commands.common import Options, parse_as_of, run_evaluation
 from engine.errors import InputError
 from engine.evaluate import Result, cached_violations, result_key
 from engine.fsutil import write_atomic
 from engine.policy import Policy
 from engine.report import FORMATS, Report, load_formats, safe
-from engine.violations import Violation, compare
+from engine.violations import Reminder, Violation, compare
 
 
 def base_before(opts: Options, since: str) -> str:
@@ -94,6 +94,26 @@ def _remember_index(opts: Options, result: Result) -> None:
     opts.cache().put(key, [v.to_dict() for v in result.violations])
 
 
+def backfill_reminders(opts: Options, result: Result) -> list[Reminder]:
+    """Back-filled reviews up to the checked commit (HEAD for the work tree and the
+    index), as reminders (``history.backfill_reminders``); nothing outside git."""
+    try:
+        repo = snapshot.open_repo(opts.repo)
+    except InputError:
+        return []
+    commit = result.snapshot.commit
+    sha = (
+        commit.sha
+        if commit is not None
+        else repo.head.commit.hexsha
+        if repo.head.is_valid()
+        else ""
+    )
+    if not sha:
+        return []
+    return history.backfill_reminders(repo, sha, set(result.snapshot.entries), opts.cache())
+
+
 def acknowledged_since(opts: Options, base: str, new: list[Violation]) -> list[Violation]:
     """New violations acknowledged (如实登记) by a record that is not at ``base``: the clerk
     records what really happened and says so in the same change. They stay violations."""
@@ -120,6 +140,8 @@ def run(
     since: str | None = None,
     keep: list[Result] | None = None,
     blocking: list[Violation] | None = None,
+    *,
+    backfills: bool = True,
 ) -> int:
     """Report; exit 1 on errors. ``keep`` (if given) receives the evaluation, for the hook's
     reminders; ``blocking`` (if given) the errors that decide the exit code."""
@@ -134,6 +156,10 @@ def run(
         keep.append(result)
     if opts.staged and opts.use_cache:
         _remember_index(opts, result)
+    if backfills:
+        result.reminders = sorted(
+            result.reminders + backfill_reminders(opts, result), key=Reminder.sort_key
+        )
     report = Report(result, result.open, lang=lang)
     if base:
         found = compare(result.violations, base_violations(opts, base, result.as_of, policy))

@@ -95,4 +95,8 @@ def run_evaluation(
         opts.repo, rev if rev is not None else opts.rev, opts.staged if staged is None else staged
     )
     day = as_of or opts.as_of or snap.default_as_of()
-    return evaluate(snap, policy or opts.policy(), day, opts.cache())
+    # An explicit check date asks how the records stood on that day: later posts are
+    # left out (one reminder says so). The default date (today, the commit's date) keeps
+    # a post dated after it as bad input: a typing mistake.
+    explicit = (as_of or opts.as_of) is not None
+    return evaluate(snap, policy or opts.policy(), day, opts.cache(), as_stood=explicit)

@@ -39,7 +39,9 @@ def run(opts: Options, lang: str) -> int:
         return 0
     blocking: list[Violation] = []
     kept: list[Result] = []
-    code = check.run(opts, base, "text", lang, keep=kept, blocking=blocking)
+    # The hook reports back-filled reviews of this commit itself (below), quickly; the
+    # whole history's are for `check` and `audit`.
+    code = check.run(opts, base, "text", lang, keep=kept, blocking=blocking, backfills=False)
     if base and hidden_by_rulebook(opts, base, lang):
         code = 1
     for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:

@@ -24,12 +24,18 @@ from engine import snapshot
 from engine.commands import hook as hook_cmd
 from engine.errors import InputError
 from engine.fsutil import write_atomic
-from engine.labels import UNIT_TYPE
+from engine.labels import SECTOR, UNIT_TYPE
 from engine.resources import bundled_policy_dir
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SUPERVISOR_ID = "zwfwj"
 SUPERVISOR_NAME = "新巴尔虎右旗政务服务局"
+# The supervising unit's own functions (as in the banner's records).
+SUPERVISOR_SECTORS = ("social-management",)
+# In a unit's repository the supervising unit is registered only so that references to it
+# resolve; its accounts are kept and judged in the banner's repository, so it is not held
+# to article 10 here (a known simplification: see CHANGELOG).
+REFERENCE_SECTORS = ("other",)
 HOOKS = {"plain": "普通 git 钩子", "pre-commit": "pre-commit 框架", "none": "暂不安装"}
 GITIGNORE = """# govmedia 生成的文件,不提交
 build/
@@ -50,6 +56,8 @@ class Setup:
     hook: str
     source: str
     rev: str
+    # Fields of art-10 (a banner department must say what its functions touch).
+    sectors: tuple[str, ...] = ()
 
 
 def _ask_choice(title: str, choices: dict[str, str], default: str) -> str:
@@ -111,8 +119,10 @@ def gather(
     hook: str | None,
     source: str | None,
     rev: str | None,
+    sectors: tuple[str, ...] = (),
 ) -> Setup:
     """Options first; what is missing is asked for (numbered choices, asked again when wrong)."""
+    sectors = tuple(_sector(s) for s in sectors)
     for value, option in ((unit, "--unit"), (supervisor, "--supervisor")):
         if value is not None and not _ID.match(value):
             raise InputError(
@@ -136,6 +146,16 @@ def gather(
         unit = unit or _ask_id("本单位的 id(小写字母、数字和连字符,例如 lcj)")
         name = name or _ask_text("本单位的全称(例如 新巴尔虎右旗林业和草原局)")
         unit_type = unit_type or _ask_choice("本单位的类型", UNIT_TYPE, "department")
+    if unit_type == "department" and not sectors:
+        sectors = (
+            SUPERVISOR_SECTORS
+            if banner
+            else (
+                _ask_choice(
+                    "本单位的职能主要涉及(第十条据此判断是否应开设政务新媒体)", SECTOR, "other"
+                ),
+            )
+        )
     office = office or _ask_text("本单位负责政务新媒体工作的办公室", default="办公室")
     hook = hook or _ask_choice("提交钩子", HOOKS, "plain")
     default_source, default_rev = _checkout_source()
@@ -158,18 +178,31 @@ def gather(
         hook=hook,
         source=source or "",
         rev=rev or "",
+        sectors=tuple(sectors) if unit_type == "department" else (),
     )
 
 
-def _unit_toml(name: str, unit_type: str, office: str) -> str:
-    return tomli_w.dumps(
-        {
-            "name": name,
-            "type": unit_type,
-            "supervising_office": office,
-            "newmedia_office": office,
-        }
+def _sector(value: str) -> str:
+    """A --sector value: the id or its Chinese label."""
+    for key, label in SECTOR.items():
+        if value in (key, label):
+            return key
+    raise InputError(
+        f"--sector 的值「{value}」不是可选的领域",
+        hint="写 " + "、".join(SECTOR.values()) + " 之一(可写多次)。",
     )
+
+
+def _unit_toml(name: str, unit_type: str, office: str, sectors: tuple[str, ...] = ()) -> str:
+    data: dict[str, object] = {
+        "name": name,
+        "type": unit_type,
+        "supervising_office": office,
+        "newmedia_office": office,
+    }
+    if unit_type == "department":
+        data["sectors"] = list(sectors)
+    return tomli_w.dumps(data)
 
 
 def _pre_commit_config(source: str, rev: str) -> str:
@@ -199,7 +232,8 @@ def _readme(s: Setup) -> str:
 ## 目录
 
 - `records/units/{s.unit}/unit.toml`:本单位的基本信息。
-- `records/units/{s.supervisor}/unit.toml`:主管单位({s.supervisor_name}),第六条。
+- `records/units/{s.supervisor}/unit.toml`:主管单位({s.supervisor_name}),第六条。它在这里只作引用,
+  它自己的账号在全旗的记录库中登记和检查。
 - `records/accounts/`:账号、发布记录、留言和事件(用 `govmedia new` 新建)。
 - `records/authority.toml`:授权名录,**由主管单位创建并签名提交**,本单位不要自己创建。
 
@@ -229,13 +263,13 @@ def _trust_note(s: Setup) -> str:
 def run(s: Setup) -> int:
     root = s.root
     files: dict[str, str] = {
-        f"records/units/{s.unit}/unit.toml": _unit_toml(s.name, s.unit_type, s.office),
+        f"records/units/{s.unit}/unit.toml": _unit_toml(s.name, s.unit_type, s.office, s.sectors),
         ".gitignore": GITIGNORE,
         "README.md": _readme(s),
     }
     if s.unit != s.supervisor:
         files[f"records/units/{s.supervisor}/unit.toml"] = _unit_toml(
-            s.supervisor_name, "department", "办公室"
+            s.supervisor_name, "department", "办公室", REFERENCE_SECTORS
         )
     if s.hook == "pre-commit":
         files[".pre-commit-config.yaml"] = _pre_commit_config(s.source, s.rev)

@@ -16,13 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.banner import AccountFiles, Banner
 from engine.lines import KeyPath
 from engine.records import Record
 from engine.timeutil import parse_date
 from engine.workdays import CalendarMissing, WorkCalendar
+
+if TYPE_CHECKING:
+    from engine.policy import Policy
 
 FactValue = str | int | float | bool
 
@@ -62,7 +65,7 @@ class Fact:
     until: date | None = None  # the last day the fact covers (series facts)
     # Fields that could not be measured because no working-day calendar covers a year
     # they need: field name -> year. Checks reading them are not judged on this fact;
-    # it gets a calendar-missing violation instead (engine/evaluate.py).
+    # it is tallied into the check's calendar-missing reminder instead (engine/evaluate.py).
     uncounted: dict[str, int] = field(default_factory=dict)
     # What the builder could not establish (see Doubt): undecided checks give a reminder.
     doubt: Doubt | None = None
@@ -78,6 +81,16 @@ class Context:
     # periods (coverage gaps) clip them to start here, so a gap that began before the
     # measures is judged for the part after it.
     judged_from: date = date.min
+    # The rulebook, for a builder that must measure with another article's parameter in
+    # force on a day (art-15 reads art-13's notice period): ``parameter`` below.
+    policy: Policy | None = None
+
+
+def parameter(ctx: Context, rule_id: str, name: str, day: date) -> Any:
+    """The parameter ``name`` of the version of ``rule_id`` in force on ``day``, or None."""
+    rule = ctx.policy.rules.get(rule_id) if ctx.policy is not None else None
+    version = rule.version_on(day) if rule is not None else None
+    return version.parameters.get(name) if version is not None else None
 
 
 def count_working_days(ctx: Context, start: date, end: date) -> tuple[int, int | None]:

@@ -8,9 +8,9 @@ from typing import Any
 
 from engine.banner import AccountFiles
 from engine.errors import InputError
-from engine.facts import Context, Fact, account_fact, violation_values
+from engine.facts import Context, Fact, account_fact, parameter, violation_values
 from engine.facts.supervision import closure_order
-from engine.records import Record
+from engine.labels import VALUE, label, platform_zh
 from engine.timeutil import parse_date
 from engine.workdays import CalendarMissing, WorkCalendar
 
@@ -93,16 +93,15 @@ def account_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "certification_names_unit": str(unit["name"]) in certification,
             "internal_body": body,
         },
-        context={"certification": certification, "internal_body_in": body_in or "无"},
+        context={
+            "certification": certification,
+            "internal_body_in": body_in or "无",
+            "platform_name": platform_zh(str(data["platform"])),
+            "purpose_zh": {"event": "重大活动", "project": "专项工作"}.get(
+                str(data.get("purpose", "general")), label(VALUE, str(data.get("purpose", "")))
+            ),
+        },
     )
-
-
-def _latest(files: AccountFiles, kind: str, key: str) -> tuple[date | None, Record | None]:
-    events = files.events_of(kind)
-    if not events:
-        return None, None
-    event = max(events, key=lambda e: str(e.data[key]))
-    return parse_date(event.data[key]), event
 
 
 def notice_working_days(calendar: WorkCalendar, start: date, end: date, closed: date) -> int:
@@ -134,25 +133,48 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     closed = parse_date(closure.data["date"])
     if closed > ctx.as_of:
         return
-    decided, decision = _latest(files, "closure-decision", "date")
-    filed, filing = _latest(files, "filing", "date")
-    noticed, notice = _latest(files, "notice", "start")
+    # Art 13 asks whether a decision, a filing and a notice of enough working days
+    # preceded the closure, not what the last record of each kind says: of several
+    # records, the one that best satisfies the article is judged (policy/art-13.toml).
+    decisions = sorted(
+        (parse_date(e.data["date"]), e.path, e) for e in files.events_of("closure-decision")
+    )
+    decided, decision = (decisions[0][0], decisions[0][2]) if decisions else (None, None)
+    supervising = parameter(ctx, "art-13", "supervising_unit", closed)
+
+    def step_in_order(day: date) -> bool:
+        return day <= closed and (decided is None or decided <= day)
+
+    filings = sorted(
+        (
+            not step_in_order(parse_date(e.data["date"])),
+            str(e.data["with"]) != supervising,
+            parse_date(e.data["date"]),
+            e.path,
+            e,
+        )
+        for e in files.events_of("filing")
+    )
+    filed, filing = (filings[0][2], filings[0][4]) if filings else (None, None)
     notice_days = 0
     notice_end = ""
     missing = None
-    if noticed is not None and notice is not None:
-        end = parse_date(notice.data["end"])
-        notice_end = end.isoformat()
+    noticed: date | None = None
+    ranked: list[tuple[bool, int, date, str, date]] = []
+    for event in files.events_of("notice"):
+        start, end = parse_date(event.data["start"]), parse_date(event.data["end"])
         try:
-            notice_days = notice_working_days(ctx.calendar, noticed, end, closed)
+            days = notice_working_days(ctx.calendar, start, end, closed)
         except CalendarMissing as exc:
-            notice_days, missing = 0, exc.year
+            days, missing = 0, missing or exc.year
+        ranked.append((not step_in_order(start), -days, start, event.path, end))
+    if ranked:
+        best = min(ranked)
+        notice_days, noticed, notice_end = -best[1], best[2], best[4].isoformat()
     # Only the decision must come first; filing and notice may come in either order.
     # Every step is on or before the closure day.
     steps = [d for d in (decided, filed, noticed) if d is not None]
-    in_order = all(d <= closed for d in steps) and (
-        decided is None or all(decided <= d for d in steps)
-    )
+    in_order = all(step_in_order(d) for d in steps)
     yield Fact(
         kind="closure",
         key=f"{files.id}/closure",
@@ -172,6 +194,7 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
         },
         context={
             "closed": closed.isoformat(),
+            "filed_with_name": ctx.banner.unit_name(str(filing.data["with"])) if filing else "无",
             "decided": decided.isoformat() if decided else "无",
             "filed": filed.isoformat() if filed else "无",
             "notice_start": noticed.isoformat() if noticed else "无",
@@ -187,14 +210,17 @@ def closure_deadline(ctx: Context, fact: Fact, parameters: Mapping[str, Any]) ->
     date given the notice's publication day, and the last day the notice must still run."""
     needed = parameters.get("min_notice_working_days")
     start = fact.context.get("notice_start", "无")
+    unit = parameters.get("supervising_unit")
+    supervising = {"supervising_name": ctx.banner.unit_name(unit)} if isinstance(unit, str) else {}
     if not isinstance(needed, int) or start == "无":
-        return {}
+        return supervising
     try:
         first = earliest_closure(ctx.calendar, parse_date(start), needed)
     except InputError as exc:  # the notice period runs into a year no calendar covers
         unknown = f"无法推算({exc.message};补充 {exc.path} 后即可推算)"
-        return {"earliest_closure": unknown, "notice_needed_until": unknown}
+        return {**supervising, "earliest_closure": unknown, "notice_needed_until": unknown}
     return {
+        **supervising,
         "earliest_closure": first.isoformat(),
         "notice_needed_until": (first - timedelta(days=1)).isoformat(),
     }

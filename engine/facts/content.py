@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 
 from engine.banner import AccountFiles
 from engine.errors import InputError
-from engine.facts import Context, Fact, FactValue, account_fact
+from engine.facts import Context, Fact, FactValue, account_fact, parameter
+from engine.records import Record
 from engine.timeutil import iso_local, parse_datetime
 
 # A repost label: 转载, or 转自 followed by the source's name (policy/art-17.toml, choices).
@@ -25,7 +27,9 @@ _TRAILING_LABEL = re.compile(
 )
 # Punctuation that changes a number's value is kept: %, ‰ anywhere, any mark between
 # two digits (5.2, 1,000, 1-3, 1:2), a minus sign in front of a digit that does not follow one.
-_KEEP = frozenset("%‰")
+# Question and exclamation marks are kept too: they turn an assertion into a question
+# (「网传……全面停暖?」) or carry emphasis; NFKC folds ？ and ！ into them first.
+_KEEP = frozenset("%‰?!")
 # Title separators that Unicode does not class as punctuation.
 _SEPARATORS = frozenset("|丨")
 
@@ -61,25 +65,58 @@ def normal_title(text: str) -> str:
     return "".join(out)
 
 
+def named_like_organ(ctx: Context, source: str, day: date) -> bool:
+    """Whether ``source`` reads as the name of a party or government organ, by art-17's
+    ``organ_name_pattern`` and not its ``non_organ_name_pattern`` (the version in force
+    on ``day``): 中华人民共和国教育部, 呼伦贝尔市应急管理局, 中共呼伦贝尔市委宣传部; not
+    an enterprise whose name happens to end in 局."""
+    organ = parameter(ctx, "art-17", "organ_name_pattern", day)
+    other = parameter(ctx, "art-17", "non_organ_name_pattern", day)
+    if not isinstance(organ, str) or not source:
+        return False
+    if isinstance(other, str) and re.search(other, source):
+        return False
+    return re.search(organ, source) is not None
+
+
+_UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _unit_key(ctx: Context, name: str, record: Record, line: int) -> str:
+    """A unit a post concerns or coordinated with, as one comparable key: the id of a
+    registered unit (written as its id or its full name), else the name of a unit outside
+    the banner (art 16 is not limited to the banner's units). An unregistered value
+    written like an id is a typing mistake: an input error."""
+    name = name.strip()
+    if name in ctx.banner.units:
+        return name
+    for unit_id, unit in ctx.banner.units.items():
+        if str(unit.data["name"]) == name:
+            return unit_id
+    if _UNIT_ID.match(name):
+        raise InputError(
+            f"单位「{name}」不存在",
+            path=record.path,
+            line=line,
+            hint="本旗单位写 records/units/ 下的目录名(单位 id)或单位全称;旗外单位写全称,"
+            "例如「呼伦贝尔市司法局」。",
+        )
+    return name
+
+
 @account_fact("post-coordination")
 def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each post that concerns other units' work, with the units it did not coordinate with."""
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
-            concerns = [str(u) for u in post.get("concerns_units", [])]
-            coordinated = {str(u) for u in post.get("coordinated_with", [])}
-            for key, ids in (
-                ("concerns_units", concerns),
-                ("coordinated_with", sorted(coordinated)),
-            ):
-                for unit_id in ids:
-                    if unit_id not in ctx.banner.units:
-                        raise InputError(
-                            f"单位「{unit_id}」不存在",
-                            path=record.path,
-                            line=record.line("post", i, key),
-                            hint="单位 id 是 records/units/ 下的目录名;先登记该单位,或改正拼写。",
-                        )
+            keys: dict[str, list[str]] = {}
+            for field in ("concerns_units", "coordinated_with"):
+                keys[field] = [
+                    _unit_key(ctx, str(u), record, record.line("post", i, field))
+                    for u in post.get(field, [])
+                ]
+            concerns = keys["concerns_units"]
+            coordinated = set(keys["coordinated_with"])
             others = [u for u in dict.fromkeys(concerns) if u != files.unit]
             if not others:
                 continue
@@ -97,7 +134,10 @@ def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 context={
                     "title": str(post["title"]),
                     "published": published.replace("T", " "),
-                    "uncoordinated": "、".join(ctx.banner.unit_name(u) for u in missing) or "无",
+                    "uncoordinated": "、".join(
+                        ctx.banner.unit_name(u) if u in ctx.banner.units else u for u in missing
+                    )
+                    or "无",
                 },
             )
 
@@ -105,7 +145,9 @@ def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
 @account_fact("repost")
 def reposts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each repost: where it came from, whether that is shown and traceable, whether the title held."""
-    registered = {str(r.data["name"]) for r in ctx.banner.units.values()} | set(ctx.banner.units)
+    unit_type: dict[str, str] = {}
+    for unit_id, unit in ctx.banner.units.items():
+        unit_type[unit_id] = unit_type[str(unit.data["name"])] = str(unit.data["type"])
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
             repost = post.get("repost")
@@ -117,7 +159,8 @@ def reposts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             original = str(repost.get("original_title", ""))
             fields: dict[str, FactValue] = {
                 "source_unit": source,
-                "source_is_registered_unit": source in registered,
+                "source_unit_type": unit_type.get(source, ""),
+                "source_named_like_organ": named_like_organ(ctx, source, published.date()),
                 "has_source_url": bool(str(repost.get("source_url", "")).strip()),
                 "source_named": bool(repost.get("source_named", False)),
                 "has_original_title": bool(original.strip()),

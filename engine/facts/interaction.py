@@ -1,25 +1,28 @@
-"""Interaction facts (article 18): each public message and how many working days its answer took."""
+"""Interaction facts (article 18): each public message, and whether its answer came in time."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact, count_working_days
-from engine.timeutil import iso_local, parse_datetime
-from engine.workdays import WorkCalendar
+from engine.facts import Context, Fact, account_fact, count_working_days, violation_values
+from engine.labels import VALUE, label
+from engine.timeutil import iso_local, parse_date, parse_datetime
+from engine.workdays import CalendarMissing, WorkCalendar
 
 
 def answer_deadline(calendar: WorkCalendar, received: date, working_days: int) -> date:
     """The last day on which a message received on ``received`` is answered in time.
 
     The period starts the day after receipt (民法典 第二百零一条: the first day is not
-    counted) and ends at 24:00 of its last day: the ``working_days``-th working day after
-    receipt. An answer given on that day is in time; an answer, or a check date, on any
-    later day (a weekend or holiday included) is late. Raises ``CalendarMissing`` when the
-    count needs a year no calendar covers. ``govmedia due`` shows this day.
+    counted) and ends at 24:00 of its last day (第二百零三条): the ``working_days``-th
+    working day after receipt. An answer given on that day is in time; an answer, or a
+    check date, on any later day (a weekend or holiday included) is late. Raises
+    ``CalendarMissing`` when the count needs a year no calendar covers. ``govmedia due``
+    shows this day.
     """
     return calendar.add_working_days(received, working_days)
 
@@ -28,12 +31,10 @@ def answer_deadline(calendar: WorkCalendar, received: date, working_days: int) -
 def messages(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """One fact per message received by the check date.
 
-    ``working_days`` counts the working days after the day of receipt and before the
-    day of the answer (answered) or the check date (not answered by then), plus that
-    day itself, begun: a message received on a Monday and answered on Friday took 4
-    working days. So it exceeds the limit N exactly when the answer or the check date
-    falls after the deadline, ``answer_deadline`` (the end of the N-th working day after
-    receipt), whatever the weekday of that later day.
+    ``elapsed_working_days`` counts the working days after the day of receipt and before
+    the day of the answer (answered) or the check date (not answered by then). The
+    message is late exactly when that count reaches the limit N: then the N-th working
+    day after receipt (the deadline, ``answer_deadline``) ended before that day.
     """
     seen: Counter[str] = Counter()
     for record in files.messages:
@@ -51,7 +52,7 @@ def messages(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             days, missing = count_working_days(
                 ctx, received.date() + timedelta(days=1), until - timedelta(days=1)
             )
-            days += 1 if until > received.date() else 0
+            no_answer = str(message.get("no_answer", ""))
             suffix = "" if seen[stamp] == 1 else f"#{seen[stamp]}"
             yield Fact(
                 kind="message",
@@ -61,11 +62,31 @@ def messages(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 where=("message", i, "answered" if answer is not None else "received"),
                 unit=files.unit,
                 account=files.id,
-                fields={"answered": answer is not None, "working_days": days},
+                fields={
+                    "answered": answer is not None,
+                    "needs_answer": not no_answer,
+                    "elapsed_working_days": days,
+                },
                 context={
                     "topic": str(message["topic"]),
                     "received": stamp.replace("T", " "),
+                    "received_day": received.date().isoformat(),
                     "answered_at": iso_local(answer).replace("T", " ") if answer else "未答复",
+                    "answered_day": answer.date().isoformat() if answer else "",
+                    "no_answer": label(VALUE, no_answer) if no_answer else "",
                 },
-                uncounted={"working_days": missing} if missing else {},
+                uncounted={"elapsed_working_days": missing} if missing else {},
             )
+
+
+@violation_values("message")
+def message_deadline(ctx: Context, fact: Fact, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """The deadline date of a late message, for its message (needs the version's limit)."""
+    needed = parameters.get("answer_working_days")
+    if not isinstance(needed, int):
+        return {}
+    try:
+        deadline = answer_deadline(ctx.calendar, parse_date(fact.context["received_day"]), needed)
+    except CalendarMissing as exc:
+        return {"deadline": f"无法推算(缺少 {exc.path})"}
+    return {"deadline": deadline.isoformat()}

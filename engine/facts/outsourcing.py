@@ -44,29 +44,41 @@ def contract_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
 
 @account_fact("contract")
 def contracts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
-    """Each operator contract that started by the check date, with its terms measured."""
+    """Each operator contract that started by the check date, with its terms measured.
+
+    A contract that began before the measures took effect and was still in force on that
+    day is judged from that day (its fact is dated max(start, effective date)): from then
+    on, running it without 权责, 保密协议 or 资质审查 is a continuing breach. Its
+    agreement and review count as in time if they are dated by that day.
+    """
     for event in files.events_of("contract"):
         start = parse_date(event.data["start"])
         if start > ctx.as_of:
             continue
+        end = parse_date(event.data["end"])
+        # Still in force on the effective date, for an account still open then.
+        closed = files.closed_on
+        runs_on = end >= ctx.judged_from and (closed is None or closed > ctx.judged_from)
+        day = max(start, ctx.judged_from) if runs_on else start
         fields: dict[str, FactValue] = {
             "rights_duties": bool(event.data.get("rights_duties", False))
         }
         context = {
             "contractor": str(event.data["contractor"]),
             "start": start.isoformat(),
+            "judged_from": day.isoformat(),
             "end": str(event.data["end"]),
         }
         for key in ("confidentiality_agreement", "qualification_review"):
             fields[f"has_{key}"] = key in event.data
             if key in event.data:
                 signed = parse_date(event.data[key])
-                fields[f"{key}_days_after_start"] = (signed - start).days
+                fields[f"{key}_days_after_start"] = (signed - day).days
                 context[key] = signed.isoformat()
         yield Fact(
             kind="contract",
             key=f"{files.id}/contract/{start.isoformat()}",
-            day=start,
+            day=day,
             record=event,
             where=("start",),
             unit=files.unit,

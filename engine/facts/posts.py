@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Doubt, Fact, account_fact, tracked_from
+from engine.facts import Context, Doubt, Fact, account_fact, parameter, tracked_from
 from engine.facts.accounts import judged_day
+from engine.labels import CATEGORY, label
 from engine.timeutil import iso_local, parse_date, parse_datetime
+from engine.workdays import CalendarMissing
 
 
 def _plain(text: str) -> bool:
@@ -65,13 +67,19 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             published = None if plain else parse_datetime(text)
             stamp = text if published is None else iso_local(published)
             before: set[int] = set()
+            after: set[int] = set()
             same_day: set[int] = set()  # reviews known only to the publication day
             late = 0
+            reviewers: dict[str, set[int]] = {}
             for review in post.get("review", []):
+                level = int(review["level"])
+                who = str(review.get("reviewer", "")).strip()
+                if who:
+                    reviewers.setdefault(who, set()).add(level)
                 if "day" in review:
                     reviewed, day = parse_date(review["day"]), _day(text)
                     if reviewed == day:
-                        same_day.add(int(review["level"]))
+                        same_day.add(level)
                         continue
                     early = reviewed < day
                 else:
@@ -81,11 +89,18 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     else:
                         early = parse_datetime(at) <= (published or parse_datetime(text))
                 if early:
-                    before.add(int(review["level"]))
+                    before.add(level)
                 else:
+                    after.add(level)
                     late += 1
             levels = _chain(before)
             possible = _chain(before | same_day)
+            # The lowest level reviewed only after publication: a late review that stands
+            # in for that level (art-14 judges it only if the category needs that level).
+            late_only = min(after - before - same_day, default=0)
+            shared = sorted(
+                (sorted(ls) for ls in reviewers.values() if len(ls) > 1), key=lambda ls: ls[0]
+            )
             repost = post.get("repost")
             title = str(post["title"])
             shown = stamp.replace("T", " ")
@@ -101,6 +116,11 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     "category": str(post["category"]),
                     "reviewed_levels": levels,
                     "late_reviews": late,
+                    "late_only_level": late_only,
+                    # Levels signed by one reviewer (never the name: reviewers are private).
+                    "same_reviewer_levels": "、".join(
+                        "、".join(f"第 {n} 级" for n in ls) for ls in shared
+                    ),
                     "ad": bool(post.get("ad", False)),
                     "personal_opinion": bool(post.get("personal_opinion", False)),
                     "personal_data": bool(post.get("personal_data", False)),
@@ -108,7 +128,11 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     "disclosure_basis": str(post.get("disclosure_basis", "")),
                     "is_repost": repost is not None,
                 },
-                context={"title": title, "published": shown},
+                context={
+                    "title": title,
+                    "published": shown,
+                    "category_zh": label(CATEGORY, str(post["category"])),
+                },
                 doubt=_same_day_doubt(title, shown, levels, possible, same_day),
             )
 
@@ -117,14 +141,61 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def judged_weeks(first_day: date, last_day: date, as_of: date) -> Iterator[tuple[date, date]]:
+    """The weeks (Monday, Sunday) art-15 judges for an account active from ``first_day``
+    to ``last_day``, checked on ``as_of``.
+
+    Only full ISO weeks inside the active period, and only weeks that ended before the
+    check date: on a Sunday the unit can still post that evening, so the week is judged
+    from Monday on (policy/art-15.toml, choices).
+    """
+    six, seven = timedelta(days=6), timedelta(days=7)
+    week = first_day if first_day.weekday() == 0 else _monday(first_day) + seven
+    while week + six <= last_day and week + six < as_of:
+        yield week, week + six
+        week += seven
+
+
+def notice_exemptions(ctx: Context, files: AccountFiles) -> tuple[list[tuple[date, date]], int]:
+    """The closure-notice periods during which art-15 does not ask for weekly updates.
+
+    A notice exempts only if a closure of the account is recorded after the notice began
+    (a closure that follows it), and only for the notice period art 13 requires: from
+    its publication to the end of the N-th working day after it, N being art-13's
+    ``min_notice_working_days`` in force on the publication day, and never past the
+    notice's end or the day before the closure. Also returns the year no calendar
+    covers when a period could not be counted (0 when all could).
+    """
+    closure = files.closure
+    if closure is None:
+        return [], 0
+    closed = parse_date(closure.data["date"])
+    periods: list[tuple[date, date]] = []
+    missing = 0
+    for event in files.events_of("notice"):
+        start, end = parse_date(event.data["start"]), parse_date(event.data["end"])
+        if closed <= start:
+            continue
+        last = min(end, closed - timedelta(days=1))
+        needed = parameter(ctx, "art-13", "min_notice_working_days", start)
+        if isinstance(needed, int):
+            try:
+                last = min(last, ctx.calendar.add_working_days(start, needed))
+            except CalendarMissing as exc:
+                missing = missing or exc.year
+        periods.append((start, last))
+    return periods, missing
+
+
 @account_fact("account-week")
 def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
-    """One fact per full ISO week (Mon-Sun) inside the account's active period, up to the check date.
+    """One fact per week ``judged_weeks`` gives for the account's active period.
 
     An account onboarded after it opened (``tracked_from``, 纳入管理日期) has no post
     records before that day: its weeks start at the first full week from then. The
     weeks form a series, so that consecutive weeks breaking a rule are reported as one
-    run (engine/evaluate.py).
+    run (engine/evaluate.py). A week that overlaps the notice period of a closure that
+    follows (``notice_exemptions``) is marked ``in_notice_period``.
     """
     last = judged_day(ctx, files)
     if last is None:
@@ -133,17 +204,12 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     for record in files.posts:
         for post in record.data["post"]:
             counts[_monday(_day(post["published"]))] += 1
-    notices = [
-        (parse_date(e.data["start"]), parse_date(e.data["end"])) for e in files.events_of("notice")
-    ]
+    notices, missing = notice_exemptions(ctx, files)
     tracked = tracked_from(files)
     start = files.opened if tracked is None else max(files.opened, tracked)
     record, unit, account = files.record, files.unit, files.id
-    six, seven = timedelta(days=6), timedelta(days=7)
-    week = start if start.weekday() == 0 else _monday(start) + seven
-    while week + six <= last:
-        sunday = week + six
-        in_notice = any(start <= sunday and week <= end for start, end in notices)
+    for week, sunday in judged_weeks(start, last, ctx.as_of):
+        in_notice = any(begin <= sunday and week <= end for begin, end in notices)
         iso = week.isocalendar()
         monday = week.isoformat()
         yield Fact(
@@ -162,5 +228,5 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             },
             series=f"{account}/week",
             until=sunday,
+            uncounted={"in_notice_period": missing} if missing and in_notice else {},
         )
-        week += seven

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from engine.banner import AccountFiles, Banner
 from engine.errors import InputError
-from engine.facts import Context, Fact, FactValue, account_fact, banner_fact
+from engine.facts import Context, Fact, FactValue, account_fact, banner_fact, parameter
 from engine.facts.accounts import judged_day
+from engine.labels import UNIT_TYPE, account_zh, label
 
 # Sectors the law names in article 10 (经济发展、民生问题、社会管理); "other" is none of them.
 KEY_SECTORS = frozenset({"economy", "livelihood", "social-management"})
@@ -17,30 +19,26 @@ _AFTER_ALL_IDS = "~"
 
 @account_fact("account-scope")
 def account_scope(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
-    """The host unit's kind and the platform of each account that was active by the check date."""
+    """The host unit's kind, for each account that was active by the check date (its
+    platform is art-12's to judge, once)."""
     day = judged_day(ctx, files)
     if day is None:
         return
     unit = ctx.banner.units[files.unit].data
-    scope: dict[str, FactValue] = {
-        "unit_type": str(unit["type"]),
-        "administrative_functions": bool(unit.get("administrative_functions", False)),
-    }
-    platform: dict[str, FactValue] = {"platform": str(files.record.data["platform"])}
-    for kind, where, fields in (
-        ("account-scope", "unit", scope),
-        ("account-platform", "platform", platform),
-    ):
-        yield Fact(
-            kind=kind,
-            key=f"{files.id}/{where}",
-            day=day,
-            record=files.record,
-            where=(where,),
-            unit=files.unit,
-            account=files.id,
-            fields=dict(fields),
-        )
+    yield Fact(
+        kind="account-scope",
+        key=f"{files.id}/unit",
+        day=day,
+        record=files.record,
+        where=("unit",),
+        unit=files.unit,
+        account=files.id,
+        fields={
+            "unit_type": str(unit["type"]),
+            "administrative_functions": bool(unit.get("administrative_functions", False)),
+        },
+        context={"unit_type_zh": label(UNIT_TYPE, str(unit["type"]))},
+    )
 
 
 @banner_fact("unit-supervision")
@@ -49,7 +47,12 @@ def unit_supervision(ctx: Context) -> Iterator[Fact]:
     for unit_id, record in ctx.banner.units.items():
         office = str(record.data["supervising_office"]).strip()
         bodies = [str(b) for b in record.data.get("internal_bodies", [])]
-        fields: dict[str, FactValue] = {"supervising_office": office}
+        pattern = parameter(ctx, "art-06", "office_name_pattern", ctx.as_of)
+        fields: dict[str, FactValue] = {
+            "supervising_office": office,
+            "unit_type": str(record.data["type"]),
+            "office_is_office": not isinstance(pattern, str) or bool(re.search(pattern, office)),
+        }
         if bodies:
             fields["office_is_internal_body"] = office in bodies
         yield Fact(
@@ -110,6 +113,7 @@ def unit_offices(ctx: Context) -> Iterator[Fact]:
             unit=unit_id,
             account=None,
             fields={
+                "unit_type": str(record.data["type"]),
                 "newmedia_office": str(newmedia).strip(),
                 "website_office": str(website).strip(),
             },
@@ -155,14 +159,19 @@ def unit_presence(ctx: Context) -> Iterator[Fact]:
         via_active = via is not None and via.account is not None and via.active_on(ctx.as_of)
         above = superiors(ctx.banner, unit_id)  # also catches a cycle of superiors
         via_superior = via is not None and via.unit in above
+        named = (
+            account_zh(str(via.record.data["platform"]), str(via.record.data["name"]), via.id)
+            if via is not None and via.account is not None
+            else str(via_id)
+        )
         if via is None:
             via_text = "未登记"
         elif not via_superior:
-            via_text = f"{via_id},属于「{ctx.banner.unit_name(via.unit)}」,不是本单位的上级单位"
+            via_text = f"{named},属于「{ctx.banner.unit_name(via.unit)}」,不是本单位的上级单位"
         elif not via_active:
-            via_text = f"{via_id},检查日不在运行"
+            via_text = f"{named},检查日不在运行"
         else:
-            via_text = str(via_id)
+            via_text = named
         yield Fact(
             kind="unit-presence",
             key=f"{unit_id}/presence",

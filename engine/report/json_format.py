@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from engine.report import Report, message, register
-from engine.violations import Violation
+from engine.violations import Reminder, Violation
 
 FIELDS = (
     "rule", "check", "article", "version", "severity", "path", "line", "unit", "account",
@@ -18,6 +18,14 @@ def violation_json(v: Violation, lang: str) -> dict[str, Any]:
     out = {name: getattr(v, name) for name in FIELDS}
     out["message"] = message(v, lang)
     out["day"] = v.day
+    return out
+
+
+def reminder_json(reminder: Reminder, lang: str) -> dict[str, Any]:
+    out = reminder.to_dict()
+    if lang == "en" and reminder.message_en:
+        out["message"] = reminder.message_en
+    del out["message_en"]
     return out
 
 
@@ -43,13 +51,12 @@ def render(report: Report) -> str:
             for v, olds in report.changed
         ],
         "fixed": [violation_json(v, report.lang) for v in report.fixed],
+        "reminders": [
+            reminder_json(x, report.lang) for x in sorted(r.reminders, key=lambda m: m.sort_key())
+        ],
         "accepted": [violation_json(v, report.lang) for v in report.accepted],
         "authority_warnings": [
             {"path": w.path, "reason": w.reason, "message": w.message} for w in r.authority.warnings
-        ],
-        "reminders": [
-            {"kind": m.kind, "message": m.message, "hint": m.hint, "path": m.path, "line": m.line}
-            for m in sorted(r.reminders, key=lambda m: m.sort_key())
         ],
         "summary": {
             "errors": len(report.errors),

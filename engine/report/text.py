@@ -119,8 +119,14 @@ def render(report: Report) -> str:
         lines.extend(f"  {w.render()}" for w in notes)
         lines.append("")
     if r.reminders:
-        # Never violations, never blocking: what could not be judged, or deserves a look.
-        lines.append("reminders (not violations):" if en else "请留意(不是违规,不阻止提交):")
+        # What the check could not judge, or wants looked at (a back-filled review, posts
+        # left out for an earlier check date, a waiver that matches nothing): never a
+        # violation, never blocking.
+        lines.append(
+            "cannot be judged or worth a look (not violations, never blocking):"
+            if en
+            else "无法评判或值得核实(不是违规,不阻止提交):"
+        )
         for m in sorted(r.reminders, key=lambda m: m.sort_key()):
             where = f"{m.path}:{m.line}: " if m.path else ""
             day = f"{m.day} " if m.day else ""

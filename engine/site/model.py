@@ -13,6 +13,7 @@ from typing import Any
 import git
 
 from engine import authority as authority_mod
+from engine import history as history_mod
 from engine import policy as policy_mod
 from engine import records as records_mod
 from engine import snapshot as snapshot_mod
@@ -24,6 +25,7 @@ from engine.policy import Policy
 from engine.records import Record
 from engine.site.markup import Escaper
 from engine.snapshot import CHINA_TZ, SHALLOW_HINT, CommitInfo, Snapshot
+from engine.violations import Reminder
 
 
 @dataclass(frozen=True)
@@ -442,6 +444,11 @@ def gather(
     public_text = "\n".join(public)
     secrets -= _occurring(secrets, public_text)
     result = evaluate(snap, policy, day, cache)
+    result.reminders = sorted(
+        result.reminders
+        + history_mod.backfill_reminders(repo, commit.hexsha, set(snap.entries), cache),
+        key=Reminder.sort_key,
+    )
     note = "" if snap.entries else "该提交中没有 records/ 目录,暂无记录可检查。"
     root, problem = authority_mod.trust_root(
         Path(repo.working_tree_dir or repo.git_dir), commit.hexsha, policy

@@ -20,7 +20,7 @@ from engine.cli import main
 from engine.commands.explain import line_owners
 
 FIXTURE = ROOT / "tests" / "report" / "fixture"
-AS_OF = "2021-01-24"
+AS_OF = "2021-01-25"  # a Monday: the week of 2021-01-18 has ended
 PRIVATE = [
     "赵某某",
     "0470-1234567",
@@ -94,7 +94,7 @@ def test_explain_violation(repo: Path) -> None:
     assert f"违规 {fp}" in out
     assert "位置: records/accounts/wx-test/account.toml:2" in out
     assert "第十二条" in out
-    assert "适用版本: 第 1 版(2020-08-29 – 至今),因为事实日期 2021-01-24" in out
+    assert "适用版本: 第 1 版(2020-08-29 – 至今),因为事实日期 2021-01-25" in out
     assert "approved_platforms = [" in out
     assert '条件: {"$and": [{"fact": "account"}, {"certification_names_unit": false}]}' in out
     assert "certification_names_unit = false  ← 条件用到" in out
@@ -189,5 +189,5 @@ def test_explain_one_check_of_an_article(repo: Path) -> None:
     result = cli(repo, "art-15/commercial-ad")
     assert result.exit_code == 0, result.stderr
     assert "检查 commercial-ad" in result.stdout and "检查 weekly-update" not in result.stdout
-    assert "当前 art-15/commercial-ad 的违规(工作区,截至 2021-01-24): 1 处未整改。" in result.stdout
+    assert "当前 art-15/commercial-ad 的违规(工作区,截至 2021-01-25): 1 处未整改。" in result.stdout
     assert cli(repo, "art-15/no-such-check").exit_code == 2

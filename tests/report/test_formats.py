@@ -2,7 +2,7 @@
 
 The repository is ``tests/report/fixture`` (records plus a frozen copy of four
 articles, so that amending the real rulebook does not move the golden files),
-copied into a temporary git repository. Its violations at 2021-01-24:
+copied into a temporary git repository. Its violations at 2021-01-25:
 
 * art-12/unapproved-platform   bili-test is on "bilibili"             error
 * art-12/certification-missing-unit  wx-test's certification           warning (fixture)
@@ -40,7 +40,7 @@ HERE = Path(__file__).parent
 FIXTURE = HERE / "fixture"
 GOLDEN = HERE / "golden"
 ROOT = HERE.parent.parent
-AS_OF = "2021-01-24"
+AS_OF = "2021-01-25"  # a Monday: the week 2021-01-18..24 has ended
 
 EXPECTED = {
     ("art-12/unapproved-platform", "error", "records/accounts/bili-test/account.toml"),
