@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 from engine import records
 from engine.errors import InputError, InputErrors
 from engine.records import Record
-from engine.snapshot import CHINA_TZ, SHALLOW_HINT, Snapshot
+from engine.snapshot import SHALLOW_HINT, Snapshot
+from engine.timeutil import CHINA_TZ
 
 if TYPE_CHECKING:
     from engine.cache import Cache
@@ -375,7 +376,7 @@ _VERSIONS: dict[str, list[Identity] | None] = {}
 
 def _versions(repo: _Git, blobs: set[str], store: Cache | None) -> dict[str, list[Identity] | None]:
     """Each version's identities, parsed once per blob id (remembered across runs in ``store``)."""
-    from engine.evaluate import result_key
+    from engine.cache import result_key
 
     found: dict[str, list[Identity] | None] = {}
     missing = []
@@ -482,7 +483,7 @@ def _cached_signatures(
     repo: _Git, commits: list[str], keys: list[Identity], store: Cache | None
 ) -> dict[str, tuple[str, str]]:
     """Signature checks by commit id: a commit's signature never changes."""
-    from engine.evaluate import result_key
+    from engine.cache import result_key
 
     found: dict[str, tuple[str, str]] = {}
     missing = []

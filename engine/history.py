@@ -19,8 +19,8 @@ import git
 from engine import records
 from engine.errors import InputError
 from engine.lines import LineIndex
-from engine.snapshot import CHINA_TZ, SHALLOW_HINT
-from engine.timeutil import iso_local, parse_datetime
+from engine.snapshot import SHALLOW_HINT
+from engine.timeutil import CHINA_TZ, iso_local, parse_datetime
 
 POSTS_PREFIX = "records/accounts/"
 

@@ -24,8 +24,7 @@ import rtoml
 
 from engine.errors import InputError, InputErrors
 from engine.lines import KeyPath, LineIndex
-from engine.snapshot import CHINA_TZ
-from engine.timeutil import iso_local, parse_datetime
+from engine.timeutil import CHINA_TZ, iso_local, parse_datetime
 
 if TYPE_CHECKING:  # imported when first needed: it takes longer to import than a hook may
     import jsonschema

@@ -14,7 +14,7 @@ from engine.commands import audit, check
 from engine.commands.common import Options
 from engine.errors import InputError
 from engine.fsutil import write_atomic
-from engine.timeutil import iso_local
+from engine.timeutil import CHINA_TZ, iso_local
 
 HOOK = """#!/bin/sh
 # Installed by `govmedia hook install`: refuse commits that add rule violations.
@@ -34,7 +34,7 @@ def run(opts: Options, lang: str) -> int:
         return 0
     code = check.run(opts, base, "text", lang)
     if base:
-        now = datetime.now(snapshot.CHINA_TZ)
+        now = datetime.now(CHINA_TZ)
         late = history.in_index(repo, iso_local(now))
         if late:
             # Reported, not blocking: a late record can be an honest correction.

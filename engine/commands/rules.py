@@ -12,7 +12,7 @@ import click
 from engine.commands.common import Options
 from engine.labels import RULE_KIND, SEVERITY, article_zh
 from engine.policy import Rule, Version
-from engine.snapshot import CHINA_TZ
+from engine.timeutil import CHINA_TZ
 
 
 def width(text: str) -> int:
