@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean system-deps
+.PHONY: demo test lint bench clean system-deps check-rules
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,12 @@ lint: $(STAMP)
 system-deps:
 	.ci/system-deps
 
-test: system-deps lint
+# What a rule author runs: every policy file against the schema and the fact
+# declarations, then every rule's cases and their coverage.
+check-rules: $(STAMP)
+	$(BIN)/govmedia rules --check policy
+
+test: system-deps lint check-rules
 	$(BIN)/pytest
 
 bench: $(STAMP)

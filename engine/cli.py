@@ -222,10 +222,18 @@ def hook_install(repo: str) -> None:
 @click.option("--repo", default=".", show_default=True)
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
 @click.option("--policy", metavar="DIR")
-def rules(repo: str, as_of: str | None, policy: str | None) -> None:
+@click.option(
+    "--check",
+    "check_dir",
+    metavar="DIR",
+    help="校验规则目录(格式、事实类型与字段、参数)并运行其用例;供规则作者和 CI 使用。",
+)
+def rules(repo: str, as_of: str | None, policy: str | None, check_dir: str | None) -> None:
     """List the articles, their kinds and rule versions with effective periods."""
     from engine.commands import rules as cmd
 
+    if check_dir:
+        _guard(lambda: cmd.check_rulebook(Path(check_dir)))
     _guard(lambda: cmd.run(_options(repo, None, False, as_of, policy, True)))
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from engine.banner import AccountFiles
 from engine.errors import InputError
-from engine.facts import Context, Fact, FactValue, account_fact
+from engine.facts import Context, Fact, FactValue, account_fact, declare
 from engine.timeutil import iso_local, parse_datetime
 
 # A repost label: 转载, or 转自 followed by the source's name (policy/art-17.toml, choices).
@@ -61,6 +61,11 @@ def normal_title(text: str) -> str:
     return "".join(out)
 
 
+POST_COORDINATION = declare(
+    "post-coordination", {"concerned_units": int, "uncoordinated_units": int}
+)
+
+
 @account_fact("post-coordination")
 def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each post that concerns other units' work, with the units it did not coordinate with."""
@@ -100,6 +105,21 @@ def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     "uncoordinated": "、".join(ctx.banner.unit_name(u) for u in missing) or "无",
                 },
             )
+
+
+# title_changed: only when the original title is recorded.
+REPOST = declare(
+    "repost",
+    {
+        "source_unit": str,
+        "source_is_registered_unit": bool,
+        "has_source_url": bool,
+        "source_named": bool,
+        "has_original_title": bool,
+        "title_changed": bool,
+    },
+    optional={"title_changed"},
+)
 
 
 @account_fact("repost")

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact, count_working_days
+from engine.facts import Context, Fact, account_fact, count_working_days, declare
 from engine.timeutil import iso_local, parse_datetime
+
+MESSAGE = declare("message", {"answered": bool, "working_days": int})
 
 
 @account_fact("message")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact, tracked_from
+from engine.facts import Context, Fact, account_fact, declare, tracked_from
 from engine.facts.accounts import judged_day
 from engine.timeutil import iso_local, parse_date, parse_datetime
 
@@ -23,6 +23,22 @@ def _plain(text: str) -> bool:
 
 def _day(text: str) -> date:
     return date.fromisoformat(text[:10]) if _plain(text) else parse_datetime(text).date()
+
+
+POST = declare(
+    "post",
+    {
+        "category": str,
+        "reviewed_levels": int,
+        "late_reviews": int,
+        "ad": bool,
+        "personal_opinion": bool,
+        "personal_data": bool,
+        "deidentified": bool,
+        "disclosure_basis": str,
+        "is_repost": bool,
+    },
+)
 
 
 @account_fact("post")
@@ -77,6 +93,9 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+ACCOUNT_WEEK = declare("account-week", {"posts": int, "in_notice_period": bool})
 
 
 @account_fact("account-week")

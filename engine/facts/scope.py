@@ -6,13 +6,17 @@ from collections.abc import Iterator
 
 from engine.banner import AccountFiles, Banner
 from engine.errors import InputError
-from engine.facts import Context, Fact, FactValue, account_fact, banner_fact
+from engine.facts import Context, Fact, FactValue, account_fact, banner_fact, declare
 from engine.facts.accounts import judged_day
 
 # Sectors the law names in article 10 (经济发展、民生问题、社会管理); "other" is none of them.
 KEY_SECTORS = frozenset({"economy", "livelihood", "social-management"})
 # Above every unit id (ids are [a-z0-9-]); the upper end of the last gap between ids.
 _AFTER_ALL_IDS = "~"
+
+
+ACCOUNT_SCOPE = declare("account-scope", {"unit_type": str, "administrative_functions": bool})
+ACCOUNT_PLATFORM = declare("account-platform", {"platform": str})
 
 
 @account_fact("account-scope")
@@ -43,6 +47,14 @@ def account_scope(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
         )
 
 
+# office_is_internal_body: only for units that list their internal bodies.
+UNIT_SUPERVISION = declare(
+    "unit-supervision",
+    {"supervising_office": str, "office_is_internal_body": bool},
+    optional={"office_is_internal_body"},
+)
+
+
 @banner_fact("unit-supervision")
 def unit_supervision(ctx: Context) -> Iterator[Fact]:
     """Each unit's named supervising office (article 6), as of the check date."""
@@ -63,6 +75,9 @@ def unit_supervision(ctx: Context) -> Iterator[Fact]:
             fields=fields,
             context={"internal_bodies": "、".join(bodies) or "未登记"},
         )
+
+
+UNIT_ID_GAP = declare("unit-id-gap", {"after": str, "before": str})
 
 
 @banner_fact("unit-id-gap")
@@ -91,6 +106,9 @@ def unit_id_gaps(ctx: Context) -> Iterator[Fact]:
             account=None,
             fields={"after": after, "before": before},
         )
+
+
+UNIT_OFFICES = declare("unit-offices", {"newmedia_office": str, "website_office": str})
 
 
 @banner_fact("unit-offices")
@@ -138,6 +156,21 @@ def superiors(banner: Banner, unit_id: str) -> list[str]:
             )
         chain.append(above)
         current = above
+
+
+UNIT_PRESENCE = declare(
+    "unit-presence",
+    {
+        "unit_type": str,
+        "administrative_functions": bool,
+        "key_sector": bool,
+        "classified": bool,
+        "public_functions": bool,
+        "active_accounts": int,
+        "publishes_via_active": bool,
+        "publishes_via_superior": bool,
+    },
+)
 
 
 @banner_fact("unit-presence")

@@ -6,7 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, banner_fact
+from engine.facts import Context, Fact, banner_fact, declare
+
+UNIT_PLATFORM = declare("unit-platform", {"platform": str, "active_accounts": int})
 
 
 @banner_fact("unit-platform")
