@@ -111,6 +111,6 @@ def engine_digest() -> str:
     return digest(
         [__version__]
         + package_versions()
-        + [str(records.schema(k)) for k in (*records.KINDS, "policy")]
+        + [str(records.schema(k)) for k in (*records.kinds(), "policy")]
         + code
     )
