@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean system-deps check-rules
+.PHONY: demo test lint bench clean system-deps check-rules mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ check-rules: $(STAMP)
 
 test: system-deps lint check-rules
 	$(BIN)/pytest
+
+# A short mutation run (mutmut, configured in pyproject.toml [tool.mutmut]): every
+# mutant of engine/workdays.py and engine/facts/ should make a targeted test fail. Not
+# part of `make test` (minutes, not seconds). MUTATE=engine/workdays.py runs one file.
+MUTATE ?=
+mutate: $(STAMP)
+	$(BIN)/pip install -q mutmut==3.8.1
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 $(foreach f,$(MUTATE),"$(subst /,.,$(basename $(f))).*")
+	$(BIN)/mutmut results
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

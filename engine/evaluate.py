@@ -33,6 +33,7 @@ from engine.facts import (
     VIOLATION_VALUES,
     Context,
     Fact,
+    assert_declared,
     load_builders,
     tracked_from,
 )
@@ -484,6 +485,8 @@ def evaluate(
 
     def compute(build: Callable[[], Iterable[Fact]]) -> dict[str, Any]:
         facts: list[Fact] = list(build())
+        if os.environ.get("GOVMEDIA_DEBUG"):
+            assert_declared(facts)
         found = judge(facts, policy, ctx)
         counts: dict[str, int] = defaultdict(int)
         for fact in facts:

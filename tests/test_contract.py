@@ -5,9 +5,11 @@ declarations."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, run_cli
@@ -230,3 +232,27 @@ def test_rules_check_refuses_a_misspelt_field(tmp_path: Path) -> None:
 def test_rules_check_help_is_chinese() -> None:
     result = run_cli("rules", "--help")
     assert result.returncode == 0 and "校验规则目录" in result.stdout
+
+
+def test_debug_runs_check_every_fact_against_its_declaration(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from conftest import base_records, write_records
+
+    from engine import evaluate
+    from engine.cache import Cache
+    from engine.facts.interaction import messages as real
+
+    def wrong(ctx: Context, files: banner.AccountFiles) -> Any:
+        for fact in real(ctx, files):
+            yield replace(fact, fields={**fact.fields, "answerd": True})
+
+    text = '[[message]]\nreceived = 2021-01-11T09:00:00\ntopic = "办事"\n'
+    write_records(tmp_path, {**base_records(), "accounts/wx-test/messages/2021-01.toml": text})
+    monkeypatch.setitem(ACCOUNT_BUILDERS, "message", wrong)
+    loaded = policy.load(POLICY)
+    snap = snapshot.from_worktree(tmp_path)
+    evaluate.evaluate(snap, loaded, date(2021, 1, 17), Cache(None), trust_all=True)  # no debug
+    monkeypatch.setenv("GOVMEDIA_DEBUG", "1")
+    with pytest.raises(AssertionError, match="'answerd' emitted but not declared"):
+        evaluate.evaluate(snap, loaded, date(2021, 1, 17), Cache(None), trust_all=True)

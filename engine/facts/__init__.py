@@ -78,6 +78,14 @@ def fact_kinds() -> dict[str, FactKind]:
     return FACT_KINDS
 
 
+def assert_declared(facts: Iterable[Fact]) -> None:
+    """Raise AssertionError if a fact departs from its declaration (``GOVMEDIA_DEBUG=1`` runs
+    this on every fact an evaluation builds; the tests run it on the sample's)."""
+    for fact in facts:
+        problems = undeclared(fact)
+        assert not problems, f"{fact.key}: {'; '.join(problems)}"
+
+
 def undeclared(fact: Fact) -> list[str]:
     """How ``fact`` departs from its kind's declaration (empty when it keeps to it)."""
     declared = FACT_KINDS.get(fact.kind)

@@ -149,6 +149,8 @@ D = date(2021, 1, 1)
     ("periods", "last", "gaps"),
     [
         ([], date(2021, 1, 5), [(D, date(2021, 1, 5))]),
+        ([], D, [(D, D)]),  # a one-day gap at the very end
+        ([(D, date(2021, 1, 4))], date(2021, 1, 5), [(date(2021, 1, 5), date(2021, 1, 5))]),
         (
             [(date(2021, 1, 3), date(2021, 1, 4))],
             date(2021, 1, 9),
