@@ -7,6 +7,7 @@ violations of that rule it must produce on a given date::
     name = "公告满15个工作日"
     as_of = "2020-11-30"
     expect = []                       # or ["art-13/notice-too-short@1", ...]
+    reminders = ["review-same-day"]   # optional: the kinds of this rule's reminders
     remove = ["accounts/wx-test/posts/2021-01.toml"]
     [cases.records]
     "accounts/wx-old/events/closure.toml" = '''
@@ -19,7 +20,8 @@ The records start from ``policy/cases-base.toml`` (unless ``base = false``):
 to ``records/``). The case is evaluated with the whole rulebook, exactly as
 ``govmedia check`` would, and only the open violations of the case's own rule
 are compared with ``expect`` (as a multiset of ``art-NN/check`` ids; an entry
-``art-NN/check@V`` also asserts the version applied).
+``art-NN/check@V`` also asserts the version applied), and the kinds of the
+reminders of the rule's article with ``reminders`` (default: none).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class CaseResult:
     violations: list[Violation] = field(default_factory=list)
     judged_by: frozenset[int] = frozenset()  # versions of the rule in force on some judged fact
     error: str = ""  # an input error in the case's records (the case then fails)
+    expected_reminders: list[str] = field(default_factory=list)
+    actual_reminders: list[str] = field(default_factory=list)  # kinds, sorted
 
     @property
     def id(self) -> str:
@@ -79,6 +83,11 @@ class CaseResult:
             f"  预期: {self.expected}",
             f"  实际: {self.actual}",
         ]
+        if self.expected_reminders != self.actual_reminders:
+            lines += [
+                f"  预期提醒: {self.expected_reminders}",
+                f"  实际提醒: {self.actual_reminders}",
+            ]
         lines += [
             f"  - {v.check_id}@{v.version} {v.path}:{v.line} {v.message}" for v in self.violations
         ]
@@ -197,15 +206,19 @@ def run_case(
     judged = frozenset(v.number for d in days if (v := rule.version_on(d)) is not None)
     mine = [v for v in result.open if v.rule == rule.id]
     pairs = sorted((v.check_id, v.version) for v in mine)
+    wanted = sorted(str(k) for k in case.get("reminders", []))
+    noted = sorted(r.kind for r in result.reminders if r.article == rule.article)
     return CaseResult(
         rule=rule.id,
         name=name,
         as_of=as_of,
         expected=expected,
         actual=[f"{c}@{n}" for c, n in pairs],
-        passed=_matches(expected, pairs),
+        passed=_matches(expected, pairs) and wanted == noted,
         violations=mine,
         judged_by=judged,
+        expected_reminders=wanted,
+        actual_reminders=noted,
     )
 
 

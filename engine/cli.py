@@ -282,6 +282,20 @@ def new(kind: str, repo: str, values: tuple[str, ...], target: str | None) -> No
 
 
 @main.command()
+@common
+@click.option("--unit", "units", multiple=True, metavar="ID", help="只看这个单位(可多次)。")
+@click.option("--account", "accounts", multiple=True, metavar="ID", help="只看这个账号(可多次)。")
+@click.option("--within", default=7, show_default=True, metavar="DAYS", help="未来几天内到期。")
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+def due(repo: str, staged: bool, as_of: str | None, policy: str | None, no_cache: bool,
+        units: tuple[str, ...], accounts: tuple[str, ...], within: int, fmt: str) -> None:  # fmt: skip
+    """列出即将到期和已逾期的事项:每周更新、留言答复、关停、整改、合同、负责人、豁免等。"""
+    from engine.commands import due as cmd
+
+    _guard(lambda: cmd.run(_options(repo, None, staged, as_of, policy, no_cache), units, accounts, within, fmt))  # fmt: skip
+
+
+@main.command()
 @click.option("--repo", default=".", show_default=True)
 @click.option(
     "--ref", default="HEAD", show_default=True, help="Commit whose records the site shows."
@@ -298,6 +312,46 @@ def site(repo: str, ref: str, as_of: str | None, site_dir: str, config_file: str
     _guard(
         lambda: cmd.run(repo_root(Path(repo)), ref, parse_as_of(as_of), Path(site_dir), config_file)
     )
+
+
+_KIND = click.Choice(["posts", "messages"])
+
+
+@main.command("import")
+@click.argument("kind", type=_KIND)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--repo", default=".", show_default=True, help="记录仓库的根目录。")
+@click.option("--account", metavar="ID", help="台账没有「账号」列时,所有行所属的账号 id。")
+@click.option("--dry-run", is_flag=True, help="只显示将写入哪些文件、哪些条目,不写入。")
+@click.option("--template", is_flag=True, help="不导入,而是把 KIND 台账的模板写到 FILE(.xlsx)。")
+def import_(
+    kind: str, file: Path, repo: str, account: str | None, dry_run: bool, template: bool
+) -> None:
+    """导入台账:把信息发布审核台账(posts)或留言台账(messages)的 .xlsx/.csv 追加到记录中。
+
+    已导入过的行(同一账号、同一时间、同一标题)不会重复;有任何一行出错则什么都不写。
+    """
+    from engine.commands import ledger as cmd
+
+    if template:
+        _guard(lambda: cmd.template(kind, file))
+    _guard(lambda: cmd.run_import(repo_root(Path(repo)), kind, file, account, dry_run))
+
+
+@main.command("export")
+@click.argument("kind", type=_KIND)
+@click.option("--repo", default=".", show_default=True, help="记录仓库的根目录。")
+@click.option("--account", metavar="ID", required=True, help="账号 id。")
+@click.option("--month", metavar="YYYY-MM", required=True, help="导出哪个月。")
+@click.option("--output", "-o", metavar="FILE.xlsx", required=True, type=click.Path(path_type=Path))
+def export(kind: str, repo: str, account: str, month: str, output: Path) -> None:
+    """把一个账号一个月的记录导出为台账 .xlsx(与导入模板的列相同),供向上报送。
+
+    导出的文件含审核人、留言人等不公开的信息,是本单位自己的文件,不要公开发布。
+    """
+    from engine.commands import ledger as cmd
+
+    _guard(lambda: cmd.run_export(repo_root(Path(repo)), kind, account, month, output))
 
 
 if __name__ == "__main__":  # pragma: no cover

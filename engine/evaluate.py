@@ -78,8 +78,13 @@ def render(template: str, values: dict[str, Any]) -> str:
     return template.format_map(_Format(values))
 
 
-def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
+def judge(
+    facts: list[Fact], policy: Policy, ctx: Context
+) -> tuple[list[Violation], list[Reminder]]:
     """Run every rule over the facts: version by the fact's date, condition by durable_rules.
+
+    A check that a fact's doubt decides (see ``engine.facts.Doubt``) gives a reminder
+    for the fact instead of a violation: one per fact, whatever the number of checks.
 
     Facts dated before the measures took effect (``ctx.judged_from``) are never judged,
     whatever period a rule version claims: the measures bind nothing before that day.
@@ -99,6 +104,7 @@ def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
         keys.add((fact.kind, fact.key))
         by_kind[fact.kind].append(fact)
     found: list[Violation] = []
+    reminders: dict[str, Reminder] = {}
     for rule in policy.rules.values():
         on_day: dict[date, Version | None] = {}  # many facts share a day
         for kind in sorted(rule.fact_kinds):
@@ -112,8 +118,28 @@ def judge(facts: list[Fact], policy: Policy, ctx: Context) -> list[Violation]:
                 if version is not None:
                     groups[version.number].append(fact)
             for number, members in groups.items():
-                found.extend(_judge_version(rule.version(number), kind, members, rule.article, ctx))
-    return found
+                version = rule.version(number)
+                violations, doubted = _judge_version(version, kind, members, rule.article, ctx)
+                found.extend(violations)
+                for fact in doubted:
+                    reminders.setdefault(fact.key, _doubt_reminder(fact, rule.article))
+    return found, list(reminders.values())
+
+
+def _doubt_reminder(fact: Fact, article: int) -> Reminder:
+    assert fact.doubt is not None
+    return Reminder(
+        kind=fact.doubt.kind,
+        message=fact.doubt.message,
+        hint=fact.doubt.hint,
+        message_en=fact.doubt.message_en,
+        path=fact.record.path,
+        line=fact.record.line(*fact.where),
+        article=article,
+        unit=fact.unit,
+        account=fact.account,
+        day=fact.day.isoformat(),
+    )
 
 
 CALENDAR_MISSING = "calendar-missing"
@@ -121,10 +147,12 @@ CALENDAR_MISSING = "calendar-missing"
 
 def _judge_version(
     version: Version, kind: str, facts: list[Fact], article: int, ctx: Context
-) -> list[Violation]:
+) -> tuple[list[Violation], list[Fact]]:
+    """The violations of one rule version over facts of one kind, and the facts whose
+    doubt decided a check (they get a reminder instead)."""
     checks = {c.name: c for c in version.checks if c.fact == kind}
     if not checks:
-        return []
+        return [], []
     wanted = sorted(set().union(*(c.fields for c in checks.values())) - {"fact"})
     # Conditions see only the fields they name, so facts with equal projections
     # match alike: durable_rules judges each distinct projection once.
@@ -134,7 +162,14 @@ def _judge_version(
         projection = tuple([(f, fields[f]) for f in wanted if f in fields])
         distinct.setdefault(projection, []).append(index)
     keys = list(distinct)
+    # Facts with a doubt are also judged as if it went the unit's way (after the rest).
+    doubtful = [i for i, f in enumerate(facts) if f.doubt is not None]
+    for index in doubtful:
+        fields = {**facts[index].fields, **facts[index].doubt.fields}  # type: ignore[union-attr]
+        keys.append(tuple([(f, fields[f]) for f in wanted if f in fields]))
     payload = [{"fact": kind, **dict(k)} for k in keys]
+    favourable = {index: len(distinct) + n for n, index in enumerate(doubtful)}
+    favourable_hits: set[tuple[str, int]] = set()
     conditions = {name: c.condition for name, c in checks.items()}
     matched: dict[str, list[int]] = defaultdict(list)
     # At most one violation per fact and check: an "$or" can match one fact through
@@ -143,14 +178,24 @@ def _judge_version(
     seen: set[tuple[str, int]] = set()
     for name, i in rules_engine.match(conditions, payload):
         check_id = checks[name].id
+        if i >= len(distinct):
+            favourable_hits.add((name, i))
+            continue
         for index in distinct[keys[i]]:
             if (check_id, index) not in seen:
                 seen.add((check_id, index))
                 matched[name].append(index)
     out = []
+    undecided: dict[int, Fact] = {}
     for name, indexes in matched.items():
         check = checks[name]
-        found = [facts[i] for i in sorted(indexes)]
+        decided = []
+        for i in sorted(indexes):
+            if i in favourable and (name, favourable[i]) not in favourable_hits:
+                undecided[i] = facts[i]  # the doubt decides this check: a reminder
+            else:
+                decided.append(i)
+        found = [facts[i] for i in decided]
         # A check reading a field no calendar could count is not judged on that fact.
         found = [f for f in found if not f.uncounted or check.fields.isdisjoint(f.uncounted)]
         for run in _runs(found):
@@ -159,7 +204,7 @@ def _judge_version(
         years = {y for f, y in fact.uncounted.items() if f in wanted}
         if years:
             out.append(_calendar_missing(version, fact, article, ctx, sorted(years)))
-    return out
+    return out, [undecided[i] for i in sorted(undecided)]
 
 
 def _runs(facts: list[Fact]) -> list[list[Fact]]:
@@ -487,11 +532,15 @@ def evaluate(
         facts: list[Fact] = list(build())
         if os.environ.get("GOVMEDIA_DEBUG"):
             assert_declared(facts)
-        found = judge(facts, policy, ctx)
+        found, reminders = judge(facts, policy, ctx)
         counts: dict[str, int] = defaultdict(int)
         for fact in facts:
             counts[fact.kind] += 1
-        return {"violations": [v.to_dict() for v in found], "facts": counts}
+        return {
+            "violations": [v.to_dict() for v in found],
+            "facts": counts,
+            "reminders": [r.to_dict() for r in reminders],
+        }
 
     # (cache key, fact builder, post files it reads), the banner's first.
     partitions: list[tuple[str, Callable[[], Iterable[Fact]], list[str]]] = []
@@ -540,11 +589,14 @@ def evaluate(
             results[i] = (
                 [Violation.from_dict(v) for v in computed["violations"]],
                 computed["facts"],
+                [Reminder(**r) for r in computed["reminders"]],
             )
+    reminders: list[Reminder] = []
     for cached in results:
         assert cached is not None
-        found, counts = cached
+        found, counts, noted = cached
         violations.extend(found)
+        reminders.extend(noted)
         for kind, n in counts.items():
             facts_count[kind] += n
 
@@ -560,6 +612,7 @@ def evaluate(
         partitions=1 + len(the_banner.accounts),
         cache_hits=hits,
         authority=verdict,
+        reminders=sorted(reminders, key=Reminder.sort_key),
     )
 
 
@@ -585,9 +638,11 @@ def _authority(
     return verdict
 
 
-def _partition_result(cached: Any) -> tuple[list[Violation], dict[str, int]] | None:
-    """A cached partition result (its violations and fact counts), or None (a miss) if it
-    is not shaped like one.
+def _partition_result(
+    cached: Any,
+) -> tuple[list[Violation], dict[str, int], list[Reminder]] | None:
+    """A cached partition result (its violations, fact counts and reminders), or None (a
+    miss) if it is not shaped like one.
 
     The cache is a directory anyone can write to: an entry that parses but is not
     what ``compute`` stores (a damaged or foreign file) is recomputed, never trusted.
@@ -602,7 +657,36 @@ def _partition_result(cached: Any) -> tuple[list[Violation], dict[str, int]] | N
     violations = cached_violations(found)
     if violations is None:
         return None
-    return violations, facts
+    reminders = _cached_reminders(cached.get("reminders"))
+    if reminders is None:
+        return None
+    return violations, facts, reminders
+
+
+_REMINDER_TYPES: dict[str, type | tuple[type, ...]] = {
+    "kind": str,
+    "message": str,
+    "hint": str,
+    "message_en": str,
+    "path": str,
+    "line": int,
+    "article": int,
+    "unit": str,
+    "account": (str, type(None)),
+    "day": str,
+}
+
+
+def _cached_reminders(cached: Any) -> list[Reminder] | None:
+    """Reminders read back from the cache, or None (a miss) if not shaped like them."""
+    if not isinstance(cached, list):
+        return None
+    for item in cached:
+        if not isinstance(item, dict) or set(item) != set(_REMINDER_TYPES):
+            return None
+        if not all(isinstance(item[k], t) for k, t in _REMINDER_TYPES.items()):
+            return None
+    return [Reminder(**item) for item in cached]
 
 
 _VIOLATION_TYPES: dict[str, type | tuple[type, ...]] = {

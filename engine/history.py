@@ -44,7 +44,10 @@ def _reviews(data: dict[str, Any]) -> dict[str, tuple[dict[str, Any], set[tuple[
     for post in data.get("post", []):
         published = iso_local(parse_datetime(str(post["published"])))
         reviews = {
-            (int(r["level"]), iso_local(parse_datetime(str(r["at"]))))
+            (
+                int(r["level"]),
+                iso_local(parse_datetime(str(r["at"]))) if "at" in r else str(r["day"]),
+            )
             for r in post.get("review", [])
         }
         out[published] = (post, reviews)

@@ -438,8 +438,19 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{where} 的值 {error.instance!r} 不是日历上存在的日期或时间"
     if v == "pattern" and error.validator_value == "\\S":
         return f"{where} 不能为空白"
+    if (
+        v == "pattern"
+        and list(error.absolute_path)[-1:] == ["at"]
+        and _RE_DATE.match(str(error.instance))
+    ):
+        return (
+            f"{where} 只有日期 {error.instance} 没有时刻;审核时间要写到分钟,"
+            f"只知道日期时改写为 day = {error.instance}(不要补 00:00)"
+        )
     if v == "pattern":
         return f"{where} 的值 {error.instance!r} 写法不对"
+    if v == "oneOf" and error.schema.get("oneOf") == [{"required": ["at"]}, {"required": ["day"]}]:
+        return f"{where} 须有 at(审核时间)或 day(只知日期时的审核日期),二者有且只有一个"
     if v in ("minLength",):
         return f"{where} 不能为空"
     return f"{where}: {error.message}"

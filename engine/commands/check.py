@@ -102,7 +102,9 @@ def run(
     lang: str,
     output: str | None = None,
     since: str | None = None,
+    keep: list[Result] | None = None,
 ) -> int:
+    """Report; ``keep`` (if given) receives the evaluation, for the hook's reminders."""
     load_formats()
     if base and since:
         raise InputError("--base 和 --since 只能二选一", hint="去掉其中一个选项。")
@@ -110,6 +112,8 @@ def run(
         base = base_before(opts, since)
     policy = opts.policy()
     result = run_evaluation(opts, policy=policy)
+    if keep is not None:
+        keep.append(result)
     if opts.staged and opts.use_cache:
         _remember_index(opts, result)
     report = Report(result, result.open, lang=lang)

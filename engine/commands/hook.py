@@ -8,11 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+import git
 
 from engine import history, snapshot
-from engine.commands import audit, check
+from engine.commands import audit, check, due
 from engine.commands.common import Options
 from engine.errors import InputError
+from engine.evaluate import Result
 from engine.fsutil import write_atomic
 from engine.timeutil import CHINA_TZ, iso_local
 
@@ -32,7 +34,10 @@ def run(opts: Options, lang: str) -> int:
         # nothing to judge. Dropping every record of HEAD is still refused by check.
         click.echo("govmedia: 还没有 records/ 目录,没有记录可检查。", err=True)
         return 0
-    code = check.run(opts, base, "text", lang)
+    kept: list[Result] = []
+    code = check.run(opts, base, "text", lang, keep=kept)
+    for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:
+        click.echo(line, err=True)  # a reminder, never a reason to refuse the commit
     if base:
         now = datetime.now(CHINA_TZ)
         late = history.in_index(repo, iso_local(now))
@@ -46,6 +51,13 @@ def run(opts: Options, lang: str) -> int:
             err=True,
         )
     return code
+
+
+def touched_accounts(repo: git.Repo) -> list[str]:
+    """Accounts whose folder the staged changes touch."""
+    names = repo.git.diff("--cached", "--name-only", "--", f"{snapshot.RECORDS_DIR}/accounts/")
+    found = {p.split("/")[2] for p in names.splitlines() if p.count("/") >= 3}
+    return sorted(found)
 
 
 def install(root: Path) -> int:

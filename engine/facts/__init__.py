@@ -105,7 +105,29 @@ def undeclared(fact: Fact) -> list[str]:
     for name in fact.uncounted:
         if name not in declared.fields:
             problems.append(f"{fact.kind}: uncounted field {name!r} not declared")
+    for name, value in sorted(fact.doubt.fields.items() if fact.doubt else ()):
+        want = declared.fields.get(name)
+        if want is None or type(value) is not want:
+            problems.append(f"{fact.kind}: doubt field {name!r} does not match the declaration")
     return problems
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """What a builder could not establish about a fact, and the reminder to give for it.
+
+    ``fields`` are the fact's fields as they would be if the unknown turned out in the
+    unit's favour (a review known only to the day of publication: done before it). A
+    check that matches the fact but not the fact with these fields is not judged on it:
+    the fact gets a ``Reminder`` of ``kind`` with this message instead of a violation
+    (engine/evaluate.py). A check that matches both is a violation as usual.
+    """
+
+    fields: dict[str, FactValue]
+    kind: str  # the reminder's stable id, e.g. "review-same-day"
+    message: str  # Chinese, shown to people
+    hint: str = ""
+    message_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +149,8 @@ class Fact:
     # they need: field name -> year. Checks reading them are not judged on this fact;
     # it gets a calendar-missing violation instead (engine/evaluate.py).
     uncounted: dict[str, int] = field(default_factory=dict)
+    # What the builder could not establish (see Doubt): undecided checks give a reminder.
+    doubt: Doubt | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact, declare, tracked_from
+from engine.facts import Context, Doubt, Fact, account_fact, declare, tracked_from
 from engine.facts.accounts import judged_day
 from engine.timeutil import iso_local, parse_date, parse_datetime
 
@@ -23,6 +23,34 @@ def _plain(text: str) -> bool:
 
 def _day(text: str) -> date:
     return date.fromisoformat(text[:10]) if _plain(text) else parse_datetime(text).date()
+
+
+def _chain(levels: set[int]) -> int:
+    """How many levels are done in order from level 1 (a missing level 1 counts none)."""
+    n = 0
+    while n + 1 in levels:
+        n += 1
+    return n
+
+
+def _same_day_doubt(
+    title: str, published: str, levels: int, possible: int, same_day: set[int]
+) -> Doubt | None:
+    """A review known only to the publication day proves nothing either way (its level
+    counts as not done before publication); if it would decide a check, say so instead."""
+    if possible <= levels:
+        return None
+    named = "、".join(f"第 {n} 级" for n in sorted(same_day) if n <= possible)
+    return Doubt(
+        fields={"reviewed_levels": possible},
+        kind="review-same-day",
+        message=f"「{title}」({published} 发布)的{named}审核只记了日期,且与发布是同一天,"
+        "无法判断是否先审后发,本条暂不评判",
+        hint="能从审核单、系统记录等查到这一级审核确切时刻的,如实补记到分钟(以 at 代替 day);"
+        "查不到的保持原样,这里只作提醒。今后审核记录请写明时刻。",
+        message_en=f"post {title}: a review known only to the day of publication; "
+        "cannot tell whether it came first",
+    )
 
 
 POST = declare(
@@ -53,21 +81,30 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             published = None if plain else parse_datetime(text)
             stamp = text if published is None else iso_local(published)
             before: set[int] = set()
+            same_day: set[int] = set()  # reviews known only to the publication day
             late = 0
             for review in post.get("review", []):
-                at = review["at"]
-                if plain and _plain(at):
-                    early = at <= text
+                if "day" in review:
+                    reviewed, day = parse_date(review["day"]), _day(text)
+                    if reviewed == day:
+                        same_day.add(int(review["level"]))
+                        continue
+                    early = reviewed < day
                 else:
-                    early = parse_datetime(at) <= (published or parse_datetime(text))
+                    at = review["at"]
+                    if plain and _plain(at):
+                        early = at <= text
+                    else:
+                        early = parse_datetime(at) <= (published or parse_datetime(text))
                 if early:
                     before.add(int(review["level"]))
                 else:
                     late += 1
-            levels = 0
-            while levels + 1 in before:
-                levels += 1
+            levels = _chain(before)
+            possible = _chain(before | same_day)
             repost = post.get("repost")
+            title = str(post["title"])
+            shown = stamp.replace("T", " ")
             yield Fact(
                 kind="post",
                 key=f"{account}/post/{stamp}",
@@ -87,7 +124,8 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     "disclosure_basis": str(post.get("disclosure_basis", "")),
                     "is_repost": repost is not None,
                 },
-                context={"title": str(post["title"]), "published": stamp.replace("T", " ")},
+                context={"title": title, "published": shown},
+                doubt=_same_day_doubt(title, shown, levels, possible, same_day),
             )
 
 

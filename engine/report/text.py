@@ -93,6 +93,16 @@ def render(report: Report) -> str:
         )
         lines.extend(f"  {w.render()}" for w in notes)
         lines.append("")
+    if r.reminders:
+        # What the check could not judge: never a violation, never blocking.
+        lines.append("cannot be judged (not violations):" if en else "无法评判(不计入违规):")
+        for m in r.reminders:
+            where = f"{m.path}:{m.line}: " if m.path else ""
+            text = m.message_en if en and m.message_en else m.message
+            lines.append(f"  {m.day} {where}{text}")
+            if m.hint and not en:
+                lines.append(f"    → {m.hint}")
+        lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)
     n_warn = len(report.shown) - n_err

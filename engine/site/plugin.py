@@ -35,6 +35,7 @@ from mkdocs.utils.templates import TemplateContext
 from engine import policy as policy_mod
 from engine.cache import Cache, default_dir
 from engine.errors import InputError
+from engine.site.due_pages import due_files
 from engine.site.model import SiteModel, gather
 from engine.site.pages import build_pages, nav
 
@@ -91,14 +92,18 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             )
         except InputError as exc:
             raise PluginError(f"govmedia: {exc.render()}") from exc
-        pages = build_pages(self.model, config.use_directory_urls)
+        pages: dict[str, str | bytes] = dict(build_pages(self.model, config.use_directory_urls))
+        try:
+            pages.update(due_files(self.model, config.use_directory_urls))  # 即将到期, .ics
+        except InputError as exc:
+            raise PluginError(f"govmedia: {exc.render()}") from exc
         for src_uri, content in pages.items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src_uri, content=content))
         if config.nav is None:
-            config.nav = nav(self.model)
+            config.nav = [*nav(self.model), {"即将到期": "due/index.md"}]
         self.seconds = time.perf_counter() - started
         log.info(f"govmedia: {len(pages)} pages generated in {self.seconds:.2f} s")
         return files
