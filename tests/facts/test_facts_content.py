@@ -53,10 +53,23 @@ def test_an_unknown_concerned_unit_is_an_input_error() -> None:
         ("ＡＢＣ防火", "ABC防火", True),
         ("增长5.2%", "增长52%", False),
         ("冬季防火", "夏季防火", False),
+        ("冬季 防火|通知", "冬季防火通知", True),  # white space and separators do not count
+        ("《1号文》解读", "1号文解读", True),  # punctuation before a number is not its sign
+        ("增长5%。", "增长5%", True),  # nor after it
+        ("·12号1", "12号1", True),
+        ("1-3月", "13月", False),  # a mark between digits carries the value
+        ("温度-5度", "温度5度", False),  # a minus sign
+        ("温度-5", "温度5", False),
     ],
 )
 def test_normal_title(original: str, title: str, same: bool) -> None:
     assert (normal_title(original) == normal_title(title)) is same
+
+
+def test_normal_title_text() -> None:
+    assert normal_title("【转载】冬季 防火!") == "冬季防火"
+    assert normal_title("转载:【转载】冬季防火") == "冬季防火"  # labels, repeatedly
+    assert normal_title("【转载】") == "转载"  # nothing but a label: the word is kept
 
 
 def test_repost_fields() -> None:

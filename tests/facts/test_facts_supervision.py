@@ -21,7 +21,9 @@ def test_rectification_days_late() -> None:
     cases = {"a.toml": _order("2021-01-12"), "b.toml": _order("2021-01-09"), "c.toml": _order(),
              "d.toml": _order("2021-01-20")}  # fmt: skip
     files = base(**{f"supervision/{k}": v for k, v in cases.items()})
-    facts = {f.key: f.fields for f in banner_facts(rectifications, files, date(2021, 1, 17))}
+    built = banner_facts(rectifications, files, date(2021, 1, 17))
+    assert {f.unit for f in built} == {"zwfwj"}
+    facts = {f.key: f.fields for f in built}
     assert facts == {
         "rectification/a.toml": {"closed": True, "days_late": 2},
         "rectification/b.toml": {"closed": True, "days_late": -1},
