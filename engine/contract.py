@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.errors import InputError, InputErrors
-from engine.facts import FactKind, fact_kinds
+from engine.facts import FactKind, declared_in, fact_kinds
 from engine.lines import KeyPath, LineIndex
 
 LOGICAL = ("$and", "$or")
@@ -204,7 +204,7 @@ class _Checker:
                 f"的条件中有事实「{self.kind.kind}」没有的字段「{name}」",
                 "when",
                 f"{nearest(name, known)}「{self.kind.kind}」的字段有:{'、'.join(known)}"
-                f"(声明见 {self.kind.module})。",
+                f"(声明见 {declared_in(self.kind.kind)})。",
             )
         return want
 

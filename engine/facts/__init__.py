@@ -47,10 +47,6 @@ class FactKind:
     kind: str
     fields: Mapping[str, FieldType]
     optional: frozenset[str]
-    module: str  # where it is declared, for messages: engine/facts/<topic>.py
-
-    def type_name(self, field_name: str) -> str:
-        return self.fields[field_name].__name__
 
 
 FACT_KINDS: dict[str, FactKind] = {}
@@ -65,11 +61,23 @@ def declare(
     """Declare a fact kind's fields (name -> str, int, float or bool); call it beside the builder."""
     optional = frozenset(optional)
     assert optional <= set(fields), f"{kind}: optional fields must be declared"
-    caller = str(sys._getframe(1).f_globals.get("__name__", ""))
-    declared = FactKind(kind, dict(fields), optional, caller.replace(".", "/") + ".py")
+    declared = FactKind(kind, dict(fields), optional)
     assert FACT_KINDS.get(kind, declared) == declared, f"fact kind {kind} declared twice"
     FACT_KINDS[kind] = declared
     return declared
+
+
+def declared_in(kind: str) -> str:
+    """The builder module whose constant holds ``kind``'s declaration, for messages."""
+    declared = FACT_KINDS.get(kind)
+    for name, module in sorted(sys.modules.items()):
+        if (
+            declared is not None
+            and name.startswith(f"{__name__}.")
+            and any(value is declared for value in vars(module).values())
+        ):
+            return name.replace(".", "/") + ".py"
+    return __name__.replace(".", "/") + "/"
 
 
 def fact_kinds() -> dict[str, FactKind]:

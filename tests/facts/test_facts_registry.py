@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from engine import records
-from engine.facts import Doubt, Fact, FactKind, declare, fact_kinds, undeclared
+from engine.facts import Doubt, Fact, FactKind, declare, declared_in, fact_kinds, undeclared
 
 RECORD = records.Record("unit", "records/units/x/unit.toml", "", {}, {}, lambda: b"")
 
@@ -18,7 +18,9 @@ def _fact(kind: str, fields: dict[str, object], **more: object) -> Fact:
 
 def test_declarations_name_their_module() -> None:
     kinds = fact_kinds()
-    assert kinds["closure"].module == "engine/facts/accounts.py"
+    assert declared_in("closure") == "engine/facts/accounts.py"
+    assert declared_in("account-platform") == "engine/facts/scope.py"
+    assert declared_in("nope") == "engine/facts/"
     assert kinds["message"].fields == {"answered": bool, "working_days": int}
     assert kinds["repost"].optional == frozenset({"title_changed"})
     assert kinds["closure"].optional == frozenset()
@@ -33,7 +35,7 @@ def test_declare_refuses_undeclared_optional_fields_and_a_second_shape(
     with pytest.raises(AssertionError, match="optional fields must be declared"):
         declare("x-test", {"a": int}, optional={"b"})
     first = declare("x-test", {"a": int}, optional={"a"})
-    assert first == FactKind("x-test", {"a": int}, frozenset({"a"}), "test_facts_registry.py")
+    assert first == FactKind("x-test", {"a": int}, frozenset({"a"}))
     assert facts.FACT_KINDS["x-test"] is first
     assert declare("x-test", {"a": int}, optional={"a"}) == first  # the same again is fine
     with pytest.raises(AssertionError, match="declared twice"):
