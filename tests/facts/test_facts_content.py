@@ -61,6 +61,8 @@ def test_an_unknown_concerned_unit_is_an_input_error() -> None:
         ("温度-5度", "温度5度", False),  # a minus sign
         ("温度-5", "温度5", False),
     ],
+    # ASCII ids: a test id is also a command-line argument (mutmut reruns tests by id).
+    ids=[f"title{i}" for i in range(13)],
 )
 def test_normal_title(original: str, title: str, same: bool) -> None:
     assert (normal_title(original) == normal_title(title)) is same
