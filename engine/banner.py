@@ -66,6 +66,8 @@ class Banner:
     withheld: frozenset[str] = frozenset()
     # Records of kinds whose holder is "extra" (engine/records.py RECORD_KINDS), by kind.
     extra: dict[str, list[Record]] = field(default_factory=dict)
+    # Statements that a violation is recorded as it happened (如实登记); they waive nothing.
+    acknowledgements: list[Record] = field(default_factory=list)
 
     def unit_name(self, unit_id: str) -> str:
         return str(self.units[unit_id].data["name"])
@@ -101,6 +103,7 @@ HOLDERS = (
     "supervision",
     "calendars",
     "waivers",
+    "acknowledgements",
     "extra",
     "none",
 )
@@ -115,6 +118,7 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
     evidence: dict[str, list[Record]] = {}
     supervision: list[Record] = []
     extra: dict[str, list[Record]] = {}
+    acknowledgements: list[Record] = []
 
     def files(account_id: str) -> AccountFiles:
         return accounts.setdefault(account_id, AccountFiles(account_id))
@@ -139,6 +143,8 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
             calendars.append(record)
         elif holder == "waivers":
             waivers.append(record)
+        elif holder == "acknowledgements":
+            acknowledgements.append(record)
         elif holder == "extra":
             extra.setdefault(record.kind, []).append(record)
         elif holder != "none":
@@ -161,6 +167,7 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
         {u: sorted(rs, key=lambda r: r.path) for u, rs in sorted(evidence.items())},
         sorted(supervision, key=lambda r: r.path),
         extra={k: sorted(rs, key=lambda r: r.path) for k, rs in sorted(extra.items())},
+        acknowledgements=sorted(acknowledgements, key=lambda r: r.path),
     )
     _check_references(banner)
     return banner

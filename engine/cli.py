@@ -218,6 +218,32 @@ def hook_install(repo: str) -> None:
     _guard(lambda: cmd.install(repo_root(Path(repo))))
 
 
+def _accept(repo: str, as_of: str | None, fingerprint: str, reason: str) -> None:
+    from engine.commands import accept as cmd
+
+    _guard(lambda: cmd.run(_options(repo, None, True, as_of, None, True), fingerprint, reason))
+
+
+_accept_options = [
+    click.argument("fingerprint"),
+    click.option("--reason", required=True, help="说明:记录的是已经发生的事,为什么现在才登记。"),
+    click.option("--repo", default=".", show_default=True, help="记录仓库(含 records/)。"),
+    click.option(
+        "--as-of",
+        "as_of",
+        metavar="YYYY-MM-DD",
+        envvar="GOVMEDIA_AS_OF",
+        help="检查日期(默认今天,北京时间;环境变量 GOVMEDIA_AS_OF)。",
+    ),
+]
+_ACCEPT_HELP = "如实登记:声明指纹为 FINGERPRINT 的违规是照实记录的已发生的事(写入 records/acknowledgements/,与记录一起提交;仍是违规,不是豁免)。"
+hook_accept = hook.command("accept", help=_ACCEPT_HELP)(_accept)
+main.command("accept", help=_ACCEPT_HELP)(_accept)
+for _option in _accept_options:
+    _option(hook_accept)
+    _option(main.commands["accept"])
+
+
 @main.command()
 @click.option("--repo", default=".", show_default=True)
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
@@ -259,23 +285,27 @@ def explain(
 
 
 @main.command(context_settings={"ignore_unknown_options": False})
-@click.argument("kind")
+@click.argument("kind", required=False)
 @click.option("--repo", default=".", show_default=True)
 @click.option(
     "--set",
     "values",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Field values; prompts for the rest.",
+    help="字段的值,例如 --set account=wx-xxx;其余字段在终端中逐项询问。",
 )
 @click.option(
     "--path",
     "target",
     metavar="FILE",
-    help="Where to write (default: the standard place for KIND).",
+    help="写到哪个文件(默认: 这类记录的标准位置)。",
 )
-def new(kind: str, repo: str, values: tuple[str, ...], target: str | None) -> None:
-    """Write a new, valid record of KIND (never overwrites an existing file)."""
+def new(kind: str | None, repo: str, values: tuple[str, ...], target: str | None) -> None:
+    """新建一条记录 KIND(unit 单位、account 账号、post 发布、message 留言、answer 留言答复、
+    evidence 制度与预案、calendar 工作日历、opening/closure-decision/filing/notice/closure
+    关停各步骤、contract 委托合同、responsible 专人负责、incident 安全事件、
+    rectification-order 整改通知、sanction 处置措施、waiver 豁免、signer 签名人员、
+    acknowledgement 如实登记)。不会覆盖或改写已有的内容;Ctrl-C 或 Ctrl-D 取消。"""
     from engine.commands import new as cmd
 
     _guard(lambda: cmd.run(repo_root(Path(repo)), kind, list(values), target))

@@ -199,7 +199,7 @@ def messages(due: Due, files: AccountFiles) -> Iterator[DueItem]:
                 line=record.line("message", i, "received"),
                 title=f"{when} 收到的留言「{message['topic']}」还没有答复,"
                 f"答复期限 {md(deadline)} 24:00",
-                todo=f"答复留言,并在 {record.path} 中填写 answered(答复时间)",
+                todo=f"答复留言,并在 {record.path} 中填写答复时间(answered)",
                 overdue=deadline < due.as_of,
                 key=f"{files.id}/message/{stamp}{suffix}",
                 fact_key=f"{files.id}/message/{stamp}{suffix}",
@@ -419,7 +419,7 @@ def orders(due: Due) -> Iterator[DueItem]:
             account = str(data["account"]) if "account" in data else None
             rule, kind, check, fact = "art-23", "rectification", "art-23/overdue", "rectification"
             title = f"整改通知(问题:{data['issue']})"
-            todo = f"完成整改,并在 {record.path} 中填写 closed(完成日期)"
+            todo = f"完成整改,并在 {record.path} 中填写完成日期(closed)"
         elif data["type"] == "sanction" and data.get("measure") == "ordered-closure":
             if parse_date(data["date"]) > due.as_of:
                 continue

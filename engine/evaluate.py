@@ -601,6 +601,7 @@ def evaluate(
             facts_count[kind] += n
 
     violations = apply_waivers(violations, the_banner.waivers, as_of)
+    violations = apply_acknowledgements(violations, the_banner.acknowledgements)
     violations.sort(key=Violation.sort_key)
     return Result(
         snapshot=snapshot,
@@ -709,6 +710,7 @@ _VIOLATION_TYPES: dict[str, type | tuple[type, ...]] = {
     "status": str,
     "waiver": (str, type(None)),
     "fact_keys": list,
+    "acknowledged": (str, type(None)),
 }
 
 
@@ -780,3 +782,22 @@ def apply_waivers(
             break
         out.append(violation)
     return out
+
+
+def apply_acknowledgements(
+    violations: list[Violation], acknowledgements: list[Record]
+) -> list[Violation]:
+    """Mark the violations a clerk acknowledged as recorded truthfully (如实登记).
+
+    Only a mark: an acknowledged violation stays open (or waived) and counts as before;
+    the hook lets a new one through when its acknowledgement is added in the same commit.
+    """
+    by_fingerprint: dict[str, str] = {}
+    for record in acknowledgements:
+        by_fingerprint.setdefault(str(record.data["fingerprint"]), record.path)
+    if not by_fingerprint:
+        return violations
+    return [
+        v.acknowledged_by(by_fingerprint[v.fingerprint]) if v.fingerprint in by_fingerprint else v
+        for v in violations
+    ]

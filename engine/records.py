@@ -8,6 +8,7 @@ that public outputs can leave them out.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -74,6 +75,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind("supervision", "supervision/*.toml", "supervision"),
     RecordKind("calendar", "calendar/*.toml", "calendars"),
     RecordKind("waiver", "waivers/*.toml", "waivers"),
+    RecordKind("acknowledgement", "acknowledgements/*.toml", "acknowledgements"),
     RecordKind("authority", "authority.toml", "none"),
 )
 
@@ -454,6 +456,20 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if v in ("minLength",):
         return f"{where} 不能为空"
     return f"{where}: {error.message}"
+
+
+# Public names for the helpers ``govmedia new`` uses to check one field at a time.
+def normalise(value: Any) -> Any:
+    """A copy of a value as records hold it once parsed (dates as zero-padded strings)."""
+    return _normalise(copy.deepcopy(value))
+
+
+def format_checker() -> jsonschema.FormatChecker:
+    return _format_checker()
+
+
+def schema_message(error: jsonschema.ValidationError) -> str:
+    return _schema_message(error)
 
 
 def surely_valid(kind: str, data: Any) -> bool:

@@ -36,6 +36,9 @@ class Violation:
     # Every fact the violation stands for, when it stands for several (a run of weeks
     # merged into one line); empty means just ``fact_key``.
     fact_keys: list[str] = field(default_factory=list)
+    # The acknowledgement record (records/acknowledgements/) by which a clerk stated that
+    # this violation is recorded as it really happened (如实登记). It stays a violation.
+    acknowledged: str | None = None
 
     @property
     def check_id(self) -> str:
@@ -65,6 +68,9 @@ class Violation:
 
     def waived_by(self, waiver_path: str) -> Violation:
         return replace(self, status="waived", waiver=waiver_path)
+
+    def acknowledged_by(self, record_path: str) -> Violation:
+        return replace(self, acknowledged=record_path)
 
 
 @dataclass

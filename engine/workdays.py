@@ -36,8 +36,8 @@ class CalendarMissing(InputError):
 
 def missing_hint(year: int) -> str:
     return (
-        f"按国务院办公厅公布的 {year} 年节假日安排新建 records/calendar/{year}.toml"
-        "(complete = true,列出全部放假日和调休上班日),格式见 docs/records.md。"
+        f"按国务院办公厅公布的 {year} 年节假日安排新建 records/calendar/{year}.toml,"
+        "列出全部放假日和调休上班日,并注明已列全(complete = true),格式见 docs/records.md。"
     )
 
 

@@ -38,14 +38,28 @@ def _imported(module: str, path: Path, node: ast.Import | ast.ImportFrom) -> lis
     return [name] + [f"{name}.{alias.name}" for alias in node.names]
 
 
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """Ids of the nodes under ``if TYPE_CHECKING:``: imports for annotations, never run."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        test = node.test if isinstance(node, ast.If) else None
+        name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+        if name == "TYPE_CHECKING":
+            found.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return found
+
+
 def import_graph() -> dict[str, set[str]]:
-    """Engine module -> the engine modules it imports (a package's ``__init__`` importing its
-    own submodules, a registry, is not an edge)."""
+    """Engine module -> the engine modules it imports at run time (a package's ``__init__``
+    importing its own submodules, a registry, is not an edge; neither is an import under
+    ``if TYPE_CHECKING:``, which only annotations see)."""
     modules = _modules()
     edges: dict[str, set[str]] = {m: set() for m in modules}
     for module, path in modules.items():
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if not isinstance(node, ast.Import | ast.ImportFrom):
+        tree = ast.parse(path.read_text("utf-8"))
+        typing_only = _type_checking_only(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom) or id(node) in typing_only:
                 continue
             for target in _imported(module, path, node):
                 while target and target not in modules:
@@ -126,6 +140,23 @@ def test_the_graph_sees_lazy_and_package_imports() -> None:
     assert "engine.cache" in graph["engine.authority"]  # imported inside functions
     assert "engine.facts" in graph["engine.facts.posts"]
     assert "engine.facts.posts" not in graph["engine.facts"]  # the registry's own modules
+
+
+def test_type_checking_imports_are_not_edges() -> None:
+    graph = import_graph()
+    assert "engine.cache" in graph["engine.authority"]  # also imported at run time
+    # engine/site/feed.py names Pages in annotations only (under TYPE_CHECKING).
+    source = (ENGINE / "site" / "feed.py").read_text("utf-8")
+    if "if TYPE_CHECKING:" in source and "engine.site.pages" in source:
+        assert "engine.site.pages" not in graph["engine.site.feed"]
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import x\nimport y\n"
+    )
+    hidden = _type_checking_only(tree)
+    imports = {
+        n.names[0].name: id(n) in hidden for n in ast.walk(tree) if isinstance(n, ast.Import)
+    }
+    assert imports == {"x": True, "y": False}
 
 
 def test_no_import_cycles() -> None:

@@ -79,6 +79,7 @@ def test_the_hint_lists_every_location() -> None:
         ("records/calendar/2027.toml", "calendar", {}),
         ("records/waivers/w.toml", "waiver", {}),
         ("records/authority.toml", "authority", {}),
+        ("records/acknowledgements/a.toml", "acknowledgement", {}),
     ],
 )
 def test_layout(path: str, kind: str, ids: dict[str, str]) -> None:

@@ -290,12 +290,12 @@ PAGES = [
     (
         "index.html",
         "home",
-        ["政务新媒体合规状况", "各条款未整改的违规", "各单位未整改的违规", "最近的记录变更"],
+        ["政务新媒体合规状况", "各单位未整改的违规", "最近的记录变更", "各条款未整改的违规"],
     ),
     (
         "rules/art-13.html",
         "article",
-        ["第十三条", "关停注销程序", "条文", "解读", "版本", "当前未整改的违规"],
+        ["第十三条", "关停注销程序", "条文", "解读", "当前未整改的违规", "逐句覆盖", "技术说明"],
     ),
     ("accounts/jyj-wechat.html", "account", ["未整改的违规", "有效期内的豁免", "事件记录"]),
 ]
@@ -314,7 +314,7 @@ def test_page_renders_links_resolve_no_console_errors(
         text = " ".join(found)
         for heading in headings:
             assert heading in text, f"{heading!r} not among the headings of {path}: {found}"
-        assert client.evaluate("document.documentElement.lang") == "zh"
+        assert client.evaluate("document.documentElement.lang") == "zh-CN"
         # Planted markup stays text: no script or image element came from a record.
         assert (
             client.evaluate("document.querySelectorAll('article script, article img').length") == 0

@@ -47,6 +47,7 @@ def _texts(site: Path) -> dict[str, str]:
             ".html",
             ".json",
             ".xml",
+            ".csv",
             ".txt",
             ".js",
             ".css",
@@ -106,7 +107,9 @@ def test_record_strings_are_escaped(site: Path) -> None:
     assert "[点我](javascript:alert(2))" in account
     assert "新右旗教育 &lt;img src=x onerror=alert(3)&gt;" in account
     for path, text in texts.items():
-        if not path.endswith((".html", ".json")):
+        # Downloads under data/ are data (CSV, JSON), never rendered as HTML: they carry
+        # the records' text exactly (test_downloads_carry_record_text_exactly).
+        if not path.endswith((".html", ".json")) or path.startswith("data/"):
             continue
         assert SCRIPT not in text, path
         assert "<img src=x" not in text, path
@@ -149,11 +152,13 @@ def test_search_index_is_segmented_into_chinese_words(site: Path) -> None:
 
 def test_history_counts_opened_and_resolved(site: Path) -> None:
     page = (site / "history.html").read_text(encoding="utf-8")
-    assert "<svg" in page and "每月新出现和已消除的违规" in page
+    assert "<svg" in page and "每月发生的违规和月底累计未整改的违规" in page
+    recorded = page.split("按当时的记录")[-1]
     rows = re.findall(
-        r"<tr><td>(\d{4}-\d{2})</td><td><code>[0-9a-f]+</code></td><td>([\d-]+)</td>"
-        r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>",
-        page,
+        r'<tr><td data-label="月份">(\d{4}-\d{2})</td><td data-label="检查日期">([\d-]+)</td>'
+        r'<td data-label="新出现">(\d+)</td><td data-label="已消除">(\d+)</td>'
+        r'<td data-label="未整改">(\d+)</td>',
+        recorded,
     )
     months = {m: (int(o), int(r), int(n)) for m, _day, o, r, n in rows}
     # Four sampled months: three judged in worker processes, the newest reused from the build.
@@ -312,9 +317,11 @@ def test_cases_render_defensively() -> None:
         ]
     )
     assert "合规的示例" in html and "违规的示例" in html
-    assert "公告满 15 个工作日" in html and "records/a.toml" in html
+    assert "公告满 15 个工作日" in html
     assert "&lt;script&gt;" in html and SCRIPT not in html
-    assert "art-13/no-notice" in html and "notice-too-short" in html and "art-13/no-filing" in html
+    # People read how many violations a case expects, not check ids.
+    assert "违规 2 处" in html and "违规 1 处" in html
+    assert "art-13/no-notice" not in html and "notice-too-short" not in html
     assert pages.cases([]) == ""
 
 
@@ -368,9 +375,104 @@ def test_leak_guard_stops_the_build() -> None:
 
 
 def test_the_authority_files_root_version_is_shown(site: Path) -> None:
-    root = re.compile(r"授权名录根版本: <code>[0-9a-f]{40}</code> 2025-12-20")
-    assert root.search((site / "index.html").read_text(encoding="utf-8"))
+    root = re.compile(r"授权名录根版本: <code>[0-9a-f]{10}</code>\(2025-12-20\)")
+    assert root.search((site / "about.html").read_text(encoding="utf-8"))
     coverage = (site / "coverage.html").read_text(encoding="utf-8")
     assert root.search(coverage)
     # The fixture's waiver was committed with zwfwj's registered key: nothing unverified.
     assert "全部豁免和监管记录都由其单位登记的人员签名提交" in coverage
+
+
+def test_build_without_site_url_warns(tmp_path: Path) -> None:
+    repo = _empty_repo(tmp_path)
+    write_config(repo, site_url=None)  # not strict: the warning must not fail the build
+    out = tmp_path / "out"
+    proc = govmedia(
+        "site", "--repo", str(repo), "--output", str(out), "--config", str(repo / "mkdocs.yml"),
+        cwd=repo, cache=tmp_path / "cache",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "WARNING" in proc.stderr and "site_url" in proc.stderr, proc.stderr
+    assert "<loc>" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_downloads_carry_record_text_exactly(site: Path) -> None:
+    """Data files hold the records' words as they are (no HTML escaping), private fields never."""
+    report = json.loads((site / "data/violations.json").read_text(encoding="utf-8"))
+    assert any(SCRIPT in v["message"] for v in report["violations"])
+    table = (site / "data/violations.csv").read_text(encoding="utf-8-sig")
+    assert SCRIPT in table and "&lt;" not in table
+    accounts = (site / "data/accounts.csv").read_text(encoding="utf-8-sig")
+    assert "微信公众号,新右旗教育 <img src=x onerror=alert(3)>" in accounts
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    assert "<script>" not in feed and "&lt;script&gt;" in feed  # XML-escaped text
+
+
+def _pages(repo_url: str = "") -> Pages:
+    from datetime import date, datetime
+
+    from engine import policy as policy_mod
+    from engine.snapshot import CommitInfo
+    from engine.timeutil import CHINA_TZ
+
+    rules = policy_mod.load(policy_mod.default_policy_dir(Path(__file__).resolve().parent.parent))
+    commit = CommitInfo("a" * 40, datetime(2026, 1, 1, tzinfo=CHINA_TZ), "x", "y")
+    model = SiteModel(rules, "HEAD", date(2026, 1, 1), commit, None, [])
+    return Pages(model, use_directory_urls=False, repo_url=repo_url)
+
+
+def test_clause_map_renders_checks_and_reasons_in_chinese() -> None:
+    """``rule.clauses`` (each sentence -> the checks enforcing it, or why not) when present."""
+    from dataclasses import replace
+
+    from engine.policy import Clause
+
+    pages = _pages()
+    rule = pages.m.policy.rules["art-13"]
+    check = rule.versions[-1].checks[0]
+    with_clauses = replace(
+        rule,
+        clauses=(
+            Clause("须经本单位集体研究或主要领导同意", (check.id,), ""),
+            Clause("公告时间不少于15个工作日", (), "由 {account_name} 的 notice 记录判断 <b>x"),
+        ),
+    )
+    html = pages.clauses(with_clauses)
+    assert "须经本单位集体研究或主要领导同意" in html and "有规则检查" in html
+    assert pages.plain(check.message) in html or pages.e(pages.plain(check.message)) in html
+    assert check.id not in html  # check ids are not shown, their messages are
+    assert "〔账号名称〕" in html and "{account_name}" not in html
+    assert "&lt;b&gt;" in html and "<b>" not in html
+
+
+def test_reminders_are_listed_apart_from_violations() -> None:
+    from engine.violations import Reminder
+
+    pages = _pages()
+    html = pages.reminder_table(
+        [
+            Reminder(
+                "calendar-missing",
+                "2027 年的节假日安排还没有登记",
+                "在 calendar 中登记",
+                article=13,
+            )
+        ]
+    )
+    assert "2027 年的节假日安排还没有登记" in html and "第十三条" in html
+    assert "gm-reminders" in html and "gm-violations" not in html
+    assert "calendar" not in html  # enum and folder names in Chinese
+
+
+def test_violations_link_to_the_record_and_to_the_public_repository() -> None:
+    pages = _pages("https://example.invalid/banner/records/")
+    pages.existing.add("accounts/jyj-wx.md")
+    pages.link.existing.add("accounts/jyj-wx.md")
+    pages.link.current = "rules/art-13.md"
+    html = pages.record_link("records/accounts/jyj-wx/events/2026-01-02-closure.toml", 3)
+    assert 'href="../accounts/jyj-wx.html#r-event-2026-01-02-closure"' in html
+    assert (
+        'href="https://example.invalid/banner/records/blob/' + "a" * 40
+        + '/records/accounts/jyj-wx/events/2026-01-02-closure.toml#L3"'
+    ) in html  # fmt: skip
+    assert _pages().record_link("records/waivers/w.toml", 1) == "—"

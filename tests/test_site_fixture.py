@@ -234,13 +234,16 @@ def make_records_repo(root: Path) -> Path:
     return root
 
 
-def write_config(repo: Path) -> Path:
-    """The project's mkdocs.yml, pointed at the project's site/ sources, for a records repo elsewhere."""
+def write_config(repo: Path, site_url: str | None = "https://example.invalid/site/") -> Path:
+    """The project's mkdocs.yml, pointed at the project's site/ sources, for a records repo elsewhere.
+
+    Strict unless ``site_url`` is None (the build then warns that it has none)."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: site\n", f"docs_dir: {ROOT / 'site'}\n")
     text = text.replace("custom_dir: site/overrides", f"custom_dir: {ROOT / 'site' / 'overrides'}")
     # Strict: any MkDocs warning (a broken link, a missing page) fails the build.
-    text += "strict: true\n"
+    if site_url is not None:
+        text += f"site_url: {site_url}\nstrict: true\n"
     config = repo / "mkdocs.yml"
     config.write_text(text, encoding="utf-8")
     return config
@@ -288,3 +291,45 @@ def build_site(tmp: Path) -> Built:
         cache=tmp / "cache",
     )
     return repo, out, proc
+
+
+# The bundled sample banner (records/ of this repository), as `make demo` builds it.
+SAMPLE_AS_OF = "2026-11-26"
+SAMPLE_SITE_URL = "https://example.invalid/govmedia/"
+
+
+def built_sample(factory: pytest.TempPathFactory) -> Built:
+    """The sample banner's site, built once per test session, with site_url set (strict).
+
+    Built from this checkout's history; in a shallow or non-git checkout, from a fresh
+    repository holding the sample in one signed commit (as tests/test_sample.py does).
+    """
+    if "sample" not in _BUILT:
+        from test_sample import missing_history, signed_copy
+
+        tmp = factory.mktemp("govmedia-sample")
+        repo = signed_copy(tmp / "sample-repo") if missing_history() else ROOT
+        text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+        text = text.replace("docs_dir: site\n", f"docs_dir: {ROOT / 'site'}\n")
+        text = text.replace(
+            "custom_dir: site/overrides", f"custom_dir: {ROOT / 'site' / 'overrides'}"
+        )
+        text += f"site_url: {SAMPLE_SITE_URL}\nstrict: true\n"
+        config = tmp / "mkdocs.yml"
+        config.write_text(text, encoding="utf-8")
+        out = tmp / "site"
+        proc = govmedia(
+            "site",
+            "--repo",
+            str(repo),
+            "--as-of",
+            SAMPLE_AS_OF,
+            "--output",
+            str(out),
+            "--config",
+            str(config),
+            cwd=tmp,
+            cache=tmp / "cache",
+        )
+        _BUILT["sample"] = (repo, out, proc)
+    return _BUILT["sample"]

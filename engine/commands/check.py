@@ -95,6 +95,23 @@ def _remember_index(opts: Options, result: Result) -> None:
     opts.cache().put(key, [v.to_dict() for v in result.violations])
 
 
+def acknowledged_since(opts: Options, base: str, new: list[Violation]) -> list[Violation]:
+    """New violations acknowledged (如实登记) by a record that is not at ``base``: the clerk
+    records what really happened and says so in the same change. They stay violations."""
+    marked = [v for v in new if v.acknowledged]
+    if not marked:
+        return []
+    repo = snapshot.open_repo(opts.repo)
+    commit = snapshot.resolve_commit(repo, base).hexsha
+    out = []
+    for v in marked:
+        try:
+            repo.git.cat_file("-e", f"{commit}:{v.acknowledged}")
+        except git.GitCommandError:
+            out.append(v)  # the acknowledgement is new since the base
+    return out
+
+
 def run(
     opts: Options,
     base: str | None,
@@ -103,8 +120,10 @@ def run(
     output: str | None = None,
     since: str | None = None,
     keep: list[Result] | None = None,
+    blocking: list[Violation] | None = None,
 ) -> int:
-    """Report; ``keep`` (if given) receives the evaluation, for the hook's reminders."""
+    """Report; exit 1 on errors. ``keep`` (if given) receives the evaluation, for the hook's
+    reminders; ``blocking`` (if given) the errors that decide the exit code."""
     load_formats()
     if base and since:
         raise InputError("--base 和 --since 只能二选一", hint="去掉其中一个选项。")
@@ -119,18 +138,22 @@ def run(
     report = Report(result, result.open, lang=lang)
     if base:
         found = compare(result.violations, base_violations(opts, base, result.as_of, policy))
+        accepted = acknowledged_since(opts, base, found.new)
         report = Report(
             result,
-            found.new,
+            [v for v in found.new if v not in accepted],
             base=base,
             base_known=len(found.unchanged),
             lang=lang,
             changed=found.changed,
             fixed=found.fixed,
+            accepted=accepted,
         )
     text = FORMATS[fmt](report)
     if output:
         write_atomic(output, text.encode("utf-8"), overwrite=True)
     else:
         sys.stdout.write(text)
+    if blocking is not None:
+        blocking.extend(report.errors)
     return 1 if report.errors else 0

@@ -16,7 +16,9 @@ from engine.commands.common import Options
 from engine.errors import InputError
 from engine.evaluate import Result
 from engine.fsutil import write_atomic
+from engine.labels import article_zh
 from engine.timeutil import CHINA_TZ, iso_local
+from engine.violations import Violation
 
 HOOK = """#!/bin/sh
 # Installed by `govmedia hook install`: refuse commits that add rule violations.
@@ -34,8 +36,9 @@ def run(opts: Options, lang: str) -> int:
         # nothing to judge. Dropping every record of HEAD is still refused by check.
         click.echo("govmedia: 还没有 records/ 目录,没有记录可检查。", err=True)
         return 0
+    blocking: list[Violation] = []
     kept: list[Result] = []
-    code = check.run(opts, base, "text", lang, keep=kept)
+    code = check.run(opts, base, "text", lang, keep=kept, blocking=blocking)
     for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:
         click.echo(line, err=True)  # a reminder, never a reason to refuse the commit
     if base:
@@ -45,12 +48,31 @@ def run(opts: Options, lang: str) -> int:
             # Reported, not blocking: a late record can be an honest correction.
             click.echo(audit.render(late, "这次提交"), err=True)
     if code:
-        click.echo(
-            "提交被拒绝: 这次提交引入了新的违规(见上)。改正记录后重新 git add 再提交;"
-            "确需例外的,请主管单位登记豁免(records/waivers/)。",
-            err=True,
-        )
+        click.echo(blocked(blocking), err=True)
     return code
+
+
+def blocked(violations: list[Violation]) -> str:
+    """Why the commit is refused, and the three honest ways on, with the real fingerprints."""
+    commands = "".join(
+        f'      govmedia hook accept {v.fingerprint} --reason "说明"   '
+        f"# {v.path}:{v.line} {article_zh(v.article)}\n"
+        for v in sorted(violations, key=Violation.sort_key)
+    )
+    return BLOCKED.format(
+        commands=commands or '      govmedia hook accept <指纹> --reason "说明"\n'
+    )
+
+
+BLOCKED = (
+    "提交被拒绝: 这次提交引入了新的违规(见上)。\n"
+    "  - 记录写错了(时间、类别、审核级数等录入有误): 改正记录后重新 git add 再提交。\n"
+    "  - 记录如实反映了已经发生的事(例如补登记一条当时答复晚了的留言): 不要改动事实,运行\n"
+    "{commands}"
+    "    写入如实登记,再把它与记录一起 git add 后提交。如实登记后仍是违规,照常计数,"
+    "在检查和网站上标注「如实登记」。\n"
+    "  - 确需例外、不计入违规的: 只能由主管单位登记豁免(records/waivers/,须主管单位签名提交)。"
+)
 
 
 def touched_accounts(repo: git.Repo) -> list[str]:

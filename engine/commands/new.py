@@ -1,382 +1,44 @@
 """``govmedia new KIND``: write one new, valid record in its standard place.
 
-Values come from ``--set key=value`` and are typed by the record's JSON Schema
-(dates, date-times, booleans, integers, comma-separated lists; ``[...]`` or
-``{...}`` is read as a TOML inline value, ``a.b=v`` sets a field of a table).
-Missing required fields are asked for when stdin is a terminal; otherwise the
-command stops and lists them. The record is validated before anything is
-written, written atomically, and never over an existing file: a clerk's file
-is never rewritten (for posts: a month file that exists is edited by hand).
+What each KIND asks for and where it goes is the table in ``engine/scaffold/table.py``.
+Values come from ``--set key=value``; at a terminal every field not given is asked for
+in Chinese, one at a time: choices are numbered (``1 微信公众号 2 微信视频号 …``) and
+take the number, the Chinese label or the id; every answer is checked when it is given
+(its JSON schema, the records it names) and a bad one is asked again with the reason,
+keeping every answer already given. A post asks for exactly the review levels its
+category needs under the rule version of ``policy/art-14.toml`` in force on the day
+of publication.
+
+Ctrl-C or Ctrl-D at a prompt prints 「已取消,未写入任何文件」 and exits 130 (Ctrl-C)
+or 1 (Ctrl-D); nothing is written. Bad ``--set`` values exit 2, naming the field.
+A record that already exists is refused with its path. Nothing is ever written over
+a clerk's file; appending and answering are described in ``engine/scaffold/place.py``.
 """
 
 from __future__ import annotations
 
-import re
 import sys
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
-import rtoml
-import tomli_w
 
-from engine import records
+from engine import labels, snapshot
+from engine import policy as policy_mod
 from engine.errors import InputError, InputErrors
-from engine.fsutil import write_atomic
-from engine.lines import LineIndex
+from engine.scaffold import place, table
+from engine.scaffold.ask import Cancelled, ask_field
+from engine.scaffold.fields import BadValue, Field, check, field_of, known, label, parse, shown
+from engine.scaffold.table import TITLE, Kind, record_name
 
-
-def event_types() -> list[str]:
-    """Event types as the event schema lists them (opening, closure-decision, filing, …)."""
-    return [str(t) for t in records.schema("event")["properties"]["type"]["enum"]]
+EXIT_CANCELLED_EOF = 1  # Ctrl-D: the input ended
+EXIT_CANCELLED_INTERRUPT = 130  # Ctrl-C, as shells report it
+CANCELLED = "已取消,未写入任何文件"
 
 
 def kinds() -> list[str]:
-    return ["unit", "account", *event_types(), "post", "waiver"]
-
-
-# The field whose date names an event's file: events/<date>-<type>.toml.
-EVENT_DATE = {"notice": "start", "contract": "start", "responsible": "from"}
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-LABELS = {
-    "id": "目录名(小写字母、数字和连字符)",
-    "account": "账号 id(records/accounts/ 下的目录名)",
-    "name": "名称",
-    "unit": "主办单位 id(records/units/ 下的目录名)",
-    "platform": "平台 id(如 wechat-official、weibo、douyin)",
-    "opened": "开设日期",
-    "supervising_office": "主管办公室",
-    "date": "日期",
-    "basis": "决策方式",
-    "with": "备案的主管单位 id",
-    "start": "开始日期",
-    "end": "结束日期",
-    "from": "起始日期",
-    "person": "负责人姓名(不公开)",
-    "contractor": "承办单位",
-    "published": "发布时间",
-    "title": "标题",
-    "category": "信息类别",
-    "rule": "规则(如 art-15 或 art-15/weekly-update)",
-    "target": "被豁免的记录文件(records/ 开头)",
-    "reason": "豁免理由",
-    "approved_by": "批准单位 id",
-    "approver": "批准人(不公开)",
-    "approved": "批准日期",
-    "expires": "有效期至",
-    "type": "类型",
-}
-
-
-@dataclass
-class Spec:
-    """What one KIND needs: its schema part, the record kind and the extra location keys."""
-
-    kind: str  # the command's KIND
-    record_kind: str  # records.KINDS entry
-    properties: dict[str, Any]
-    required: list[str]
-    location_keys: list[str] = field(default_factory=list)  # not in the record: id / account
-    fixed: dict[str, Any] = field(default_factory=dict)
-
-
-def spec_for(kind: str) -> Spec:
-    if kind in ("unit", "account", "waiver"):
-        schema = records.schema(kind)
-        keys = ["id"] if kind != "waiver" else []
-        return Spec(kind, kind, dict(schema["properties"]), list(schema.get("required", [])), keys)
-    if kind in event_types():
-        for part in records.schema("event").get("allOf", []):
-            if part.get("if", {}).get("properties", {}).get("type", {}).get("const") == kind:
-                then = part["then"]
-                props = dict(then["properties"])
-                required = [r for r in then["required"] if r != "type"]
-                return Spec(kind, "event", props, required, ["account"], {"type": kind})
-    if kind == "post":
-        item = records.schema("posts")["properties"]["post"]["items"]
-        return Spec(kind, "posts", dict(item["properties"]), list(item["required"]), ["account"])
-    raise InputError(
-        f"不认识的记录种类「{kind}」",
-        hint="可以新建: "
-        + "、".join(kinds())
-        + "。例如 govmedia new responsible --set account=wx-xxx。",
-    )
-
-
-# ---------------------------------------------------------------- values
-
-
-def _bad(name: str, raw: str, what: str, hint: str) -> InputError:
-    return InputError(f"--set {name}={raw}: {what}", hint=hint)
-
-
-def convert(name: str, raw: str, prop: dict[str, Any]) -> Any:
-    """A command-line string as the value the schema wants."""
-    kind = prop.get("type")
-    if kind in ("array", "object") and raw.strip()[:1] in ("[", "{"):
-        try:
-            value = rtoml.loads(f"v = {raw}")["v"]
-        except Exception:
-            raise _bad(
-                name,
-                raw,
-                "不是合法的 TOML 值",
-                "数组写成 [1, 2] 或 [{level = 1, at = 2024-03-05T09:00:00}],表写成 {a = 1}。",
-            ) from None
-        return value
-    if kind == "array":
-        items = prop.get("items", {})
-        parts = [p.strip() for p in re.split(r"[,,、]", raw) if p.strip()]
-        return [convert(name, p, items) for p in parts]
-    if kind == "boolean":
-        lowered = raw.strip().lower()
-        if lowered in ("true", "yes", "y", "1", "是"):
-            return True
-        if lowered in ("false", "no", "n", "0", "否"):
-            return False
-        raise _bad(
-            name, raw, "应为 true 或 false", f"写成 --set {name}=true 或 --set {name}=false。"
-        )
-    if kind == "integer":
-        try:
-            return int(raw.strip())
-        except ValueError:
-            raise _bad(name, raw, "应为整数", f"写成 --set {name}=1 这样的整数。") from None
-    if kind == "number":
-        try:
-            number = float(raw.strip())
-        except ValueError:
-            raise _bad(name, raw, "应为数字", f"写成 --set {name}=12000 这样的数字。") from None
-        return int(number) if number.is_integer() else number
-    if prop.get("format") == "date":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
-                raise ValueError(raw)
-            return date.fromisoformat(raw.strip())
-        except ValueError:
-            raise _bad(
-                name,
-                raw,
-                "不是日历上存在的日期",
-                f"日期写成 YYYY-MM-DD,例如 --set {name}=2024-03-05。",
-            ) from None
-    if prop.get("format") == "datetime-cn":
-        text = raw.strip()
-        try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                return date.fromisoformat(text)
-            return datetime.fromisoformat(text.replace(" ", "T"))
-        except ValueError:
-            raise _bad(
-                name,
-                raw,
-                "不是有效的日期时间",
-                f"写成 YYYY-MM-DDTHH:MM(中国时间),例如 --set {name}=2024-03-05T10:00。",
-            ) from None
-    return raw
-
-
-def parse_values(spec: Spec, pairs: list[str]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    allowed = [*spec.location_keys, *spec.properties]
-    for pair in pairs:
-        name, sep, raw = pair.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise InputError(
-                f"--set {pair}: 缺少等号", hint="写成 --set 字段=值,例如 --set name=某某镇发布。"
-            )
-        top, _, sub = name.partition(".")
-        if top in spec.fixed:
-            raise InputError(
-                f"--set {name}: 这个字段由种类 {spec.kind} 决定,不能设置",
-                hint=f"去掉 --set {name}。",
-            )
-        if top not in allowed:
-            raise InputError(
-                f"--set {name}: {spec.kind} 记录没有字段「{top}」",
-                hint="可用的字段: " + "、".join(allowed) + "。",
-            )
-        if top in spec.location_keys:
-            if sub:
-                raise InputError(f"--set {name}: {top} 不是表", hint=f"写成 --set {top}=值。")
-            values[top] = raw.strip()
-            continue
-        prop = spec.properties[top]
-        if sub:
-            sub_props = prop.get("properties", {})
-            if prop.get("type") != "object" or sub not in sub_props:
-                raise InputError(
-                    f"--set {name}: 「{top}」没有子字段「{sub}」",
-                    hint="可用的子字段: " + "、".join(sub_props) + "。" if sub_props else "",
-                )
-            values.setdefault(top, {})[sub] = convert(name, raw, sub_props[sub])
-        else:
-            if top in values:
-                raise InputError(f"--set {name} 写了两次", hint="每个字段只写一次。")
-            values[top] = convert(name, raw, prop)
-    return values
-
-
-def _prompt_text(name: str, prop: dict[str, Any]) -> str:
-    text = f"{LABELS.get(name, name)} [{name}]"
-    if "enum" in prop:
-        text += "(可选: " + "、".join(str(x) for x in prop["enum"]) + ")"
-    elif prop.get("format") == "date":
-        text += "(YYYY-MM-DD)"
-    elif prop.get("format") == "datetime-cn":
-        text += "(YYYY-MM-DDTHH:MM)"
-    if prop.get("description"):
-        text += f" — {prop['description']}"
-    return text
-
-
-def fill_missing(spec: Spec, values: dict[str, Any], ask: bool) -> None:
-    missing = [k for k in [*spec.location_keys, *spec.required] if k not in values]
-    if not missing:
-        return
-    if not ask:
-        raise InputError(
-            f"缺少必填字段: {'、'.join(missing)}",
-            hint="用 --set 给出它们,例如 "
-            + " ".join(f"--set {k}=…" for k in missing)
-            + ";在终端中运行时会逐项询问。",
-        )
-    for name in missing:
-        prop = spec.properties.get(name, {"type": "string"})
-        while True:
-            raw = str(click.prompt(_prompt_text(name, prop), err=True))
-            try:
-                values[name] = (
-                    raw.strip() if name in spec.location_keys else convert(name, raw, prop)
-                )
-            except InputError as exc:
-                click.echo(exc.render(), err=True)
-                continue
-            break
-
-
-# ---------------------------------------------------------------- locations
-
-
-def _check_id(name: str, value: str) -> str:
-    if not _ID.match(value):
-        raise InputError(
-            f"--set {name}={value}: id 只能用小写字母、数字和连字符,且以字母或数字开头",
-            hint=f"例如 --set {name}=wx-alatan。",
-        )
-    return value
-
-
-def _exists(root: Path, rel: str, what: str, hint: str) -> None:
-    if not (root / rel).is_file():
-        raise InputError(f"{what}不存在: {rel}", hint=hint)
-
-
-def default_path(spec: Spec, values: dict[str, Any], root: Path) -> tuple[str, bool]:
-    """Where the record goes, and whether a -2, -3 … suffix may be added when the name is taken."""
-    if spec.kind == "unit":
-        return f"records/units/{_check_id('id', values['id'])}/unit.toml", False
-    if spec.kind == "account":
-        return f"records/accounts/{_check_id('id', values['id'])}/account.toml", False
-    if spec.kind == "waiver":
-        rule = str(values["rule"]).replace("/", "-")
-        return f"records/waivers/{values['approved'].isoformat()}-{rule}.toml", True
-    account = _check_id("account", values["account"])
-    _exists(
-        root,
-        f"records/accounts/{account}/account.toml",
-        "账号",
-        f"先用 govmedia new account --set id={account} … 登记账号,或改正账号 id。",
-    )
-    if spec.kind == "post":
-        return f"records/accounts/{account}/posts/{_day(values['published'])[:7]}.toml", False
-    day = _day(values[_event_date_field(spec)])
-    return f"records/accounts/{account}/events/{day}-{spec.kind}.toml", True
-
-
-def _event_date_field(spec: Spec) -> str:
-    if spec.kind in EVENT_DATE:
-        return EVENT_DATE[spec.kind]
-    if "date" in spec.properties:
-        return "date"
-    dated = [k for k in spec.required if spec.properties.get(k, {}).get("format") == "date"]
-    if not dated:
-        raise InputError(
-            f"{spec.kind} 记录没有日期字段,无法决定文件名", hint="用 --path 指定文件。"
-        )
-    return dated[0]
-
-
-def _day(value: Any) -> str:
-    return value.isoformat()[:10] if isinstance(value, date | datetime) else str(value)[:10]
-
-
-def _free(root: Path, rel: str) -> str:
-    if not (root / rel).exists():
-        return rel
-    stem = rel[: -len(".toml")]
-    n = 2
-    while (root / f"{stem}-{n}.toml").exists():
-        n += 1
-    return f"{stem}-{n}.toml"
-
-
-def _relative(root: Path, target: str) -> str:
-    full = (
-        (Path.cwd() / target).resolve()
-        if not Path(target).is_absolute()
-        else Path(target).resolve()
-    )
-    try:
-        return full.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise InputError(
-            f"--path {target} 不在记录仓库 {root} 之内", hint="写到仓库的 records/ 目录下。"
-        ) from None
-
-
-# ---------------------------------------------------------------- references
-
-
-def _references(spec: Spec, data: dict[str, Any], root: Path) -> None:
-    def unit(key: str) -> None:
-        if key in data:
-            _exists(
-                root,
-                f"records/units/{data[key]}/unit.toml",
-                f"{key} 指向的单位",
-                f"{key} 写 records/units/ 下已有的目录名;新单位先用 govmedia new unit 登记。",
-            )
-
-    if spec.kind == "account":
-        unit("unit")
-    elif spec.kind == "unit":
-        unit("superior")
-    elif spec.kind == "filing":
-        unit("with")
-    elif spec.kind == "waiver":
-        unit("approved_by")
-        _exists(
-            root,
-            str(data["target"]),
-            "被豁免的记录文件",
-            "target 写记录文件的路径,如 records/accounts/wx-xxx/posts/2024-03.toml。",
-        )
-
-
-# ---------------------------------------------------------------- run
-
-
-def _ordered(spec: Spec, values: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = dict(spec.fixed)
-    for name in spec.properties:
-        if name in values and name not in data:
-            data[name] = values[name]
-    return data
+    return list(table.KINDS)
 
 
 def interactive() -> bool:
@@ -384,67 +46,404 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def run(repo_root: Path, kind: str, pairs: list[str], target: str | None) -> int:
-    spec = spec_for(kind)
-    values = parse_values(spec, pairs)
-    if target is not None:
-        rel = _relative(repo_root, target)
-        located = records.kind_of(rel) if rel.endswith(".toml") else None
-        if located is None or located[0] != spec.record_kind:
+# ---------------------------------------------------------------- --set values
+
+
+def _set_error(kind: Kind, name: str, raw: str, reason: str, hint: str = "") -> InputError:
+    return InputError(f"{field_of(kind, name).label}(--set {name}={raw}): {reason}", hint=hint)
+
+
+def parse_pairs(kind: Kind, pairs: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
             raise InputError(
-                f"--path {target} 不是存放 {kind} 记录的位置",
-                hint="按 docs/records.md 的目录结构选择路径,或去掉 --path 使用标准位置。",
+                f"--set {pair}: 缺少等号", hint="写成 --set 字段=值,例如 --set name=某某镇发布。"
             )
-        ids = located[1]
-        for key in spec.location_keys:
-            from_path = ids.get("unit") if kind == "unit" else ids.get("account")
-            if from_path is not None:
-                if key in values and values[key] != from_path:
-                    raise InputError(
-                        f"--set {key}={values[key]} 与 --path 中的「{from_path}」不一致",
-                        hint=f"去掉 --set {key},或改正 --path。",
-                    )
-                values[key] = from_path
-    fill_missing(spec, values, ask=interactive())
-    data = _ordered(spec, values)
-    standard, numbered = default_path(spec, values, repo_root)  # also checks ids and the account
-    if target is None:
-        rel = _free(repo_root, standard) if numbered else standard
-    document = {"post": [data]} if spec.kind == "post" else data
-    payload = tomli_w.dumps(document).encode("utf-8")
-    # Validate exactly what will be written, the way `govmedia check` will read it.
-    parsed = records.parse_toml(rel, payload)
-    index = LineIndex(payload.decode("utf-8"))
+        if name == "type" and (kind.variant is not None):
+            raise InputError(
+                f"--set {name}: 类型由种类「{kind.name}」({TITLE[kind.name]})决定,不能设置",
+                hint=f"去掉 --set {name}。",
+            )
+        if not known(kind, name):
+            props, _ = table.properties(kind)
+            names = [*kind.location, *props]
+            raise InputError(
+                f"--set {name}: {record_name(kind.name)}没有字段「{name}」",
+                hint="可用的字段: " + "、".join(f"{n}({label(n)})" for n in names) + "。",
+            )
+        if name in values:
+            raise InputError(f"--set {name} 写了两次", hint="每个字段只写一次。")
+        f = field_of(kind, name)
+        try:
+            value = parse(f, raw)
+            check(f, value)
+        except BadValue as exc:
+            raise _set_error(kind, name, raw, exc.reason, exc.hint) from None
+        values[name] = value
+    return values
+
+
+# ---------------------------------------------------------------- facts of other records
+
+
+class Facts:
+    """Checks of an answer against the records already in the repository."""
+
+    def __init__(self, root: Path, kind: Kind) -> None:
+        self.root = root
+        self.kind = kind
+
+    def _file(self, rel: str, what: str, hint: str) -> None:
+        if not (self.root / rel).is_file():
+            raise BadValue(f"{what}不存在({rel})", hint)
+
+    def check(self, name: str, value: Any, values: dict[str, Any]) -> None:
+        kind = self.kind
+        ref = kind.refs.get(name)
+        if ref == "unit" or (name == "unit" and name in kind.location):
+            self._file(
+                f"records/units/{value}/unit.toml",
+                "单位",
+                "写 records/units/ 下已有的目录名;新单位先用 govmedia new unit 登记。",
+            )
+        if name == "account" and (kind.location == ("account",) or ref == "account"):
+            self._file(
+                f"records/accounts/{value}/account.toml",
+                "账号",
+                f"先用 govmedia new account 登记账号 {value},或改正账号 id。",
+            )
+        if ref == "file":
+            self._file(
+                str(value),
+                "记录文件",
+                "写记录文件的路径,如 records/accounts/wx-xxx/posts/2024-03.toml。",
+            )
+        if name == "id" and kind.name in ("unit", "account"):
+            rel = place.standard_path(kind, {**values, "id": value})
+            if (self.root / rel).exists():
+                raise BadValue(
+                    f"已有这个{TITLE[kind.name]},不会覆盖({rel})",
+                    "换一个 id,或直接编辑已有的文件。",
+                )
+        if name in ("published", "received", "answered") and _later_than_now(value):
+            raise BadValue(
+                "晚于现在",
+                "只登记已经发生的事:检查年、月、日和时间是否写错(北京时间)。",
+            )
+        if name == "answered" and "received" in values and _before(value, values["received"]):
+            raise BadValue(
+                f"早于收到留言的时间 {shown_raw(values['received'])}", "答复时间写实际答复的时间。"
+            )
+        if kind.mode == "answer" and name == "received":
+            rel = place.standard_path(kind, {**values, "received": value})
+            found = place.find_message(self.root, rel, value)
+            if found is None:
+                raise BadValue(
+                    f"{rel} 中没有这个时间收到的留言",
+                    "收到时间与留言记录中的 received 完全一致(到分钟);新留言请用 govmedia new message 登记。",
+                )
+            if "answered" in found[1]:
+                raise BadValue(
+                    f"这条留言已有答复({rel}:{found[2]})", "已有答复不会被改写;答复错了请手工更正。"
+                )
+
+
+def _as_datetime(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
+
+
+def _later_than_now(value: Any) -> bool:
+    if not isinstance(value, date):
+        return False
+    now = datetime.now(snapshot.CHINA_TZ).replace(tzinfo=None)
+    moment = _as_datetime(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(snapshot.CHINA_TZ).replace(tzinfo=None)
+    return moment > now
+
+
+def _before(value: Any, other: Any) -> bool:
+    if not isinstance(value, date) or not isinstance(other, date):
+        return False
+    a, b = _as_datetime(value), _as_datetime(other)
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        return False
+    return a < b
+
+
+# ---------------------------------------------------------------- asking
+
+
+def review_levels(root: Path, category: str, published: date | datetime) -> int:
+    """How many review levels a post of ``category`` needs: art-14's version in force that day."""
+    rules = policy_mod.load(policy_mod.default_policy_dir(root))
+    rule = rules.get("art-14")
+    day = published.date() if isinstance(published, datetime) else published
+    version = rule.version_on(day)
+    if version is None:
+        return 0
+    levels = version.parameters.get("levels") or rule.parameters.get("levels") or {}
+    return int(levels.get(category, 0))
+
+
+def _ask_reviews(root: Path, values: dict[str, Any]) -> list[dict[str, Any]]:
+    category, published = values["category"], values["published"]
+    needed = review_levels(root, category, published)
+    click.echo(
+        f"「{labels.CATEGORY.get(category, category)}」按 {shown_day(published)} 施行的第十四条"
+        f"须经 {needed} 级审核;逐级输入审核时间(没有这一级审核就直接回车)。",
+        err=True,
+    )
+    reviews: list[dict[str, Any]] = []
+    at_prop = {"type": "string", "format": "datetime-cn"}
+    for level in range(1, needed + 1):
+        name = labels.REVIEW_LEVEL.get(level, f"第 {level} 级审核")
+        at_field = Field(f"{name}时间", at_prop, False, None, False, False)
+        at = ask_field(at_field, _not_in_future)
+        if at is None:
+            continue
+        who = Field(
+            f"{name}人(不公开)", {"type": "string", "minLength": 1}, False, None, False, False
+        )
+        reviewer = ask_field(who, lambda v: None)
+        review: dict[str, Any] = {"level": level, "at": at}
+        if reviewer:
+            review["reviewer"] = reviewer
+        reviews.append(review)
+    return reviews
+
+
+def _not_in_future(value: Any) -> None:
+    if _later_than_now(value):
+        raise BadValue("晚于现在", "审核时间写实际审核的时间(北京时间)。")
+
+
+def _ask_days(values: dict[str, Any]) -> None:
+    """The holidays and adjusted working days of a calendar year, one at a time."""
+    if "day" in values:
+        return
+    item = table.properties(table.KINDS["calendar"])[0]["day"]["items"]["properties"]
+    year = values.get("year")
+    click.echo("逐个输入这一年的节假日和调休上班日;输完直接回车。", err=True)
+
+    def in_year(value: Any) -> None:
+        if year is not None and value.year != year:
+            raise BadValue(f"不是 {year} 年的日期", "只登记本年的日期。")
+
+    days: list[dict[str, Any]] = []
+    while True:
+        when = ask_field(Field("day.date", item["date"], False, None, False, False), in_year)
+        if when is None:
+            break
+        sort = ask_field(
+            Field("day.kind", item["kind"], True, labels.VALUE, False, False), lambda v: None
+        )
+        name = ask_field(Field("day.name", item["name"], True, None, False, False), lambda v: None)
+        days.append({"date": when, "kind": sort, "name": name})
+    if days:
+        values["day"] = days
+
+
+def shown_day(value: Any) -> str:
+    return place.day_of(value)
+
+
+def fill(kind: Kind, values: dict[str, Any], ask: bool, facts: Facts) -> None:
+    names = table.asked(kind)
+    if not ask:
+        missing = [n for n in names if n not in values and field_of(kind, n).required]
+        if missing:
+            raise InputError(
+                "缺少必填字段: " + "、".join(f"{label(n)}({n})" for n in missing),
+                hint="用 --set 给出它们,例如 "
+                + " ".join(f"--set {n}=…" for n in missing)
+                + ";在终端中运行时会逐项询问。",
+            )
+        return
+    click.echo(
+        f"新建一条{record_name(kind.name)};必填项不能为空,可不填的项直接回车跳过。", err=True
+    )
+    for name in names:
+        if name in values:
+            continue
+        if kind.name == "calendar" and name == "day":
+            _ask_days(values)
+            continue
+        if name == "review" and kind.name == "post":
+            reviews = _ask_reviews(facts.root, values)
+            if reviews:
+                values["review"] = reviews
+            continue
+        f = field_of(kind, name)
+
+        def validate(value: Any, name: str = name) -> None:
+            facts.check(name, value, values)
+
+        value = ask_field(f, validate)
+        if value is not None:
+            values[name] = value
+
+
+# ---------------------------------------------------------------- the record
+
+
+def assemble(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+    """The record's data in schema order, dotted names as tables."""
+    props, _ = table.properties(kind)
+    data: dict[str, Any] = {"type": kind.variant} if kind.variant else {}
+    for top in props:
+        if top in values:
+            data[top] = values[top]
+        subs = {n.split(".", 1)[1]: v for n, v in values.items() if n.startswith(f"{top}.")}
+        if subs:
+            data[top] = {k: subs[k] for k in props[top].get("properties", {}) if k in subs}
+    return data
+
+
+def _relative(root: Path, target: str) -> str:
+    full = Path(target) if Path(target).is_absolute() else Path.cwd() / target
     try:
-        records.validate(spec.record_kind, rel, parsed, index.line)
+        return full.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise InputError(
+            f"--path {target} 不在记录仓库 {root} 之内", hint="写到仓库的 records/ 目录下。"
+        ) from None
+
+
+def _target(root: Path, kind: Kind, values: dict[str, Any], target: str | None) -> str:
+    from engine import records
+
+    standard = place.standard_path(kind, values)
+    if target is None:
+        return place.free_name(root, standard) if kind.numbered else standard
+    rel = _relative(root, target)
+    located = records.kind_of(rel) if rel.endswith(".toml") else None
+    if kind.mode != "file" or located is None or located[0] != kind.record:
+        raise InputError(
+            f"--path {target} 不是存放{record_name(kind.name)}的位置",
+            hint="按 docs/records.md 的目录结构选择路径,或去掉 --path 使用标准位置。",
+        )
+    for key in kind.location:
+        if located[1].get(key, values[key]) != values[key]:
+            raise InputError(
+                f"--set {key}={values[key]} 与 --path 中的「{located[1][key]}」不一致",
+                hint=f"去掉 --set {key},或改正 --path。",
+            )
+    return rel
+
+
+def _location_from_path(root: Path, kind: Kind, values: dict[str, Any], target: str | None) -> None:
+    from engine import records
+
+    if target is None or not target.endswith(".toml"):
+        return
+    located = records.kind_of(_relative(root, target))
+    if located is None:
+        return
+    for key in kind.location:
+        from_path = located[1].get("unit" if kind.name == "unit" and key == "id" else key)
+        if kind.name == "account" and key == "id":
+            from_path = located[1].get("account")
+        if from_path is not None:
+            values.setdefault(key, from_path)
+
+
+def _cross_check_given(kind: Kind, values: dict[str, Any], facts: Facts, pairs: list[str]) -> None:
+    typed = {n.strip(): raw for n, _, raw in (p.partition("=") for p in pairs)}
+    for name, value in values.items():
+        try:
+            facts.check(name, value, values)
+        except BadValue as exc:
+            raw = typed.get(name, shown(field_of(kind, name), value))
+            raise _set_error(kind, name, raw, exc.reason, exc.hint) from None
+
+
+def _which_kind() -> str:
+    """The KIND, asked for with numbered Chinese choices when it was not given."""
+    names = list(table.KINDS)
+    if not interactive():
+        raise InputError(
+            "缺少要新建的记录种类",
+            hint="写成 govmedia new 种类,种类可以是: "
+            + "、".join(f"{k}({TITLE[k]})" for k in names)
+            + "。",
+        )
+    f = Field("kind", {"enum": names}, True, TITLE, False, False, "要新建哪种记录")
+    return str(ask_field(f, lambda v: None))
+
+
+def run(repo_root: Path, kind_name: str | None, pairs: list[str], target: str | None) -> int:
+    try:
+        kind = table.get(kind_name if kind_name is not None else _which_kind())
+    except Cancelled as stop:
+        click.echo(f"\n{CANCELLED}", err=True)
+        return EXIT_CANCELLED_INTERRUPT if stop.interrupt else EXIT_CANCELLED_EOF
+    values = parse_pairs(kind, pairs)
+    _location_from_path(repo_root, kind, values, target)
+    facts = Facts(repo_root, kind)
+    _cross_check_given(kind, values, facts, pairs)
+    try:
+        fill(kind, values, interactive(), facts)
+    except Cancelled as stop:
+        click.echo(f"\n{CANCELLED}", err=True)
+        return EXIT_CANCELLED_INTERRUPT if stop.interrupt else EXIT_CANCELLED_EOF
+    try:
+        return _finish(repo_root, kind, values, target)
+    except InputError:
+        if interactive():  # what was typed is not lost: the same record as one command
+            click.echo("你输入的内容(改正后可直接运行):\n  " + as_command(kind, values), err=True)
+        raise
+
+
+def as_command(kind: Kind, values: dict[str, Any]) -> str:
+    """``govmedia new KIND --set …`` that gives the same values."""
+    import shlex
+
+    parts = ["govmedia", "new", kind.name]
+    for name, value in values.items():
+        text = place.value_text(value) if isinstance(value, list) else shown_raw(value)
+        parts += ["--set", f"{name}={text}"]
+    return shlex.join(parts)
+
+
+def shown_raw(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _finish(repo_root: Path, kind: Kind, values: dict[str, Any], target: str | None) -> int:
+    data = assemble(kind, values)
+    rel = _target(repo_root, kind, values, target)
+    try:
+        line = _write(repo_root, kind, rel, values, data)
     except InputErrors as exc:
-        # The file does not exist yet: point at the --set values, not at its lines.
         raise InputErrors(
             [
                 InputError(
-                    f"新记录 {rel} 未写入: {e.message}",
-                    hint="改正对应的 --set 值;字段定义见 "
-                    f"engine/schemas/{spec.record_kind}.schema.json 和 docs/records.md。",
+                    f"新{record_name(kind.name)}未写入: {e.message}",
+                    hint="改正对应的值;字段定义见 docs/records.md。",
                 )
                 for e in exc.errors
             ]
         ) from None
-    if spec.kind == "post":
-        month = rel.rsplit("/", 1)[-1][: len("YYYY-MM")]
-        if not _day(data["published"]).startswith(month):
-            raise InputError(
-                f"发布时间 {_day(data['published'])} 不在文件 {rel} 的月份内",
-                hint=f"写到 posts/{_day(data['published'])[:7]}.toml,或去掉 --path。",
-            )
-    _references(spec, data, repo_root)
-    path = repo_root / rel
-    if path.exists():
-        hint = (
-            "这个月的发布记录文件已经存在:请直接编辑它,在末尾追加一个 [[post]] 段,govmedia 不会改写已有的文件。"
-            if spec.kind == "post"
-            else "已有同名记录;先检查它是不是你要新建的记录,或换一个 id / --path。"
-        )
-        raise InputError("文件已存在,不会覆盖", path=rel, hint=hint)
-    write_atomic(path, payload)
-    click.echo(f"已写入 {rel}")
+    click.echo(f"已写入 {rel}" + (f"(第 {line} 行起)" if line > 1 else ""))
     return 0
+
+
+def _write(root: Path, kind: Kind, rel: str, values: dict[str, Any], data: dict[str, Any]) -> int:
+    if kind.mode == "append":
+        return place.append(root, kind, rel, data)
+    if kind.mode == "answer":
+        answer = {k: v for k, v in data.items() if k != "received"}
+        return place.add_answer(root, kind, rel, values["received"], answer)
+    place.find_duplicate_file(root, kind, rel, data)
+    place.write_new(root, kind, rel, data)
+    return 1

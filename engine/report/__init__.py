@@ -23,6 +23,9 @@ class Report:
     # article at the base (with those base violations), and base violations now gone.
     changed: list[tuple[Violation, list[Violation]]] = field(default_factory=list)
     fixed: list[Violation] = field(default_factory=list)
+    # With --base: new violations acknowledged (如实登记) by a record added since the base.
+    # Still violations, listed and counted; they do not block a commit.
+    accepted: list[Violation] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Violation]:

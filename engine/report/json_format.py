@@ -10,7 +10,7 @@ from engine.violations import Violation
 
 FIELDS = (
     "rule", "check", "article", "version", "severity", "path", "line", "unit", "account",
-    "message", "hint", "fingerprint", "status", "waiver",
+    "message", "hint", "fingerprint", "status", "waiver", "acknowledged",
 )  # fmt: skip
 
 
@@ -43,6 +43,7 @@ def render(report: Report) -> str:
             for v, olds in report.changed
         ],
         "fixed": [violation_json(v, report.lang) for v in report.fixed],
+        "accepted": [violation_json(v, report.lang) for v in report.accepted],
         "authority_warnings": [
             {"path": w.path, "reason": w.reason, "message": w.message} for w in r.authority.warnings
         ],
@@ -53,6 +54,7 @@ def render(report: Report) -> str:
             "existing_at_base": report.base_known,
             "changed": len(report.changed),
             "fixed": len(report.fixed),
+            "accepted": len(report.accepted),
             "units": len(r.banner.units),
             "accounts": len(r.banner.accounts),
             "posts": r.facts.get("post", 0),

@@ -22,6 +22,12 @@ def _entry(v: Violation, en: bool, lang: str) -> list[str]:
     if not en:
         lines.append(f"      怎么改: {v.hint}")
     lines.append(f"      {'fingerprint' if en else '指纹'} {v.fingerprint}  ({v.rule}/{v.check})")
+    if v.acknowledged:
+        lines.append(
+            f"      acknowledged as truthfully recorded ← {v.acknowledged} (still a violation)"
+            if en
+            else f"      如实登记 ← {v.acknowledged}(仍是违规,照常计数)"
+        )
     return lines
 
 
@@ -60,6 +66,16 @@ def render(report: Report) -> str:
     for v in sorted(report.shown, key=Violation.date_key):
         lines.extend(_entry(v, en, lang))
     if report.shown or report.base:
+        lines.append("")
+    if report.accepted:
+        lines.append(
+            f"new since {report.base}, acknowledged as truthfully recorded in this change "
+            "(still violations; not blocking):"
+            if en
+            else f"新违规,如实登记(相对 {report.base} 新增,登记与记录一并加入;仍是违规,不阻止提交):"
+        )
+        for v in sorted(report.accepted, key=Violation.date_key):
+            lines.extend(_entry(v, en, lang))
         lines.append("")
     if report.changed:
         lines.append(
@@ -105,12 +121,14 @@ def render(report: Report) -> str:
         lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)
+    n_ack = sum(1 for v in report.shown if v.acknowledged)
     n_warn = len(report.shown) - n_err
     if en:
         lines.append(
             f"{n_err} errors, {n_warn} warnings"
             + (
-                f" (new since {report.base}; {len(report.changed)} changed, "
+                f" (new since {report.base}; {len(report.accepted)} acknowledged, "
+                f"{len(report.changed)} changed, "
                 f"{report.base_known} unchanged, {len(report.fixed)} fixed)"
                 if report.base
                 else ""
@@ -122,11 +140,13 @@ def render(report: Report) -> str:
         lines.append(
             f"共 {n_err} 处违规、{n_warn} 处提醒"
             + (
-                f"(相对 {report.base} 新增;变更 {len(report.changed)} 处、"
+                f"(相对 {report.base} 新增;另有如实登记的新违规 {len(report.accepted)} 处、"
+                f"变更 {len(report.changed)} 处、"
                 f"原有 {report.base_known} 处不计,已改正 {len(report.fixed)} 处)"
                 if report.base
                 else ""
             )
+            + (f"(其中 {n_ack} 处如实登记)" if n_ack else "")
             + f",{len(waived)} 处已豁免;检查了 {len(r.banner.units)} 个单位、"
             f"{len(r.banner.accounts)} 个账号、{posts} 条发布。"
         )

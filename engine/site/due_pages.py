@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
 
 from mkdocs.utils import get_relative_url
@@ -105,8 +105,15 @@ def calendar(name: str, items: Iterable[tuple[DueItem, str, str]], stamp: dateti
 
 
 class DuePages:
-    def __init__(self, model: SiteModel, use_directory_urls: bool = False) -> None:
+    def __init__(
+        self,
+        model: SiteModel,
+        use_directory_urls: bool = False,
+        prose: Callable[[object], str] = str,
+    ) -> None:
         self.m = model
+        # Clerk wording (record paths, field ids) as citizens read it: the site's ``prose``.
+        self.prose = prose
         self.directory_urls = use_directory_urls
         self.e = model.escape
         result = model.result
@@ -139,10 +146,10 @@ class DuePages:
         """Summary and description of an item, private values masked."""
         state = "已逾期 " if item.overdue and state_shown else ""
         article = article_zh(item.article) if item.article else "工作日历"
-        summary = f"{state}{article} {self.who(item)}:{item.title}"
+        summary = f"{state}{article} {self.who(item)}:{self.prose(item.title)}"
         description = (
             f"期限:{item.deadline.isoformat()} 24:00({WEEKDAY[item.deadline.weekday()]})\n"
-            f"事项:{label(DUE_KIND, item.kind)}\n怎么办:{item.todo}\n记录:{item.path}"
+            f"事项:{label(DUE_KIND, item.kind)}\n怎么办:{self.prose(item.todo)}"
         )
         return self.e.redact(summary), self.e.redact(description)
 
@@ -169,7 +176,7 @@ class DuePages:
         )
         out += block(
             f'<p class="gm-due-answer">{self.e(answer)}</p>'
-            f'<p>手机订阅:<a href="{self.href(f"due/{unit_id}.ics", f"due/{unit_id}.md")}">{self.e(name)}的到期日历(.ics)</a>'
+            f'<p>手机订阅:<a href="{self.href(f"due/{unit_id}.ics", f"due/{unit_id}.md")}">{self.e(name)}的到期日历</a>'
             "(在手机日历中选「添加订阅日历」,填入这个链接的网址)</p>"
         )
         rows = []
@@ -181,7 +188,7 @@ class DuePages:
                 '<div class="gm-due-item" style="margin:0 0 1em 0">'
                 f'<dt style="font-weight:bold">{self.e(state)} · {self.e(when)}</dt>'
                 f'<dd style="margin:0">{self.e(summary)}<br>'
-                f"怎么办:{self.e(item.todo)}</dd></div>"
+                f"怎么办:{self.e(self.prose(item.todo))}</dd></div>"
             )
         if rows:
             out += block(
@@ -196,7 +203,7 @@ class DuePages:
         out += block(
             f"<p>截至 {self.e(self.m.as_of.isoformat())},全旗 {SITE_WITHIN} 天内到期和已逾期的事项共"
             f" {len(self.items)} 项。主管单位订阅:"
-            f'<a href="{self.href(f"due/{ALL}.ics", "due/index.md")}">全旗到期日历(.ics)</a></p>'
+            f'<a href="{self.href(f"due/{ALL}.ics", "due/index.md")}">全旗到期日历</a></p>'
         )
         rows = [
             f'<li><a href="{self.href(f"due/{u}.md", "due/index.md")}">{self.e(n)}</a>:'
@@ -220,5 +227,7 @@ class DuePages:
         return out
 
 
-def due_files(model: SiteModel, use_directory_urls: bool) -> dict[str, str | bytes]:
-    return DuePages(model, use_directory_urls).files()
+def due_files(
+    model: SiteModel, use_directory_urls: bool, prose: Callable[[object], str] = str
+) -> dict[str, str | bytes]:
+    return DuePages(model, use_directory_urls, prose).files()

@@ -89,6 +89,11 @@ class Linker:
             rel += "/"
         return rel + (f"#{anchor}" if anchor else "")
 
+    def file(self, target: str) -> str:
+        """A relative link from the current page to a file of the build (a download)."""
+        here = page_url(self.current, self.use_directory_urls) or "./"
+        return get_relative_url(target, here)
+
     def a(self, target: str, label_html: str) -> str:
         """A link to a generated page; plain text if that page does not exist."""
         if target not in self.existing:
@@ -96,15 +101,37 @@ class Linker:
         return f'<a href="{html.escape(self.href(target))}">{label_html}</a>'
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
-    """An HTML table; ``headers`` and cells must already be escaped HTML."""
+_TAG = re.compile(r"<[^>]*>")
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    css: str = "",
+    row_ids: Sequence[str] | None = None,
+    caption: str = "",
+) -> str:
+    """An HTML table; ``headers`` and cells must already be escaped HTML.
+
+    Every cell carries its column's header as ``data-label``: below 600 px the
+    stylesheet lays rows out as cards, each cell under its label.
+    """
     rows = list(rows)
     if not rows:
         return '<p class="gm-none">无</p>'
-    cls = f' class="{css}"' if css else ""
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    cls = f' class="gm-cards {css}"' if css else ' class="gm-cards"'
+    labels = [html.escape(html.unescape(_TAG.sub("", h)), quote=True) for h in headers]
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+    body = []
+    for i, row in enumerate(rows):
+        rid = f' id="{html.escape(row_ids[i], quote=True)}"' if row_ids and row_ids[i] else ""
+        cells = "".join(
+            f'<td data-label="{labels[j] if j < len(labels) else ""}">{c}</td>'
+            for j, c in enumerate(row)
+        )
+        body.append(f"<tr{rid}>{cells}</tr>")
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    return f"<table{cls}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def block(html_text: str) -> str:
@@ -118,42 +145,61 @@ def bar_chart(
     series: Sequence[tuple[str, str, Sequence[int]]],
     title: str,
     line: tuple[str, str, Sequence[int]] | None = None,
+    step: float = 34.0,
+    y_label: str = "违规(处)",
 ) -> str:
     """An inline SVG grouped bar chart, with an optional line on its own scale (right axis).
 
-    ``series`` and ``line``: (name, colour, values), one value per label.
+    ``series`` and ``line``: (name, colour, values), one value per label. The legend
+    is HTML beside the chart (it wraps on a phone instead of being clipped); the
+    axes say their units; the chart is an image with a title and a description.
     """
     e = html.escape
     groups = max(len(labels), 1)
-    left, right, top, bottom = 40, 44, 24, 52
-    step = 44.0
+    left, right, top, bottom = 34, 30 if line else 10, 22, 30
     width = int(left + right + groups * step)
-    height = 260
+    height = 220
     plot_h = height - bottom - top
     base_y = top + plot_h
     peak = max([1, *(v for _, _, values in series for v in values)])
-    bar_w = max(4.0, (step - 10) / max(len(series), 1))
+    bar_w = max(4.0, (step - 8) / max(len(series), 1))
+    every = 1 if step >= 30 else 2
+    desc = "；".join(
+        f"{label}:"
+        + ",".join(
+            f"{name} {values[i]}" for name, _, values in [*series, *([line] if line else [])]
+        )
+        for i, label in enumerate(labels)
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gm-chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-        f"<title>{e(title)}</title>",
-        f'<line x1="{left}" y1="{base_y}" x2="{width - right}" y2="{base_y}" stroke="#888"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11">{peak}</text>',
-        f'<text x="{left - 6}" y="{base_y}" text-anchor="end" font-size="11">0</text>',
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-label="{e(title)}">',
+        f"<title>{e(title)}</title><desc>{e(desc)}</desc>",
+        f'<line x1="{left}" y1="{base_y}" x2="{width - right}" y2="{base_y}" stroke="#767676"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base_y}" stroke="#767676"/>',
+        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="12">{peak}</text>',
+        f'<text x="{left - 4}" y="{base_y}" text-anchor="end" font-size="12">0</text>',
+        f'<text x="2" y="{top - 8}" font-size="12">{e(y_label)}</text>',
     ]
     for i, label in enumerate(labels):
-        x0 = left + i * step + 5
+        x0 = left + i * step + 4
         for j, (name, colour, values) in enumerate(series):
             h = plot_h * values[i] / peak
             parts.append(
                 f'<rect x="{x0 + j * bar_w:.1f}" y="{base_y - h:.1f}" width="{bar_w - 1:.1f}" '
                 f'height="{h:.1f}" fill="{colour}"><title>{e(label)} {e(name)}: {values[i]}</title></rect>'
             )
-        parts.append(
-            f'<text x="{x0 + (step - 10) / 2:.1f}" y="{base_y + 14}" text-anchor="middle" '
-            f'font-size="10">{e(label[2:] if len(label) == 7 else label)}</text>'
-        )
-    legend = [(name, colour) for name, colour, _ in series]
+        if i % every == 0 or i == len(labels) - 1:
+            text = label[2:].replace("-", ".") if len(label) == 7 else label
+            parts.append(
+                f'<text x="{x0 + (step - 8) / 2:.1f}" y="{base_y + 14}" text-anchor="middle" '
+                f'font-size="11">{e(text)}</text>'
+            )
+    parts.append(
+        f'<text x="{width - right}" y="{height - 2}" text-anchor="end" font-size="11">年.月</text>'
+    )
+    legend = [(name, colour, "bar") for name, colour, _ in series]
     if line is not None:
         name, colour, values = line
         line_peak = max([1, *values])
@@ -171,12 +217,13 @@ def bar_chart(
                 f"<title>{e(labels[i])} {e(name)}: {v}</title></circle>"
             )
         parts.append(
-            f'<text x="{width - right + 6}" y="{top + 4}" font-size="11" fill="{colour}">{line_peak}</text>'
+            f'<line x1="{width - right}" y1="{top}" x2="{width - right}" y2="{base_y}" stroke="{colour}"/>'
+            f'<text x="{width - right + 3}" y="{top + 4}" font-size="12" fill="{colour}">{line_peak}</text>'
         )
-        legend.append((name, colour))
-    for j, (name, colour) in enumerate(legend):
-        x = left + j * 110
-        parts.append(f'<rect x="{x}" y="{height - 18}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="{height - 9}" font-size="11">{e(name)}</text>')
+        legend.append((name, colour, "line"))
     parts.append("</svg>")
-    return "".join(parts)
+    keys = "".join(
+        f'<li><span class="gm-key gm-key-{shape}" style="background:{colour}"></span>{e(name)}</li>'
+        for name, colour, shape in legend
+    )
+    return "".join(parts) + f'<ul class="gm-legend">{keys}</ul>'

@@ -50,6 +50,19 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What the site keeps of one open violation of a sampled commit (for the feed)."""
+
+    fingerprint: str
+    rule: str
+    article: int
+    day: str
+    unit: str
+    account: str
+    message: str
+
+
+@dataclass(frozen=True)
 class MonthPoint:
     """One sampled commit of a month: violations open after it, opened and resolved since the last sample."""
 
@@ -60,6 +73,9 @@ class MonthPoint:
     opened: int
     resolved: int
     error: str = ""
+    when: datetime | None = None
+    new_items: tuple[Seen, ...] = ()
+    resolved_items: tuple[Seen, ...] = ()
 
 
 @dataclass
@@ -73,6 +89,8 @@ class SiteModel:
     changes: list[Change] = field(default_factory=list)
     history: list[MonthPoint] = field(default_factory=list)
     first_seen: dict[str, str] = field(default_factory=dict)  # fingerprint -> YYYY-MM
+    # records/ path -> the day (China time) of the commit that first added it.
+    entered: dict[str, date] = field(default_factory=dict)
     note: str = ""
     # The trust root of records/authority.toml (engine/authority.py), or why there is none.
     authority_root: Root | None = None
@@ -200,13 +218,28 @@ def recent_changes(repo: git.Repo, sha: str, limit: int = 10) -> list[Change]:
 
 def _history_key(policy: Policy, sha: str, as_of: date) -> str:
     # result_key: the engine's code, schemas and the versions of the packages it relies on.
-    return result_key("site-history", policy.digest, sha, as_of.isoformat())
+    return result_key("site-history/2", policy.digest, sha, as_of.isoformat())
+
+
+def _seen(result: Result) -> list[dict[str, Any]]:
+    out = {}
+    for v in result.open:
+        out[v.fingerprint] = {
+            "fingerprint": v.fingerprint,
+            "rule": v.rule,
+            "article": v.article,
+            "day": v.day,
+            "unit": v.unit,
+            "account": v.account or "",
+            "message": v.message,
+        }
+    return [out[k] for k in sorted(out)]
 
 
 def _judge_commit(
     repo_path: str, sha: str, policy_dir: str, as_of: str, cache_dir: str | None
-) -> tuple[list[str], str]:
-    """Open fingerprints of one commit, or an input error's message (runs in a worker process)."""
+) -> tuple[list[dict[str, Any]], str]:
+    """Open violations of one commit, or an input error's message (runs in a worker process)."""
     repo = snapshot_mod.open_repo(Path(repo_path))
     try:
         result = evaluate(
@@ -219,7 +252,7 @@ def _judge_commit(
         return [], exc.message
     finally:
         repo.close()
-    return sorted({v.fingerprint for v in result.open}), ""
+    return _seen(result), ""
 
 
 def _samples(repo: git.Repo, sha: str, samples: int) -> list[tuple[str, str, datetime]]:
@@ -234,6 +267,29 @@ def _samples(repo: git.Repo, sha: str, samples: int) -> list[tuple[str, str, dat
     return [(m, *newest[m]) for m in months]
 
 
+def _as_seen(items: list[Any]) -> list[Seen] | None:
+    """Cached open violations back as ``Seen``; None when the entry has another shape."""
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            return None
+        try:
+            out.append(
+                Seen(
+                    str(item["fingerprint"]),
+                    str(item["rule"]),
+                    int(item["article"]),
+                    str(item["day"]),
+                    str(item["unit"]),
+                    str(item["account"]),
+                    str(item["message"]),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+    return out
+
+
 def history(
     repo: git.Repo,
     sha: str,
@@ -242,32 +298,34 @@ def history(
     cache: Cache,
     samples: int,
     final_as_of: date,
-    final_open: set[str],
+    final: Result,
 ) -> tuple[list[MonthPoint], dict[str, str]]:
-    """Violations opened and resolved per month: the newest commit of each month touching records/.
+    """Violations opened and resolved per month, "as recorded": the newest commit of each
+    month touching records/.
 
-    Each sample is judged as of its commit date (the ref itself as of the site's
-    date, reusing ``final_open``), so absence rules see the time that had passed
-    then. A sample's open fingerprints are cached by commit, date and rulebook,
-    so a later build judges only new months; misses are judged in parallel.
+    Each sample is judged as of its commit date, so absence rules see the time that had
+    passed then. The newest sample holds the same records as the ref, so it is the
+    site's own evaluation (``final``, as of the site's check date): the last point and
+    every other count on the site are one set of numbers. A sample's open violations are
+    cached by commit, date and rulebook, so a later build judges only new months; misses
+    are judged in parallel.
     """
     plan = []
-    for month, commit_sha, when in _samples(repo, sha, samples):
-        plan.append((month, commit_sha, final_as_of if commit_sha == sha else when.date()))
-    judged: dict[str, tuple[list[str], str]] = {}
+    found = _samples(repo, sha, samples)
+    for i, (month, commit_sha, when) in enumerate(found):
+        newest = i == len(found) - 1
+        plan.append((month, commit_sha, final_as_of if newest else when.date(), when, newest))
+    judged: dict[str, tuple[list[Seen], str]] = {}
     misses = []
-    for _month, commit_sha, as_of in plan:
-        if commit_sha == sha:
-            judged[commit_sha] = (sorted(final_open), "")
+    for _month, commit_sha, as_of, _when, newest in plan:
+        if newest:
+            judged[commit_sha] = (_as_seen(_seen(final)) or [], "")
             continue
         hit = cache.get(_history_key(policy, commit_sha, as_of))
         seen = hit.get("open") if isinstance(hit, dict) else None
-        if (
-            isinstance(hit, dict)
-            and isinstance(seen, list)
-            and all(isinstance(fp, str) for fp in seen)
-        ):
-            judged[commit_sha] = (seen, str(hit.get("error", "")))
+        items = _as_seen(seen) if isinstance(seen, list) else None
+        if isinstance(hit, dict) and items is not None:
+            judged[commit_sha] = (items, str(hit.get("error", "")))
         else:
             misses.append((commit_sha, as_of))
     cache_dir = str(cache.directory) if cache.directory else None
@@ -285,25 +343,64 @@ def history(
         pool.shutdown()
     else:
         results = [_judge_commit(*a) for a in args]
-    for (commit_sha, as_of), (fps, error) in zip(misses, results, strict=True):
-        judged[commit_sha] = (fps, error)
-        cache.put(_history_key(policy, commit_sha, as_of), {"open": fps, "error": error})
+    for (commit_sha, as_of), (raw, error) in zip(misses, results, strict=True):
+        judged[commit_sha] = (_as_seen(raw) or [], error)
+        cache.put(_history_key(policy, commit_sha, as_of), {"open": raw, "error": error})
 
     points: list[MonthPoint] = []
     first_seen: dict[str, str] = {}
-    previous: set[str] = set()
-    for month, commit_sha, as_of in plan:
-        fps, error = judged[commit_sha]
+    previous: dict[str, Seen] = {}
+    for month, commit_sha, as_of, when, _newest in plan:
+        items, error = judged[commit_sha]
         if error:
-            points.append(MonthPoint(month, commit_sha, as_of, len(previous), 0, 0, error))
+            points.append(
+                MonthPoint(month, commit_sha, as_of, len(previous), 0, 0, error, when=when)
+            )
             continue
-        current = set(fps)
-        for fp in current - previous:
+        current = {s.fingerprint: s for s in items}
+        for fp in current.keys() - previous.keys():
             first_seen.setdefault(fp, month)
-        opened, resolved = len(current - previous), len(previous - current)
-        points.append(MonthPoint(month, commit_sha, as_of, len(current), opened, resolved))
+        new = tuple(current[fp] for fp in sorted(current.keys() - previous.keys()))
+        gone = tuple(previous[fp] for fp in sorted(previous.keys() - current.keys()))
+        points.append(
+            MonthPoint(
+                month,
+                commit_sha,
+                as_of,
+                len(current),
+                len(new),
+                len(gone),
+                when=when,
+                new_items=new,
+                resolved_items=gone,
+            )
+        )
         previous = current
     return points, first_seen
+
+
+def entered_dates(repo: git.Repo, sha: str) -> dict[str, date]:
+    """records/ path -> the day its file was first committed (China time), from one git log."""
+    out = repo.git.log(
+        "--reverse",
+        "--diff-filter=A",
+        "--no-renames",
+        "--format=%x00%ct",
+        "--name-only",
+        sha,
+        "--",
+        snapshot_mod.RECORDS_DIR,
+    )
+    found: dict[str, date] = {}
+    for chunk in out.split("\0"):
+        if not chunk.strip():
+            continue
+        stamp, _, rest = chunk.partition("\n")
+        day = datetime.fromtimestamp(int(stamp.strip()), CHINA_TZ).date()
+        for path in rest.splitlines():
+            if path.strip():
+                found.setdefault(path.strip(), day)
+    return found
 
 
 def gather(
@@ -348,9 +445,8 @@ def gather(
     root, problem = authority_mod.trust_root(
         Path(repo.working_tree_dir or repo.git_dir), commit.hexsha, policy
     )
-    final_open = {v.fingerprint for v in result.open}
     points, first_seen = history(
-        repo, commit.hexsha, policy, policy_dir, cache, history_samples, day, final_open
+        repo, commit.hexsha, policy, policy_dir, cache, history_samples, day, result
     )
     return SiteModel(
         policy=policy,
@@ -362,6 +458,7 @@ def gather(
         changes=recent_changes(repo, commit.hexsha),
         history=points,
         first_seen=first_seen,
+        entered=entered_dates(repo, commit.hexsha),
         note=note,
         escape=Escaper(secrets),
         authority_root=root,

@@ -37,7 +37,7 @@ from engine.cache import Cache, default_dir
 from engine.errors import InputError
 from engine.site.due_pages import due_files
 from engine.site.model import SiteModel, gather
-from engine.site.pages import build_pages, nav
+from engine.site.pages import Pages, nav
 
 log = logging.getLogger("mkdocs.plugins.govmedia")
 
@@ -72,6 +72,12 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._as_of()  # fail early on a bad date
+        if not config.site_url:
+            # Not "govmedia: ..." (the CLI hides those as already reported): a real warning.
+            log.warning(
+                "站点配置没有 site_url:sitemap.xml 将不列出任何页面,订阅源只有相对地址。"
+                "在 mkdocs.yml 中写上本站的公开地址,例如 site_url: https://example.gov.cn/govmedia/"
+            )
         # jieba (the search index's word segmenter) logs its start-up at DEBUG to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         return config
@@ -92,12 +98,28 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             )
         except InputError as exc:
             raise PluginError(f"govmedia: {exc.render()}") from exc
-        pages: dict[str, str | bytes] = dict(build_pages(self.model, config.use_directory_urls))
+        maker = Pages(
+            self.model,
+            config.use_directory_urls,
+            repo_url=config.repo_url or "",
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+        )
+        pages: dict[str, str | bytes] = dict(maker.all())
         try:
-            pages.update(due_files(self.model, config.use_directory_urls))  # 即将到期, .ics
+            pages.update(
+                due_files(self.model, config.use_directory_urls, maker.prose)
+            )  # 即将到期, .ics
         except InputError as exc:
             raise PluginError(f"govmedia: {exc.render()}") from exc
-        for src_uri, content in pages.items():
+        data = maker.downloads()
+        for path, text in data.items():
+            leaks = self.model.escape.leaks(text)
+            if leaks:
+                raise PluginError(
+                    f"govmedia: 下载文件 {path} 含有标为不公开的字段值({len(leaks)} 处),已停止生成站点"
+                )
+        for src_uri, content in {**pages, **data}.items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 files.remove(existing)
@@ -105,7 +127,9 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         if config.nav is None:
             config.nav = [*nav(self.model), {"即将到期": "due/index.md"}]
         self.seconds = time.perf_counter() - started
-        log.info(f"govmedia: {len(pages)} pages generated in {self.seconds:.2f} s")
+        log.info(
+            f"govmedia: {len(pages)} pages and {len(data)} data files generated in {self.seconds:.2f} s"
+        )
         return files
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:

@@ -11,7 +11,6 @@ from conftest import ROOT, git, run_cli, write_records
 from signing import authority, commit
 
 from engine.cli import main
-from engine.commands import new as new_cmd
 
 FIXTURE_POLICY = ROOT / "tests" / "report" / "fixture" / "policy"
 
@@ -76,8 +75,15 @@ def test_new_records_pass_check(repo: Path) -> None:
 def test_new_events_and_waiver_take_free_names(repo: Path) -> None:
     new(repo, "unit", *UNIT)
     new(repo, "account", *ACCOUNT)
-    for _ in range(3):
-        assert new(repo, "responsible", *RESPONSIBLE).exit_code == 0
+    for person in ("孙某某", "李某某", "王某某"):
+        assert (
+            new(repo, "responsible", *RESPONSIBLE[:4], "--set", f"person={person}").exit_code == 0
+        )
+    # The same person from the same day again is the same record: refused, with its path.
+    again = new(repo, "responsible", *RESPONSIBLE)
+    assert again.exit_code == 2
+    assert "已有同一条专人负责记录" in again.stderr
+    assert "records/accounts/wx-test/events/2021-01-04-responsible.toml" in again.stderr
     events = sorted(p.name for p in (repo / "records/accounts/wx-test/events").iterdir())
     assert events == [
         "2021-01-04-responsible-2.toml",
@@ -110,19 +116,19 @@ def test_new_refuses_to_overwrite(repo: Path) -> None:
     again = new(repo, "account", *ACCOUNT[:-2], "--set", "opened=2022-02-02")
     assert again.exit_code == 2
     assert (
-        "文件已存在,不会覆盖" in again.stderr
-        and "records/accounts/wx-test/account.toml" in again.stderr
+        "已有这个账号" in again.stderr and "records/accounts/wx-test/account.toml" in again.stderr
     )
-    post = new(repo, "post", *POST[:2], "--set", "published=2021-01-20T09:00", *POST[4:8])
-    assert post.exit_code == 2
-    assert "直接编辑" in post.stderr and "[[post]]" in post.stderr
+    same = new(repo, "post", *POST)  # same account, time and title
+    assert same.exit_code == 2
+    assert "已有同一条发布记录" in same.stderr
+    assert "records/accounts/wx-test/posts/2021-01.toml:1" in same.stderr
     assert files(repo) == before  # every byte unchanged, nothing added
 
 
 def test_missing_fields_non_interactive_exit_2(repo: Path) -> None:
     result = new(repo, "account", "--set", "id=wx-test", "--set", "name=测试镇发布")
     assert result.exit_code == 2
-    assert "缺少必填字段: unit、platform、opened" in result.stderr
+    assert "缺少必填字段: 单位 id(unit)、平台(platform)、开设日期(opened)" in result.stderr
     assert "--set unit=" in result.stderr
     assert not (repo / "records").exists()
 
@@ -135,12 +141,25 @@ def test_bad_values_exit_2_and_write_nothing(repo: Path) -> None:
         ("account", [*ACCOUNT[:-2], "--set", "opened=2021/01/04"], "YYYY-MM-DD"),
         ("account", [*ACCOUNT, "--set", "colour=red"], "没有字段「colour」"),
         ("account", [*ACCOUNT[:2], "--set", "unit=nobody", *ACCOUNT[4:]], "单位不存在"),
-        ("account", [*ACCOUNT[:6], "--set", "platform=We Chat", *ACCOUNT[8:]], "写法不对"),
-        ("account", [*ACCOUNT, "--set", "purpose=party"], "不在允许的取值中"),
+        ("account", [*ACCOUNT[:6], "--set", "platform=We Chat", *ACCOUNT[8:]], "不是可选的值"),
+        (
+            "account",
+            [*ACCOUNT[:6], "--set", "platform=wechat", *ACCOUNT[8:]],
+            "平台(--set platform=wechat)",
+        ),
+        (
+            "account",
+            [*ACCOUNT, "--set", "purpose=party"],
+            "开设目的(--set purpose=party): 不是可选的值",
+        ),
         ("responsible", RESPONSIBLE, "账号不存在"),
-        ("unit", [*UNIT, "--set", "classified=maybe"], "应为 true 或 false"),
+        (
+            "unit",
+            [*UNIT, "--set", "classified=maybe"],
+            "是否涉密单位(--set classified=maybe): 应为「是」或「否」",
+        ),
         ("closure", ["--set", "account=wx-test", "--set", "type=closure"], "不能设置"),
-        ("sanction", [], "不认识的记录种类"),
+        ("punishment", [], "不认识的记录种类"),
     ]
     for kind, args, expected in cases:
         result = new(repo, kind, *args)
@@ -154,21 +173,39 @@ def test_bad_date_in_subprocess(repo: Path) -> None:
     out = run_cli("new", "notice", "--repo", str(repo), "--set", "account=x", "--set", "start=2021-13-01",
                   "--set", "end=2021-01-20", stdin="")  # fmt: skip
     assert out.returncode == 2
-    assert "--set start=2021-13-01: 不是日历上存在的日期" in out.stderr
+    assert "开始日期(--set start=2021-13-01): 不是日历上存在的日期" in out.stderr
     assert "Traceback" not in out.stderr
     assert not (repo / "records").exists()
 
 
-def test_prompts_for_missing_fields_at_a_terminal(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_set_mode_appends_and_answers_without_rewriting(repo: Path) -> None:
     new(repo, "unit", *UNIT)
-    monkeypatch.setattr(new_cmd, "interactive", lambda: True)
-    # account id, then unit, name, platform, opened (a bad date first: asked again).
-    answers = "wx-test\nxiaozhen\n测试镇发布\nwechat-official\n2021-02-30\n2021-01-04\n"
-    result = new(repo, "account", stdin=answers)
-    assert result.exit_code == 0, result.output
-    assert "开设日期 [opened](YYYY-MM-DD)" in result.stderr
-    assert "不是日历上存在的日期" in result.stderr
-    text = (repo / "records/accounts/wx-test/account.toml").read_text(encoding="utf-8")
-    assert 'platform = "wechat-official"' in text and "opened = 2021-01-04" in text
+    new(repo, "account", *ACCOUNT)
+    assert new(repo, "post", *POST).exit_code == 0
+    posts = repo / "records/accounts/wx-test/posts/2021-01.toml"
+    first = posts.read_bytes()
+    second = new(repo, "post", *POST[:2], "--set", "published=2021-01-12T10:00", "--set", "title=第二条",
+                 "--set", "category=routine", "--set", "review=[{level = 1, at = 2021-01-12T09:00:00}]")  # fmt: skip
+    assert second.exit_code == 0, second.output
+    grown = posts.read_bytes()
+    assert grown.startswith(first) and grown.count(b"[[post]]") == 2
+    assert b"[[post.review]]\nlevel = 1\nat = 2021-01-12T09:00:00\n" in grown
+
+    msg = ["--set", "account=wx-test", "--set", "received=2021-01-04T21:30", "--set", "topic=咨询"]
+    assert new(repo, "message", *msg).exit_code == 0
+    messages = repo / "records/accounts/wx-test/messages/2021-01.toml"
+    before = messages.read_text(encoding="utf-8")
+    answer = ["--set", "account=wx-test", "--set", "received=2021-01-04T21:30",
+              "--set", "answered=2021-01-05T09:00", "--set", "answer=已答复"]  # fmt: skip
+    done = new(repo, "answer", *answer)
+    assert done.exit_code == 0, done.output
+    after = messages.read_text(encoding="utf-8")
+    assert after == before.replace(
+        "received = 2021-01-04T21:30:00\n",
+        'received = 2021-01-04T21:30:00\nanswered = 2021-01-05T09:00:00\nanswer = "已答复"\n',
+    )
+    again = new(repo, "answer", *answer)
+    assert again.exit_code == 2 and "这条留言已有答复" in again.stderr
+    assert messages.read_text(encoding="utf-8") == after
+    missing = new(repo, "answer", *answer[:2], "--set", "received=2021-01-06T08:00", *answer[4:])
+    assert missing.exit_code == 2 and "没有这个时间收到的留言" in missing.stderr
