@@ -1,19 +1,24 @@
 """Authority: a waiver or a supervision record counts only when its unit signed it.
 
 A waiver (``records/waivers/``) or a supervision record (``records/supervision/``)
-counts when the commit that introduced its current content carries a valid SSH
+counts when every commit that introduced its current content carries a valid SSH
 signature (checked by git itself) made with a key that ``records/authority.toml``
-registers for the unit that approved the waiver (``approved_by``) or issued the
-record (``issued_by``, by default the supervising unit of art. 6).
+registers for the unit that approved the waiver (``approved_by``: the supervising
+unit, or a unit it delegated to in the registry) or issued the record
+(``issued_by``, by default the supervising unit).
 
-``records/authority.toml`` is itself guarded: every commit that changed it after
-its first version must be signed by an identity of the supervising unit registered
-in the version before that change. Its first version is the trust root.
+``records/authority.toml`` is itself guarded. Its first version must be committed
+with a key pinned in the trust root (``policy/trust-root.toml`` of the installed
+rulebook, or ``--trust-root`` / ``GOVMEDIA_TRUST_ROOT``), never in the records; every
+later change must be signed by an identity of the supervising unit registered in
+the last trusted version. An untrusted change leaves the last trusted version in force.
 
-The introducing commit of a file is the newest commit reachable from the checked
-commit that changed it (``git log -1 REV -- path``); in the work tree or the index, a
-file whose content differs from HEAD's is not committed yet, hence unverified, and
-the authority file in force is HEAD's. Decision record: docs/decisions/0007-authority.md.
+History is read as it is (engine/gitsafe.py: no replace objects, no grafts) and in
+full, merges included: a merge that brings back content another side changed or
+removed introduces it, and needs a signature like any other change. A supervision
+record whose current state (edited, closed, moved, deleted) its issuing unit did not
+sign stays in force in its last signed version. Decision records:
+docs/decisions/0007-authority.md, docs/decisions/0008-threat-model.md.
 """
 
 from __future__ import annotations
@@ -21,17 +26,20 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine import records
 from engine.errors import InputError, InputErrors
 from engine.records import Record
+from engine.resources import bundled_policy_dir
 from engine.snapshot import SHALLOW_HINT, Snapshot
 from engine.timeutil import CHINA_TZ
 
@@ -40,9 +48,10 @@ if TYPE_CHECKING:
     from engine.policy import Policy
 
 AUTHORITY_PATH = "records/authority.toml"
-GOVERNED_DIRS = ("records/waivers/", "records/supervision/")
-# The supervising unit when the rulebook has no art-06 parameter (a trimmed rulebook).
-DEFAULT_SUPERVISOR = "zwfwj"
+SUPERVISION_DIR = "records/supervision/"
+GOVERNED_DIRS = ("records/waivers/", SUPERVISION_DIR)
+TRUST_ROOT_ENV = "GOVMEDIA_TRUST_ROOT"
+TRUST_ROOT_FILE = "trust-root.toml"
 _SIGNED = frozenset("GU")  # git's %G?: a good signature (G: key in the allowed-signers file)
 
 
@@ -57,7 +66,8 @@ class Identity:
 class Finding:
     path: str
     reason: str  # unsigned | unknown-key | other-unit | bad-signature | uncommitted | no-git |
-    # shallow | no-authority | authority-untrusted | ambiguous | authority-uncommitted
+    # shallow | no-authority | authority-untrusted | ambiguous | authority-uncommitted |
+    # not-supervisor | kept-signed | authority-fallback | no-trust-root
     message: str  # Chinese: what and how to fix
 
     def render(self) -> str:
@@ -71,6 +81,9 @@ class Verdict:
     verified: frozenset[str]
     warnings: list[Finding] = field(default_factory=list)
     trusted_all: bool = False  # the rule cases' runner: no verification at all
+    # Supervision records kept in force in their last signed version (path -> record),
+    # where the current file (changed, closed, moved or deleted) was not signed.
+    kept: dict[str, Record] = field(default_factory=dict)
 
     def counts(self, path: str) -> bool:
         return self.trusted_all or path in self.verified
@@ -90,12 +103,71 @@ class Root:
     when: datetime
 
 
+@dataclass(frozen=True)
+class TrustRoot:
+    """The supervising unit and its pinned key fingerprints (outside the records)."""
+
+    unit: str
+    fingerprints: frozenset[str]
+    source: str  # the file it was read from
+
+
 @dataclass
 class Chain:
     identities: list[Identity]
     root: Root | None
     problem: str = ""  # why the authority file cannot be trusted ("" = trusted)
     reason: str = ""  # the Finding.reason to give every governed file when untrusted
+    delegates: frozenset[str] = frozenset()  # units the supervisor lets approve waivers
+    fallback: str = ""  # why the current version is not the one in force ("" = it is)
+
+
+# ---------------------------------------------------------------- the trust root
+
+
+def installed_trust_root_file() -> Path:
+    """``policy/trust-root.toml`` of the rulebook installed with govmedia."""
+    return bundled_policy_dir() / TRUST_ROOT_FILE
+
+
+def trust_root_file() -> Path:
+    """Where the trust root is read from: ``GOVMEDIA_TRUST_ROOT`` (set by ``--trust-root``),
+    else the installed rulebook's."""
+    env = os.environ.get(TRUST_ROOT_ENV)
+    return Path(env) if env else installed_trust_root_file()
+
+
+def load_trust_root(path: Path | None = None) -> TrustRoot:
+    """Read and check a trust root file (input error, exit 2, if it is not one)."""
+    import rtoml
+
+    file = path or trust_root_file()
+    hint = (
+        "信任根文件写明主管单位和其签名密钥的指纹,例如:\n"
+        '  supervising_unit = "zwfwj"\n'
+        '  fingerprints = ["SHA256:…"](用 ssh-keygen -lf 密钥.pub 查看)。\n'
+        "它随规则库安装(policy/trust-root.toml),或由正式检查用 --trust-root 指定。"
+    )
+    try:
+        data = rtoml.loads(file.read_bytes().decode("utf-8"))
+    except OSError:
+        raise InputError(f"找不到信任根文件 {file}", hint=hint) from None
+    except (UnicodeDecodeError, rtoml.TomlParsingError) as exc:
+        raise InputError(f"信任根文件 {file} 不是有效的 TOML: {exc}", hint=hint) from None
+    unit = data.get("supervising_unit")
+    prints = data.get("fingerprints")
+    if (
+        not isinstance(unit, str)
+        or not unit
+        or not isinstance(prints, list)
+        or not prints
+        or not all(isinstance(f, str) and f.startswith("SHA256:") and len(f) > 20 for f in prints)
+    ):
+        raise InputError(
+            f"信任根文件 {file} 须有 supervising_unit(单位 id)和 fingerprints(SHA256: 开头的指纹列表)",
+            hint=hint,
+        )
+    return TrustRoot(unit, frozenset(prints), str(file))
 
 
 # ---------------------------------------------------------------- identities
@@ -181,29 +253,17 @@ def check_units(record: Record, units: Iterable[str]) -> None:
         raise InputErrors(errors)
 
 
-def supervising_unit(policy: Policy | None, day: date) -> str:
-    """The banner's supervising unit on ``day`` (art. 6's parameter)."""
-    rule = policy.rules.get("art-06") if policy is not None else None
-    version = rule.version_on(day) if rule is not None else None
-    if version is None and rule is not None and rule.versions:
-        version = rule.versions[0] if day < rule.versions[0].effective_from else rule.versions[-1]
-    unit = version.parameters.get("supervising_unit") if version is not None else None
-    return str(unit) if unit else DEFAULT_SUPERVISOR
+def supervising_unit(root: TrustRoot | None) -> str:
+    """The banner's supervising unit, as the trust root pins it."""
+    return root.unit if root is not None else load_trust_root().unit
 
 
-def issuing_unit(record: Record, policy: Policy | None) -> str:
+def issuing_unit(record: Record, root: TrustRoot | None) -> str:
     """The unit whose identities may sign a waiver or a supervision record."""
     if record.kind == "waiver":
         return str(record.data["approved_by"])
     issued_by = record.data.get("issued_by")
-    if issued_by:
-        return str(issued_by)
-    day = str(record.data.get("issued") or record.data.get("date") or "")
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        when = date.today()
-    return supervising_unit(policy, when)
+    return str(issued_by) if issued_by else supervising_unit(root)
 
 
 # ---------------------------------------------------------------- git
@@ -285,54 +345,34 @@ class _Git:
                 pos += size + 1
         return found
 
-    def introducing(self, rev: str, paths: dict[str, str]) -> dict[str, tuple[str, str]]:
-        """path -> (newest commit reachable from ``rev`` that changed it, the blob it left).
+    def graph(self, rev: str, dirs: Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
+        """The commits reachable from ``rev`` that touch ``dirs``, merges included, newest
+        first (topological order), each with its parents rewritten to such commits.
 
-        One ``git log`` for all paths, stopped as soon as every path is found.
+        Full history (``--full-history`` with parent rewriting): every merge is kept, so a
+        merge that resolves a file to one side's content is seen, whichever side it took.
         """
-        found: dict[str, tuple[str, str]] = {}
-        dirs = sorted({p.rsplit("/", 1)[0] for p in paths})
-        proc = subprocess.Popen(
-            [
-                "git",
-                "-C",
-                str(self.directory),
-                "-c",
-                "core.quotePath=false",
-                "log",
-                "--format=commit %H",
-                "--raw",
-                "-c",
-                "--no-abbrev",
-                "--no-renames",
-                rev,
-                "--",
-                *dirs,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert proc.stdout is not None
-        commit = ""
-        try:
-            for line in proc.stdout:
-                if line.startswith("commit "):
-                    commit = line[7:].strip()
-                elif line.startswith(":") and "\t" in line:
-                    meta, path = line.rstrip("\n").split("\t", 1)
-                    if path in paths and path not in found:
-                        fields = meta.lstrip(":").split()
-                        parents = meta.count(":", 0, meta.index(" "))
-                        # modes (parents + 1), blobs (parents + 1), status
-                        found[path] = (commit, fields[2 * (parents + 1) - 1])
-                        if len(found) == len(paths):
-                            break
-        finally:
-            proc.kill()
-            proc.stdout.close()
-            proc.wait()
-        return found
+        out = self.run("rev-list", "--full-history", "--parents", "--topo-order", rev, "--", *dirs)
+        order: list[str] = []
+        parents: dict[str, list[str]] = {}
+        for line in out.splitlines():
+            sha, *rest = line.split()
+            order.append(sha)
+            parents[sha] = rest
+        return order, parents
+
+    def merge_bases(self, merge: str) -> list[str]:
+        """The merge bases of a two-parent merge's real parents."""
+        out = self.run("merge-base", "--all", f"{merge}^1", f"{merge}^2", check=False)
+        return out.split()
+
+    def hash_paths(self, paths: list[str]) -> dict[str, str]:
+        """Work tree files' blob ids as ``git add`` would store them (line-ending
+        conversion, ``.gitattributes``): content compared the way git compares it."""
+        if not paths:
+            return {}
+        out = self.run("hash-object", "--stdin-paths", stdin="".join(f"{p}\n" for p in paths))
+        return dict(zip(paths, out.split(), strict=True))
 
     def signatures(
         self, commits: Iterable[str], keys: Iterable[Identity]
@@ -362,80 +402,171 @@ class _Git:
 # ---------------------------------------------------------------- the authority chain
 
 
-def _parse_version(blob: str, data: bytes) -> list[Identity] | None:
+@dataclass(frozen=True)
+class _Version:
+    """One version of the registry: its identities and the units it lets approve waivers."""
+
+    identities: list[Identity]
+    delegates: frozenset[str]
+
+
+def _parse_version(blob: str, data: bytes) -> _Version | None:
     try:
         (record,) = records.load_many(iter([(AUTHORITY_PATH, blob, lambda: data)]))
-        return identities(record, strict=False)
+        return _Version(identities(record, strict=False), _delegates(record))
     except InputError:
         return None
 
 
-# Identities of authority file versions by blob id (None: an invalid version).
-_VERSIONS: dict[str, list[Identity] | None] = {}
+def _delegates(record: Record) -> frozenset[str]:
+    return frozenset(str(u) for u in record.data.get("waiver_delegates", []))
 
 
-def _versions(repo: _Git, blobs: set[str], store: Cache | None) -> dict[str, list[Identity] | None]:
+# Registry versions by blob id (None: an invalid version).
+_VERSIONS: dict[str, _Version | None] = {}
+
+
+def _versions(repo: _Git, blobs: set[str], store: Cache | None) -> dict[str, _Version | None]:
     """Each version's identities, parsed once per blob id (remembered across runs in ``store``)."""
     from engine.cache import result_key
 
-    found: dict[str, list[Identity] | None] = {}
+    found: dict[str, _Version | None] = {}
     missing = []
     for blob in blobs:
         if blob in _VERSIONS:
             found[blob] = _VERSIONS[blob]
             continue
-        saved = store.get(result_key("authority-version", blob)) if store is not None else None
-        if isinstance(saved, dict) and "identities" in saved:
-            items = saved["identities"]
-            found[blob] = None if items is None else [Identity(*i) for i in items]
+        saved = store.get(result_key("authority-version-2", blob)) if store is not None else None
+        parsed = _saved_version(saved)
+        if parsed is not False:
+            found[blob] = parsed  # type: ignore[assignment]
         else:
             missing.append(blob)
     for blob, data in repo.contents(missing).items():
-        parsed = _parse_version(blob, data)
-        found[blob] = parsed
+        version = _parse_version(blob, data)
+        found[blob] = version
         if store is not None:
-            items = None if parsed is None else [[i.unit, i.key, i.fingerprint] for i in parsed]
-            store.put(result_key("authority-version", blob), {"identities": items})
+            store.put(
+                result_key("authority-version-2", blob),
+                {
+                    "identities": None
+                    if version is None
+                    else [[i.unit, i.key, i.fingerprint] for i in version.identities],
+                    "delegates": [] if version is None else sorted(version.delegates),
+                },
+            )
     _VERSIONS.update(found)
     return found
 
 
+def _saved_version(saved: Any) -> _Version | bool | None:
+    """A remembered version, None (remembered as invalid), or False (a miss)."""
+    if not isinstance(saved, dict) or "identities" not in saved:
+        return False
+    items, delegates = saved["identities"], saved.get("delegates", [])
+    if items is None:
+        return None
+    try:
+        return _Version(
+            [Identity(str(u), str(k), str(f)) for u, k, f in items],
+            frozenset(str(d) for d in delegates),
+        )
+    except (TypeError, ValueError):
+        return False
+
+
 def chain(
-    repo: _Git, rev: str, policy: Policy | None, shallow: frozenset[str], store: Cache | None = None
+    repo: _Git,
+    rev: str,
+    root_pin: TrustRoot,
+    shallow: frozenset[str],
+    store: Cache | None = None,
 ) -> Chain:
-    """The identities in force at ``rev``, after checking every change of the authority file."""
-    out = repo.run("log", "--full-history", "--format=%H %P%x00%ct", rev, "--", AUTHORITY_PATH)
-    commits: list[tuple[str, list[str], datetime]] = []
-    for line in out.splitlines():
-        shas, _, stamp = line.partition("\0")
-        sha, *parents = shas.split()
-        commits.append((sha, parents, datetime.fromtimestamp(int(stamp), CHINA_TZ)))
+    """The registry in force at ``rev``, after checking every change of it.
+
+    Commits that changed the registry are taken oldest first (full history, merges
+    included). Its first version must be committed with a pinned key registered in it
+    for the supervising unit; each later change must be signed by an identity of the
+    supervising unit in the last trusted version before it. An untrusted change leaves
+    that last trusted version in force (``fallback`` says so): signed duties never
+    disappear with a forged registry, and keys it adds count for nothing.
+    """
+    order, parents = repo.graph(rev, [AUTHORITY_PATH])
     current = repo.blobs([f"{rev}:{AUTHORITY_PATH}"]).get(f"{rev}:{AUTHORITY_PATH}")
     if current is None:
         return Chain(
-            [],
-            None,
-            "records/authority.toml 不存在,没有任何单位登记签名人员",
-            "no-authority",
+            [], None, "records/authority.toml 不存在,没有任何单位登记签名人员", "no-authority"
         )
-    specs = [f"{sha}:{AUTHORITY_PATH}" for sha, _, _ in commits]
-    specs += [f"{p}:{AUTHORITY_PATH}" for _, parents, _ in commits for p in parents]
-    blob_of = repo.blobs(specs)
-    versions = _versions(repo, set(blob_of.values()) | {current}, store)
+    dates = {}
+    if order:
+        out = repo.run(
+            "log", "--no-walk=unsorted", "--stdin", "--format=%H %ct", stdin="\n".join(order) + "\n"
+        )
+        for line in out.splitlines():
+            sha, _, stamp = line.partition(" ")
+            dates[sha] = datetime.fromtimestamp(int(stamp), CHINA_TZ)
+    blob_of = repo.blobs([f"{sha}:{AUTHORITY_PATH}" for sha in order])
+
+    def version_at(sha: str) -> str | None:
+        return blob_of.get(f"{sha}:{AUTHORITY_PATH}")
+
+    versions = _versions(repo, {b for b in blob_of.values()} | {current}, store)
+    every_key = [i for v in versions.values() if v for i in v.identities]
+    signatures = _cached_signatures(repo, order, every_key, store)
+    boss = root_pin.unit
+    # The trusted version in force after each commit (None: nothing trusted yet).
+    trusted: dict[str, str | None] = {}
     roots: list[tuple[str, datetime]] = []
-    to_sign: list[tuple[str, str, datetime]] = []  # (commit, blob of the version before, when)
-    for sha, parents, when in commits:
-        result = blob_of.get(f"{sha}:{AUTHORITY_PATH}")
-        before = [blob_of.get(f"{p}:{AUTHORITY_PATH}") for p in parents]
-        if result is None:
-            continue  # a deletion: any later version is a new start, refused below
-        if len(parents) > 1 and result in before:
-            continue  # a merge taking one side's version: that side's commits are checked
-        if not parents or before[0] is None:
-            roots.append((sha, when))
+    problems: list[str] = []
+    for sha in reversed(order):
+        when = dates.get(sha, datetime.now(CHINA_TZ))
+        blob = version_at(sha)
+        before = [trusted.get(p) for p in parents[sha]]
+        inherited = before[0] if before else None
+        status, key = signatures.get(sha, ("N", ""))
+        signed_key = key if status in _SIGNED else ""
+        if sha in shallow:
+            trusted[sha] = None
+            problems.append("shallow")
             continue
-        to_sign.append((sha, str(before[0]), when))
-    if any(sha in shallow for sha, _ in roots):
+        if blob is not None and (blob == inherited or blob in before):
+            trusted[sha] = blob  # unchanged, or a merge taking one trusted side's version
+            continue
+        if inherited is None and all(version_at(p) is None for p in parents[sha]):
+            # A first version (a root): it must be signed with a pinned key it registers.
+            version = versions.get(blob) if blob is not None else None
+            pinned = {
+                i.fingerprint
+                for i in (version.identities if version else [])
+                if i.unit == boss and i.fingerprint in root_pin.fingerprints
+            }
+            if blob is not None and signed_key in pinned:
+                trusted[sha] = blob
+                roots.append((sha, when))
+            else:
+                trusted[sha] = None
+                problems.append(
+                    f"授权名录在提交 {sha[:10]}({when:%Y-%m-%d})建立,但没有用信任根"
+                    f"({root_pin.source})固定的主管单位「{boss}」密钥签名"
+                )
+            continue
+        allowed = versions.get(inherited) if inherited is not None else None
+        signers = {i.fingerprint for i in (allowed.identities if allowed else []) if i.unit == boss}
+        if signed_key and signed_key in signers:
+            trusted[sha] = blob  # a signed change (a signed deletion leaves nothing)
+            continue
+        trusted[sha] = inherited
+        why = (
+            "没有签名"
+            if status == "N"
+            else (
+                f"签名密钥 {key or '(无法核验)'} 不属于主管单位「{boss}」在上一可信版本中登记的人员"
+            )
+        )
+        problems.append(f"修改 records/authority.toml 的提交 {sha[:10]}({when:%Y-%m-%d}){why}")
+    in_force = trusted.get(order[0]) if order else None
+    root = Root(*roots[0]) if roots else None
+    if "shallow" in problems:
         return Chain(
             [],
             None,
@@ -443,37 +574,17 @@ def chain(
             "无法确认授权名录的根版本",
             "shallow",
         )
-    if not roots:
-        return Chain([], None, "找不到 records/authority.toml 的第一个版本", "authority-untrusted")
-    if len(roots) > 1:
-        listed = "、".join(sha[:10] for sha, _ in roots)
-        return Chain(
-            [],
-            None,
-            f"records/authority.toml 在提交 {listed} 中各自从无到有地建立,根版本不唯一",
-            "authority-untrusted",
-        )
-    root = Root(roots[0][0], roots[0][1])
-    every_key = [i for v in versions.values() if v for i in v]
-    signatures = _cached_signatures(repo, [sha for sha, _, _ in to_sign], every_key, store)
-    for sha, before_blob, when in to_sign:
-        allowed = versions.get(before_blob) or []
-        boss = supervising_unit(policy, when.date())
-        status, key = signatures.get(sha, ("N", ""))
-        signers = {i.fingerprint for i in allowed if i.unit == boss}
-        if status not in _SIGNED or key not in signers:
-            why = (
-                "没有签名"
-                if status == "N"
-                else f"签名密钥 {key or '(无法核验)'} 不属于主管单位「{boss}」在上一版中登记的人员"
-            )
-            return Chain(
-                [],
-                root,
-                f"修改 records/authority.toml 的提交 {sha[:10]}({when:%Y-%m-%d}){why}",
-                "authority-untrusted",
-            )
-    return Chain(versions.get(current) or [], root)
+    problems = [p for p in problems if p != "shallow"]
+    if in_force is None:
+        why = "；".join(problems) or "找不到 records/authority.toml 可信的第一个版本"
+        return Chain([], root, why, "authority-untrusted")
+    version = versions.get(in_force)
+    if version is None:
+        return Chain([], root, "授权名录的可信版本无法读取", "authority-untrusted")
+    fallback = ""
+    if in_force != current:
+        fallback = ("；".join(problems) or "当前版本不是可信版本") + ";按最后一个可信版本核验签名"
+    return Chain(version.identities, root, delegates=version.delegates, fallback=fallback)
 
 
 _SIGNATURE_CACHE: dict[str, tuple[str, str]] = {}
@@ -527,21 +638,23 @@ def verify(
     units: Iterable[str],
     store: Cache | None = None,
 ) -> Verdict:
-    """Which of the ``governed`` records (waivers, supervision records) have authority."""
+    """Which of the ``governed`` records (waivers, supervision records) have authority,
+    and which supervision records stay in force in their last signed version."""
+    root_pin = load_trust_root()
     if authority is not None:
         identities(authority)  # input errors in the file being checked: exit 2
         check_units(authority, units)
-    if not governed:
-        return Verdict(frozenset())
     warnings: list[Finding] = []
 
     def refuse(record: Record, reason: str, why: str, fix: str) -> None:
-        unit = issuing_unit(record, policy)
+        unit = issuing_unit(record, root_pin)
         warnings.append(Finding(record.path, reason, _message(record.kind, unit, why, fix)))
 
     repo = _Git(snapshot.source) if snapshot.source is not None else None
     head = repo.head() if repo is not None else None
     if repo is None or head is None:
+        if not governed:
+            return Verdict(frozenset())
         no_git = repo is None or not repo.is_git()
         for record in governed:
             if no_git:
@@ -556,40 +669,55 @@ def verify(
                     record,
                     "uncommitted",
                     "尚未提交(仓库还没有任何提交)",
-                    _fix_hint(issuing_unit(record, policy)),
+                    _fix_hint(issuing_unit(record, root_pin)),
                 )
         return Verdict(frozenset(), warnings)
     head_sha, is_shallow = head
     shallow = repo.shallow_commits() if is_shallow else frozenset()
     rev = snapshot.commit.sha if snapshot.commit is not None else head_sha
 
-    # In the work tree or the index, only content equal to HEAD's is committed.
+    # Supervision records in force at rev: a cheap question when there are none.
+    sup_order, _ = repo.graph(rev, [SUPERVISION_DIR])
+    if not governed and not sup_order:
+        return Verdict(frozenset())
+
+    # In the work tree or the index, only content equal to HEAD's (as git stores it:
+    # line endings converted, file modes aside) is committed.
     committed: dict[str, str] = {r.path: r.blob for r in governed}
     if snapshot.kind != "commit":
         at_head = repo.blobs([f"{rev}:{r.path}" for r in governed] + [f"{rev}:{AUTHORITY_PATH}"])
+        stored = {r.path: r.blob for r in governed}
+        if snapshot.kind == "worktree":
+            stored.update(repo.hash_paths([r.path for r in governed]))
+            if authority is not None:
+                auth_blob = repo.hash_paths([AUTHORITY_PATH]).get(AUTHORITY_PATH)
+            else:
+                auth_blob = None
+        else:
+            auth_blob = authority.blob if authority is not None else None
         for record in governed:
-            if at_head.get(f"{rev}:{record.path}") != record.blob:
+            if at_head.get(f"{rev}:{record.path}") != stored[record.path]:
                 del committed[record.path]
                 refuse(
                     record,
                     "uncommitted",
-                    "当前内容尚未提交(与 HEAD 中的版本不同),还没有签名",
-                    _fix_hint(issuing_unit(record, policy)) + "(提交前的检查中这条提醒是正常的)",
+                    "当前内容尚未提交(与上一次提交中的版本不同),还没有签名",
+                    _fix_hint(issuing_unit(record, root_pin)) + "(提交前的检查中这条提醒是正常的)",
                 )
+            else:
+                committed[record.path] = stored[record.path]
         head_auth = at_head.get(f"{rev}:{AUTHORITY_PATH}")
-        if authority is not None and head_auth is not None and head_auth != authority.blob:
+        if authority is not None and head_auth is not None and head_auth != auth_blob:
             warnings.append(
                 Finding(
                     AUTHORITY_PATH,
                     "authority-uncommitted",
-                    "授权名录有尚未提交的修改,核验签名时按 HEAD 中的版本;"
+                    "授权名录有尚未提交的修改,核验签名时按上一次提交中的版本;"
                     "修改由主管单位登记的人员签名提交后生效。",
                 )
             )
-    if not committed:
-        return Verdict(frozenset(), warnings)
 
-    trust = chain(repo, rev, policy, shallow, store)
+    trust = chain(repo, rev, root_pin, shallow, store)
     by_path = {r.path: r for r in governed}
     if trust.problem:
         if trust.reason == "shallow":
@@ -599,69 +727,296 @@ def verify(
             fix = "建立并提交 records/authority.toml,登记各单位有权签名的人员及其 SSH 公钥"
         else:
             why = f"授权名录不可信({trust.problem})"
-            fix = "授权名录的每次修改都须由主管单位在上一版名录中登记的人员签名提交;改正后重新签名提交"
+            fix = (
+                "授权名录的第一版须由主管单位用信任根固定的密钥签名提交,每次修改都须由主管单位"
+                "在上一可信版本中登记的人员签名提交;改正后重新签名提交"
+            )
         for path in committed:
             refuse(by_path[path], trust.reason, why, fix)
         return Verdict(frozenset(), warnings)
+    if trust.fallback:
+        warnings.append(
+            Finding(
+                AUTHORITY_PATH, "authority-fallback", f"授权名录的当前版本不可信:{trust.fallback}。"
+            )
+        )
 
-    intro = repo.introducing(rev, committed)
-    signatures = _cached_signatures(repo, [c for c, _ in intro.values()], trust.identities, store)
-    unit_of_key = {i.fingerprint: i.unit for i in trust.identities}
+    history = _History(repo, rev, shallow, store, trust.identities)
+    # Few git calls: every version of every governed file along the history at once, then
+    # every introducing commit's signature at once.
+    history.versions((c, path) for c in history.order for path in committed)
+    _cached_signatures(
+        repo,
+        sorted({c for path, blob in committed.items() for c in history.introducing(path, blob)[0]}),
+        trust.identities,
+        store,
+    )
     verified: set[str] = set()
     for path, blob in committed.items():
         record = by_path[path]
-        unit = issuing_unit(record, policy)
+        unit = issuing_unit(record, root_pin)
         fix = _fix_hint(unit)
-        commit, left = intro.get(path, ("", ""))
-        if not commit and not is_shallow:
-            refuse(record, "ambiguous", "在历史中找不到引入当前内容的提交", fix)
-            continue
-        if not commit or commit in shallow:
+        if record.kind == "waiver" and unit != root_pin.unit and unit not in trust.delegates:
             refuse(
                 record,
-                "shallow",
-                "此仓库是浅克隆(shallow clone),缺少引入当前内容的提交的历史",
-                SHALLOW_HINT.rstrip("。"),
+                "not-supervisor",
+                f"豁免只能由主管单位「{root_pin.unit}」批准(或由它在授权名录 waiver_delegates 中"
+                f"授权的单位批准),「{unit}」无权批准",
+                f"由主管单位「{root_pin.unit}」批准并签名提交",
             )
             continue
-        if left != blob:
-            refuse(
-                record,
-                "ambiguous",
-                f"无法确定引入当前内容的提交(最近修改它的提交 {commit[:10]} 留下的内容与当前不同,"
-                "多见于合并提交)",
-                fix,
-            )
-            continue
-        status, key = signatures.get(commit, ("N", ""))
-        short = commit[:10]
-        if status == "N":
-            refuse(record, "unsigned", f"引入当前内容的提交 {short} 没有签名", fix)
-        elif status not in _SIGNED:
-            refuse(
-                record,
-                "bad-signature",
-                f"提交 {short} 的签名无法通过核验(git 状态 {status})",
-                fix,
-            )
-        elif key not in unit_of_key:
-            refuse(
-                record,
-                "unknown-key",
-                f"提交 {short} 的签名密钥 {key} 没有在 records/authority.toml 中登记",
-                fix,
-            )
-        elif unit_of_key[key] != unit:
-            refuse(
-                record,
-                "other-unit",
-                f"提交 {short} 的签名密钥登记给了单位「{unit_of_key[key]}」,"
-                f"不是{'批准' if record.kind == 'waiver' else '作出记录的'}单位「{unit}」",
-                fix,
-            )
-        else:
+        problem = history.check(path, blob, unit)
+        if problem is None:
             verified.add(path)
-    return Verdict(frozenset(verified), warnings)
+        else:
+            refuse(
+                record,
+                problem[0],
+                problem[1],
+                SHALLOW_HINT.rstrip("。") if problem[0] == "shallow" else fix,
+            )
+
+    kept = _kept_supervision(
+        repo, rev, history, sup_order, {r.path: r for r in governed}, committed, verified,
+        root_pin, warnings, store,
+    )  # fmt: skip
+    return Verdict(frozenset(verified), warnings, kept=kept)
+
+
+class _History:
+    """Introducing commits of governed files, found over the full history."""
+
+    def __init__(
+        self,
+        repo: _Git,
+        rev: str,
+        shallow: frozenset[str],
+        store: Cache | None,
+        keys: list[Identity],
+    ) -> None:
+        self.repo = repo
+        self.shallow = shallow
+        self.store = store
+        self.unit_of_key = {i.fingerprint: i.unit for i in keys}
+        self.keys = keys
+        self.order, self.parents = repo.graph(rev, GOVERNED_DIRS)
+        self.rev = rev
+        self._versions: dict[str, str | None] = {}
+        self._bases: dict[str, list[str]] = {}
+        self._introducing: dict[tuple[str, str], tuple[set[str], bool]] = {}
+
+    def versions(self, specs: Iterable[tuple[str, str]]) -> None:
+        """Learn the blob ids of (commit, path) pairs in one git call."""
+        wanted = [f"{c}:{p}" for c, p in specs if f"{c}:{p}" not in self._versions]
+        if wanted:
+            found = self.repo.blobs(wanted)
+            for spec in wanted:
+                self._versions[spec] = found.get(spec)
+
+    def version(self, commit: str, path: str) -> str | None:
+        self.versions([(commit, path)])
+        return self._versions[f"{commit}:{path}"]
+
+    def introducing(self, path: str, blob: str) -> tuple[set[str], bool]:
+        """(the commits that introduced ``blob`` at ``path``, whether history ran out)."""
+        if (path, blob) not in self._introducing:
+            self._introducing[path, blob] = self._walk(path, blob)
+        return self._introducing[path, blob]
+
+    def _walk(self, path: str, blob: str) -> tuple[set[str], bool]:
+        tip = self.order[0] if self.order else ""
+        if not tip:
+            return set(), False
+        self.versions((c, path) for c in self.order)
+        found: set[str] = set()
+        cut = False
+        stack, seen = [tip], set()
+        while stack:
+            sha = stack.pop()
+            if sha in seen:
+                continue
+            seen.add(sha)
+            if self.version(sha, path) != blob:
+                found.add(sha)  # only at the tip: content not left by any commit here
+                continue
+            if sha in self.shallow:
+                cut = True
+                continue
+            parents = self.parents.get(sha, [])
+            same = [p for p in parents if self.version(p, path) == blob]
+            if not parents or not same:
+                found.add(sha)  # a root, a plain change, or a merge with content of its own
+                continue
+            if len(parents) > 1 and len(same) < len(parents) and self._discards(sha, path, parents):
+                found.add(sha)  # the merge threw away another side's change: it decides
+                continue
+            stack.extend(same)
+        return found, cut
+
+    def _discards(self, merge: str, path: str, parents: list[str]) -> bool:
+        """Whether a merge resolved ``path`` against a side that had changed it."""
+        if len(parents) != 2:
+            return True  # an octopus merge: fail closed
+        if merge not in self._bases:
+            self._bases[merge] = self.repo.merge_bases(merge)
+        bases = self._bases[merge]
+        if not bases:
+            return True
+        mine = self.version(merge, path)
+        for parent in parents:
+            theirs = self.version(parent, path)
+            if theirs == mine:
+                continue
+            self.versions((b, path) for b in bases)
+            if any(self.version(b, path) != theirs for b in bases):
+                return True  # that side changed (or removed) the file since the merge base
+        return False
+
+    def check(self, path: str, blob: str, unit: str) -> tuple[str, str] | None:
+        """None if every introducing commit is signed by ``unit``; else (reason, why)."""
+        commits, cut = self.introducing(path, blob)
+        if cut:
+            return "shallow", "此仓库是浅克隆(shallow clone),缺少引入当前内容的提交的历史"
+        if not commits:
+            return "ambiguous", "在历史中找不到引入当前内容的提交"
+        signatures = _cached_signatures(self.repo, sorted(commits), self.keys, self.store)
+        for commit in sorted(commits):
+            short = commit[:10]
+            if self.version(commit, path) != blob:
+                return "ambiguous", f"最近修改它的提交 {short} 留下的内容与当前不同"
+            merge = len(self.parents.get(commit, [])) > 1
+            what = (
+                f"合并提交 {short}(它取回了另一方已修改或删除的内容)" if merge else f"提交 {short}"
+            )
+            status, key = signatures.get(commit, ("N", ""))
+            if status == "N":
+                return "unsigned", f"引入当前内容的{what}没有签名"
+            if status not in _SIGNED:
+                return "bad-signature", f"{what}的签名无法通过核验(git 状态 {status})"
+            if key not in self.unit_of_key:
+                return "unknown-key", f"{what}的签名密钥 {key} 没有在 records/authority.toml 中登记"
+            if self.unit_of_key[key] != unit:
+                return (
+                    "other-unit",
+                    f"{what}的签名密钥登记给了单位「{self.unit_of_key[key]}」,不是单位「{unit}」",
+                )
+        return None
+
+    def signer_unit(self, commit: str) -> str | None:
+        status, key = _cached_signatures(self.repo, [commit], self.keys, self.store).get(
+            commit, ("N", "")
+        )
+        return self.unit_of_key.get(key) if status in _SIGNED else None
+
+
+def _kept_supervision(
+    repo: _Git,
+    rev: str,
+    history: _History,
+    order: list[str],
+    governed: dict[str, Record],
+    committed: dict[str, str],
+    verified: set[str],
+    root_pin: TrustRoot,
+    warnings: list[Finding],
+    store: Cache | None,
+) -> dict[str, Record]:
+    """Supervision records whose issuing unit did not sign their current state (an edit,
+    a closure, a move, a deletion): they stay in force in their last signed version.
+
+    The signed versions of each file are folded oldest first over the commits that
+    changed it: a change (or a deletion) takes effect only when it is signed by the unit
+    that issued the version in force before it and, for new content, by the unit that
+    issues it. Merges change nothing here (a merge's own resolution is not a signed act
+    of the issuing unit): a file a merge changed keeps its last signed version.
+    """
+    if not order:
+        return {}
+    out = repo.run(
+        "log", "--full-history", "--topo-order", "--reverse", "--no-merges", "--format=commit %H",
+        "--raw", "--no-renames", "--no-abbrev", rev, "--", SUPERVISION_DIR,
+    )  # fmt: skip
+    events: list[tuple[str, str, str]] = []  # (commit, path, new blob or "")
+    commit = ""
+    for line in out.splitlines():
+        if line.startswith("commit "):
+            commit = line[7:].strip()
+        elif line.startswith(":") and "\t" in line:
+            meta, path = line.split("\t", 1)
+            fields = meta.lstrip(":").split()
+            new = fields[3].strip("0")
+            events.append((commit, path, fields[3] if new else ""))
+    if not events:
+        return {}
+    known = {committed[p]: governed[p] for p in committed if p.startswith(SUPERVISION_DIR)}
+    parsed: dict[str, Record | None] = {}
+
+    def record_of(path: str, blob: str) -> Record | None:
+        if blob in known:
+            return known[blob]
+        if blob not in parsed:
+            data = repo.contents([blob]).get(blob, b"")
+            try:
+                loaded = records.load_many(iter([(path, blob, partial(bytes, data))]))
+                parsed[blob] = loaded[0] if loaded else None
+            except InputError:
+                parsed[blob] = None
+        return parsed[blob]
+
+    def issuer_of(path: str, blob: str) -> str | None:
+        """The issuing unit of a version, remembered by blob id across runs."""
+        from engine.cache import result_key
+
+        if blob in known:
+            return issuing_unit(known[blob], root_pin)
+        key = result_key("supervision-issuer", blob, root_pin.unit)
+        saved = store.get(key) if store is not None else None
+        if isinstance(saved, dict) and "issuer" in saved:
+            return None if saved["issuer"] is None else str(saved["issuer"])
+        record = record_of(path, blob)
+        unit = issuing_unit(record, root_pin) if record is not None else None
+        if store is not None:
+            store.put(key, {"issuer": unit})
+        return unit
+
+    in_force: dict[str, tuple[str, str, str]] = {}  # path -> (blob, issuer, signing commit)
+    _cached_signatures(repo, sorted({c for c, _, _ in events}), history.keys, store)
+    for commit, path, blob in events:
+        signer = history.signer_unit(commit)
+        if signer is None:
+            continue
+        before = in_force.get(path)
+        if before is not None and before[1] != signer:
+            continue  # only the issuing unit changes, closes or removes its record
+        if not blob:
+            in_force.pop(path, None)
+            continue
+        if issuer_of(path, blob) != signer:
+            continue
+        in_force[path] = (blob, signer, commit)
+    kept: dict[str, Record] = {}
+    for path, (blob, issuer, commit) in sorted(in_force.items()):
+        current = governed.get(path)
+        if path in verified and committed.get(path) == blob:
+            continue
+        record = record_of(path, blob)
+        if record is None:
+            continue
+        # Signed in full history, perhaps, but not by the issuer of the version in force.
+        verified.discard(path)
+        kept[path] = record
+        state = "已被删除或移走" if current is None else "当前内容"
+        warnings[:] = [w for w in warnings if w.path != path]
+        warnings.append(
+            Finding(
+                path,
+                "kept-signed",
+                f"监管记录{state}没有作出单位「{issuer}」的签名"
+                f"(删除、移动、修改或关闭监管记录都须由作出单位签名提交),"
+                f"仍按提交 {commit[:10]} 中签名的版本执行",
+            )
+        )
+    return kept
 
 
 def trust_root(directory: Path, rev: str, policy: Policy | None) -> tuple[Root | None, str]:
@@ -669,5 +1024,5 @@ def trust_root(directory: Path, rev: str, policy: Policy | None) -> tuple[Root |
     repo = _Git(directory)
     head = repo.head()
     shallow = repo.shallow_commits() if head is not None and head[1] else frozenset()
-    found = chain(repo, rev, policy, shallow)
+    found = chain(repo, rev, load_trust_root(), shallow)
     return found.root, found.problem

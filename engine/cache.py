@@ -6,6 +6,13 @@ on), so an entry is valid on any branch and any clone. Entries are JSON,
 written atomically (a temporary file renamed into place: a reader sees the old
 entry, the new one or none, never half of one). An entry that cannot be read or
 parsed is a miss; callers also treat an entry of the wrong shape as a miss.
+
+Each entry starts with a header line holding its key and the SHA-256 of the key and
+the value's text: an entry whose checksum does not match (damaged, empty, written by
+hand, or copied under another key) is a miss. The checksum is not a signature: the
+cache belongs to the user who runs the check, and an official run (CI, the site)
+should start from an empty cache or run with ``--no-cache``
+(docs/decisions/0008-threat-model.md).
 """
 
 from __future__ import annotations
@@ -40,8 +47,11 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            with open(self.directory / key[:2] / f"{key}.json", encoding="utf-8") as fh:
-                return json.load(fh)
+            with open(self.directory / key[:2] / f"{key}.json", "rb") as fh:
+                header, _, body = fh.read().partition(b"\n")
+            if header != _header(key, body):
+                return None  # damaged, forged or someone else's: a miss
+            return json.loads(body)
         except (OSError, ValueError, RecursionError):
             # Missing, unreadable, truncated, not UTF-8 (a ValueError), not JSON, or
             # nested deeper than the parser goes: a miss, recomputed and rewritten.
@@ -54,9 +64,10 @@ class Cache:
         tmp: str | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            body = json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh, ensure_ascii=False, allow_nan=False)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_header(key, body) + b"\n" + body)
             os.replace(tmp, folder / f"{key}.json")
             tmp = None
         except (OSError, TypeError, ValueError):
@@ -65,6 +76,12 @@ class Cache:
             if tmp is not None:  # interrupted or failed: leave no partial file behind
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+
+
+def _header(key: str, body: bytes) -> bytes:
+    """The first line of an entry: its key and the checksum of key and value."""
+    digest = hashlib.sha256(key.encode() + b"\0" + body).hexdigest()
+    return f"govmedia-cache/1 {key} {digest}".encode()
 
 
 # ---------------------------------------------------------------- keys

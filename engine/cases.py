@@ -40,6 +40,7 @@ from engine.evaluate import evaluate
 from engine.facts import ACCOUNT_BUILDERS, BANNER_BUILDERS, Context, Fact
 from engine.policy import Policy, Rule
 from engine.records import parse_toml
+from engine.resources import bundled_policy_dir
 from engine.timeutil import parse_date
 from engine.violations import Violation
 
@@ -108,10 +109,6 @@ def load_base(policy_dir: Path) -> Base:
             hint="形如 \"units/x/unit.toml\" = '''...'''。",
         )
     return Base(parse_date(str(data["as_of"])), dict(records))
-
-
-def bundled_policy_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "policy"
 
 
 def case_records(case: dict[str, Any], base: Base, where: str = "") -> dict[str, str]:

@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 
+from engine import i18n
 from engine.commands.common import Options, parse_as_of, repo_root
 from engine.errors import InputError
+from engine.labels import UNIT_TYPE
 from engine.rules_engine import EngineError
 
 EXIT_INPUT = 2
@@ -51,6 +53,9 @@ def _guard(fn: Callable[[], int]) -> None:
     an interruption 130 (Ctrl-C) or 143 (SIGTERM)."""
     try:
         code = fn()
+    except click.exceptions.Abort:  # Ctrl-D or Ctrl-C at a question
+        click.echo("已取消,未写入任何文件。", err=True)
+        sys.exit(EXIT_INPUT)
     except KeyboardInterrupt as exc:
         _interrupted(exc)
     except InputError as exc:
@@ -68,9 +73,21 @@ def _guard(fn: Callable[[], int]) -> None:
     sys.exit(code)
 
 
+i18n.install()
+
+
+class _Command(click.Command):
+    context_class = i18n.Context
+
+
 class _Group(click.Group):
+    context_class = i18n.Context
+    command_class = _Command
+    group_class = type  # subgroups are _Group too
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("standalone_mode", True)
+        i18n.choose(list(args[0] if args else kwargs.get("args") or sys.argv[1:]))
         _install_signal_handlers()
         try:
             return super().main(*args, **{**kwargs, "standalone_mode": False})
@@ -79,17 +96,36 @@ class _Group(click.Group):
         except click.exceptions.Abort as exc:
             if isinstance(exc.__cause__, KeyboardInterrupt):  # click's own handling of Ctrl-C
                 _interrupted(exc.__cause__)
-            click.echo("已取消。", err=True)
+            click.echo("已取消,未写入任何文件。", err=True)
             sys.exit(EXIT_INPUT)
         except click.UsageError as exc:
-            click.echo(
-                f"用法错误: {exc.format_message()}\n  用 govmedia {exc.ctx.command_path.split(' ', 1)[-1] + ' ' if exc.ctx and ' ' in exc.ctx.command_path else ''}--help 查看用法。",
-                err=True,
+            sub = (
+                exc.ctx.command_path.split(" ", 1)[-1] + " "
+                if exc.ctx and " " in exc.ctx.command_path
+                else ""
             )
+            if i18n.lang() == "en":
+                click.echo(
+                    f"Usage error: {exc.format_message()}\n  See govmedia {sub}--help.", err=True
+                )
+            else:
+                click.echo(
+                    f"用法错误: {exc.format_message()}\n  用 govmedia {sub}--help 查看用法。",
+                    err=True,
+                )
             sys.exit(EXIT_INPUT)
         except click.ClickException as exc:
             click.echo(f"错误: {exc.format_message()}", err=True)
             sys.exit(EXIT_INPUT)
+
+
+def _subcommand(ctx: click.Context | None) -> str:
+    """``check `` for an error in ``govmedia check``, whatever the program was called."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names)) + " " if names else ""
 
 
 def _options(
@@ -105,26 +141,65 @@ def _options(
     )
 
 
+REPO_HELP = "记录仓库的目录(含 records/ 的目录)。"
+AS_OF_HELP = (
+    "检查日,用于「每周更新」等看日期的规则(默认: 提交的日期,工作区和暂存区为北京时间今天;"
+    "也可用环境变量 GOVMEDIA_AS_OF)。"
+)
+POLICY_HELP = "规则集目录(默认: 仓库中的 policy/,没有时用 govmedia 自带的)。"
+LANG_HELP = "消息的语言: zh 中文,en 英文(也可用环境变量 GOVMEDIA_LANG)。"
+
+i18n.en(
+    {
+        REPO_HELP: "Records repository (contains records/).",
+        "检查暂存区(将要提交的内容),而不是工作区。": "Check the staged index instead of the work tree.",
+        AS_OF_HELP: "Reference date for absence rules (default: commit date, else today in "
+        "China; env GOVMEDIA_AS_OF).",
+        POLICY_HELP: "Rulebook directory (default: <repo>/policy or the bundled one).",
+        "不读也不写检查结果的缓存。": "Do not read or write the result cache.",
+        LANG_HELP: "Language of messages: zh Chinese, en English (env GOVMEDIA_LANG).",
+    }
+)
+
+
+def _lang_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--lang",
+        default="zh",
+        type=click.Choice(["zh", "en"]),
+        envvar="GOVMEDIA_LANG",
+        show_default=True,
+        help=LANG_HELP,
+    )(fn)
+
+
 _common = [
-    click.option(
-        "--repo", default=".", show_default=True, help="Records repository (contains records/)."
-    ),
-    click.option("--staged", is_flag=True, help="Check the staged index instead of the work tree."),
+    click.option("--repo", default=".", show_default=True, metavar="目录", help=REPO_HELP),
+    click.option("--staged", is_flag=True, help="检查暂存区(将要提交的内容),而不是工作区。"),
     click.option(
         "--as-of",
         "as_of",
         metavar="YYYY-MM-DD",
         envvar="GOVMEDIA_AS_OF",
-        help="Reference date for absence rules (default: commit date, else today in China; "
-        "env GOVMEDIA_AS_OF).",
+        help=AS_OF_HELP,
     ),
+    click.option("--policy", metavar="目录", help=POLICY_HELP),
+    click.option("--no-cache", is_flag=True, help="不读也不写检查结果的缓存。"),
     click.option(
-        "--policy",
-        metavar="DIR",
-        help="Rulebook directory (default: <repo>/policy or the bundled one).",
+        "--trust-root",
+        metavar="文件",
+        expose_value=False,
+        callback=lambda _ctx, _param, value: _set_trust_root(value),
+        help="签名授权的信任根(默认: 安装的规则集中的 policy/trust-root.toml;"
+        "也可用环境变量 GOVMEDIA_TRUST_ROOT)。",
     ),
-    click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
 ]
+
+
+def _set_trust_root(value: str | None) -> None:
+    """``--trust-root FILE``: read by engine/authority.py (and the site plugin) from the env."""
+    if value:
+        os.environ["GOVMEDIA_TRUST_ROOT"] = str(Path(value).resolve())
 
 
 def common(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -133,20 +208,70 @@ def common(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+_repo = click.option("--repo", default=".", show_default=True, metavar="目录", help=REPO_HELP)
+_as_of = click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", envvar="GOVMEDIA_AS_OF", help=AS_OF_HELP
+)
+_policy = click.option("--policy", metavar="目录", help=POLICY_HELP)
+
+i18n.en(
+    {
+        "govmedia:《新巴尔虎右旗政务新媒体管理办法(试行)》的规则检查工具。": "govmedia: the rules engine "
+        "of the banner's measures for government new-media accounts (policy-as-code).",
+        "检查记录:某次提交(写提交号)、暂存区(--staged)或工作区(默认)。": "Check records at "
+        "REV (a commit), the staged index (--staged) or the work tree.",
+        "只报告对照的那次提交中没有的违规(与之相比新增的)。": "Report only "
+        "violations not present at REF.",
+        "只报告这一天以来新增的违规(与这一天之前的最后一次提交相比)。": "Report only violations "
+        "new since DATE (base = last commit before that date).",
+        "报告格式。": "Report format.",
+        "把报告写入文件,而不是显示在屏幕上。": "Write the report to FILE instead of stdout.",
+        "列出发布之后才补录进 git 的审核(补填的台账)。": "List reviews recorded in git after "
+        "the posts they approve (back-filled paperwork).",
+        "只看最近的 N 次提交。": "Look at the newest N commits only.",
+        "提交钩子:拦截新增违规的提交。": "Pre-commit hook: block commits that add violations.",
+        "检查暂存区与上一次提交相比新增的违规(提交钩子运行的就是它)。": "Check the staged index "
+        "against HEAD (what a pre-commit hook runs).",
+        "安装普通 git 提交钩子(不用 pre-commit 框架的仓库)。": "Install a plain git pre-commit "
+        "hook (for repositories without the pre-commit framework).",
+        "列出各条款、规则类型和各版本的生效期间。": "List the articles, their kinds and rule "
+        "versions with effective periods.",
+        "解释一条违规(写指纹)或一个条款(第十三条、十三、13 或 art-13)。": "Explain a violation "
+        "(by FINGERPRINT) or an article (第十三条, 13 or art-13).",
+        "字段的值(字段名见 docs/records.md);其余字段在终端中逐项询问。": "Field values "
+        "(field names in docs/records.md); the rest are asked for at the terminal.",
+        "写到哪个文件(默认: 这类记录的标准位置)。": "Where to write (default: the standard "
+        "place for KIND).",
+        "用 MkDocs 生成公示网站(规则手册和合规状况)。": "Build the public site (rulebook and "
+        "compliance status) with MkDocs.",
+        "网站显示哪次提交的记录(默认: 最近一次提交)。": "Commit whose records the site shows "
+        "(default: HEAD).",
+        "网站生成到哪个目录。": "Directory to build the site into.",
+        "使用的 mkdocs.yml(默认: 仓库中的 mkdocs.yml,没有时用 govmedia 自带的设置)。": "mkdocs.yml "
+        "to use (default: <repo>/mkdocs.yml, else the bundled one).",
+    }
+)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govmedia")
-def main() -> None:
-    """govmedia: 政务新媒体管理办法的规则引擎 (policy-as-code)."""
+@click.option("--lang", type=click.Choice(["zh", "en"]), envvar="GOVMEDIA_LANG", help=LANG_HELP)
+def main(lang: str | None) -> None:
+    """govmedia:《新巴尔虎右旗政务新媒体管理办法(试行)》的规则检查工具。"""
 
 
 @main.command()
-@click.argument("rev", required=False)
+@click.argument("rev", required=False, metavar="[提交]")
 @common
-@click.option("--base", metavar="REF", help="Report only violations not present at REF.")
+@click.option(
+    "--base",
+    metavar="提交",
+    help="只报告对照的那次提交中没有的违规(与之相比新增的)。",
+)
 @click.option(
     "--since",
     metavar="YYYY-MM-DD",
-    help="Report only violations new since DATE (base = last commit before that date).",
+    help="只报告这一天以来新增的违规(与这一天之前的最后一次提交相比)。",
 )
 @click.option(
     "--format",
@@ -154,9 +279,10 @@ def main() -> None:
     default="text",
     show_default=True,
     type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+    help="报告格式。",
 )
-@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), show_default=True)
-@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@_lang_option
+@click.option("--output", "-o", metavar="文件", help="把报告写入文件,而不是显示在屏幕上。")
 def check(
     rev: str | None,
     repo: str,
@@ -170,7 +296,7 @@ def check(
     lang: str,
     output: str | None,
 ) -> None:
-    """Check records at REV (a commit), the staged index (--staged) or the work tree."""
+    """检查记录:某次提交(写提交号)、暂存区(--staged)或工作区(默认)。"""
     from engine.commands import check as cmd
 
     _guard(
@@ -181,12 +307,14 @@ def check(
 
 
 @main.command()
-@click.argument("rev", default="HEAD")
-@click.option("--repo", default=".", show_default=True)
-@click.option("--max-count", type=int, default=None, help="Look at the newest N commits only.")
-@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+@click.argument("rev", default="HEAD", metavar="[提交]")
+@_repo
+@click.option("--max-count", type=int, default=None, metavar="N", help="只看最近的 N 次提交。")
+@click.option(
+    "--format", "fmt", default="text", type=click.Choice(["text", "json"]), help="报告格式。"
+)
 def audit(rev: str, repo: str, max_count: int | None, fmt: str) -> None:
-    """List reviews recorded in git after the posts they approve (back-filled paperwork)."""
+    """列出发布之后才补录进 git 的审核(补填的台账)。"""
     from engine.commands import audit as cmd
 
     _guard(lambda: cmd.run(repo_root(Path(repo)), rev, max_count, fmt))
@@ -194,25 +322,25 @@ def audit(rev: str, repo: str, max_count: int | None, fmt: str) -> None:
 
 @main.group()
 def hook() -> None:
-    """Pre-commit hook: block commits that add violations."""
+    """提交钩子:拦截新增违规的提交。"""
 
 
 @hook.command("run")
-@click.option("--repo", default=".", show_default=True)
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", envvar="GOVMEDIA_AS_OF")
-@click.option("--policy", metavar="DIR")
-@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]))
+@_repo
+@_as_of
+@_policy
+@_lang_option
 def hook_run(repo: str, as_of: str | None, policy: str | None, lang: str) -> None:
-    """Check the staged index against HEAD (what a pre-commit hook runs)."""
+    """检查暂存区与上一次提交相比新增的违规(提交钩子运行的就是它)。"""
     from engine.commands import hook as cmd
 
     _guard(lambda: cmd.run(_options(repo, None, True, as_of, policy, False), lang))
 
 
 @hook.command("install")
-@click.option("--repo", default=".", show_default=True)
+@_repo
 def hook_install(repo: str) -> None:
-    """Install a plain git pre-commit hook (for repositories without the pre-commit framework)."""
+    """安装普通 git 提交钩子(不用 pre-commit 框架的仓库)。"""
     from engine.commands import hook as cmd
 
     _guard(lambda: cmd.install(repo_root(Path(repo))))
@@ -225,9 +353,9 @@ def _accept(repo: str, as_of: str | None, fingerprint: str, reason: str) -> None
 
 
 _accept_options = [
-    click.argument("fingerprint"),
+    click.argument("fingerprint", metavar="指纹"),
     click.option("--reason", required=True, help="说明:记录的是已经发生的事,为什么现在才登记。"),
-    click.option("--repo", default=".", show_default=True, help="记录仓库(含 records/)。"),
+    _repo,
     click.option(
         "--as-of",
         "as_of",
@@ -236,7 +364,7 @@ _accept_options = [
         help="检查日期(默认今天,北京时间;环境变量 GOVMEDIA_AS_OF)。",
     ),
 ]
-_ACCEPT_HELP = "如实登记:声明指纹为 FINGERPRINT 的违规是照实记录的已发生的事(写入 records/acknowledgements/,与记录一起提交;仍是违规,不是豁免)。"
+_ACCEPT_HELP = "如实登记:声明这条违规(写它的指纹)是照实记录的已发生的事(写入 records/acknowledgements/,与记录一起提交;仍是违规,不是豁免)。"
 hook_accept = hook.command("accept", help=_ACCEPT_HELP)(_accept)
 main.command("accept", help=_ACCEPT_HELP)(_accept)
 for _option in _accept_options:
@@ -245,9 +373,9 @@ for _option in _accept_options:
 
 
 @main.command()
-@click.option("--repo", default=".", show_default=True)
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
-@click.option("--policy", metavar="DIR")
+@_repo
+@_as_of
+@_policy
 @click.option(
     "--check",
     "check_dir",
@@ -255,7 +383,7 @@ for _option in _accept_options:
     help="校验规则目录(格式、事实类型与字段、参数)并运行其用例;供规则作者和 CI 使用。",
 )
 def rules(repo: str, as_of: str | None, policy: str | None, check_dir: str | None) -> None:
-    """List the articles, their kinds and rule versions with effective periods."""
+    """列出各条款、规则类型和各版本的生效期间。"""
     from engine.commands import rules as cmd
 
     if check_dir:
@@ -264,10 +392,13 @@ def rules(repo: str, as_of: str | None, policy: str | None, check_dir: str | Non
 
 
 @main.command()
-@click.argument("target")
+@click.argument("target", metavar="指纹或条款")
 @common
-@click.argument("rev", required=False)
-@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), show_default=True)
+@click.argument("rev", required=False, metavar="[提交]")
+@_lang_option
+@click.option(
+    "--details", is_flag=True, help="同时显示判断条件、消息模板和事实的全部字段(给维护规则的人)。"
+)
 def explain(
     target: str,
     rev: str | None,
@@ -277,35 +408,37 @@ def explain(
     policy: str | None,
     no_cache: bool,
     lang: str,
+    details: bool,
 ) -> None:
-    """Explain a violation (by FINGERPRINT) or an article (art-NN)."""
+    """解释一条违规(写指纹)或一个条款(第十三条、十三、13 或 art-13)。"""
     from engine.commands import explain as cmd
 
-    _guard(lambda: cmd.run(_options(repo, rev, staged, as_of, policy, no_cache), target, lang))
+    _guard(
+        lambda: cmd.run(_options(repo, rev, staged, as_of, policy, no_cache), target, lang, details)
+    )
 
 
 @main.command(context_settings={"ignore_unknown_options": False})
-@click.argument("kind", required=False)
-@click.option("--repo", default=".", show_default=True)
+@click.argument("kind", required=False, metavar="类别")
+@_repo
 @click.option(
     "--set",
     "values",
     multiple=True,
-    metavar="KEY=VALUE",
-    help="字段的值,例如 --set account=wx-xxx;其余字段在终端中逐项询问。",
+    metavar="字段=值",
+    help="字段的值(字段名见 docs/records.md);其余字段在终端中逐项询问。",
 )
 @click.option(
     "--path",
     "target",
-    metavar="FILE",
+    metavar="文件",
     help="写到哪个文件(默认: 这类记录的标准位置)。",
 )
 def new(kind: str | None, repo: str, values: tuple[str, ...], target: str | None) -> None:
-    """新建一条记录 KIND(unit 单位、account 账号、post 发布、message 留言、answer 留言答复、
-    evidence 制度与预案、calendar 工作日历、opening/closure-decision/filing/notice/closure
-    关停各步骤、contract 委托合同、responsible 专人负责、incident 安全事件、
-    rectification-order 整改通知、sanction 处置措施、waiver 豁免、signer 签名人员、
-    acknowledgement 如实登记)。不会覆盖或改写已有的内容;Ctrl-C 或 Ctrl-D 取消。"""
+    """新建一条记录。类别写中文名或 id:单位、账号、发布记录、公众留言、留言答复、制度与预案、
+    工作日历、开设、关停决定、报主管单位备案、关停公告、关停注销、专人负责、委托运维合同、
+    安全事件、整改通知、处置措施、豁免、签名人员(授权名录)、如实登记;不写类别时从列表中选。
+    不会覆盖或改写已有的内容;按 Ctrl-C 或 Ctrl-D 取消。"""
     from engine.commands import new as cmd
 
     _guard(lambda: cmd.run(repo_root(Path(repo)), kind, list(values), target))
@@ -313,10 +446,15 @@ def new(kind: str | None, repo: str, values: tuple[str, ...], target: str | None
 
 @main.command()
 @common
-@click.option("--unit", "units", multiple=True, metavar="ID", help="只看这个单位(可多次)。")
-@click.option("--account", "accounts", multiple=True, metavar="ID", help="只看这个账号(可多次)。")
-@click.option("--within", default=7, show_default=True, metavar="DAYS", help="未来几天内到期。")
-@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+@click.option("--unit", "units", multiple=True, metavar="单位id", help="只看这个单位(可多次)。")
+@click.option(
+    "--account", "accounts", multiple=True, metavar="账号id", help="只看这个账号(可多次)。"
+)
+@click.option("--within", default=7, show_default=True, metavar="天数", help="未来几天内到期。")
+@click.option(
+    "--format", "fmt", default="text", type=click.Choice(["text", "json"]),
+    help="输出格式: text 文字(默认),json 供程序读取。",
+)  # fmt: skip
 def due(repo: str, staged: bool, as_of: str | None, policy: str | None, no_cache: bool,
         units: tuple[str, ...], accounts: tuple[str, ...], within: int, fmt: str) -> None:  # fmt: skip
     """列出即将到期和已逾期的事项:每周更新、留言答复、关停、整改、合同、负责人、豁免等。"""
@@ -326,17 +464,24 @@ def due(repo: str, staged: bool, as_of: str | None, policy: str | None, no_cache
 
 
 @main.command()
-@click.option("--repo", default=".", show_default=True)
+@_repo
 @click.option(
-    "--ref", default="HEAD", show_default=True, help="Commit whose records the site shows."
+    "--ref", default="HEAD", metavar="提交", help="网站显示哪次提交的记录(默认: 最近一次提交)。"
 )
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD")
-@click.option("--output", "-o", "site_dir", default="build/site", show_default=True)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
 @click.option(
-    "--config", "config_file", default=None, help="mkdocs.yml to use (default: <repo>/mkdocs.yml)."
+    "--output", "-o", "site_dir", default="build/site", show_default=True, metavar="目录",
+    help="网站生成到哪个目录。",
+)  # fmt: skip
+@click.option(
+    "--config",
+    "config_file",
+    default=None,
+    metavar="文件",
+    help="使用的 mkdocs.yml(默认: 仓库中的 mkdocs.yml,没有时用 govmedia 自带的设置)。",
 )
 def site(repo: str, ref: str, as_of: str | None, site_dir: str, config_file: str | None) -> None:
-    """Build the public site (rulebook and compliance status) with MkDocs."""
+    """用 MkDocs 生成公示网站(规则手册和合规状况)。"""
     from engine.commands import site as cmd
 
     _guard(
@@ -348,16 +493,18 @@ _KIND = click.Choice(["posts", "messages"])
 
 
 @main.command("import")
-@click.argument("kind", type=_KIND)
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--repo", default=".", show_default=True, help="记录仓库的根目录。")
-@click.option("--account", metavar="ID", help="台账没有「账号」列时,所有行所属的账号 id。")
+@click.argument("kind", metavar="台账", type=_KIND)
+@click.argument("file", metavar="文件", type=click.Path(path_type=Path))
+@_repo
+@click.option("--account", metavar="账号id", help="台账没有「账号」列时,所有行所属的账号 id。")
 @click.option("--dry-run", is_flag=True, help="只显示将写入哪些文件、哪些条目,不写入。")
-@click.option("--template", is_flag=True, help="不导入,而是把 KIND 台账的模板写到 FILE(.xlsx)。")
+@click.option("--template", is_flag=True, help="不导入,而是把这种台账的模板写到所给文件(.xlsx)。")
 def import_(
     kind: str, file: Path, repo: str, account: str | None, dry_run: bool, template: bool
 ) -> None:
-    """导入台账:把信息发布审核台账(posts)或留言台账(messages)的 .xlsx/.csv 追加到记录中。
+    """导入台账:把信息发布审核台账或留言台账(.xlsx/.csv)追加到记录中。
+
+    台账写 posts(信息发布审核台账)或 messages(留言台账)。
 
     已导入过的行(同一账号、同一时间、同一标题)不会重复;有任何一行出错则什么都不写。
     """
@@ -369,11 +516,14 @@ def import_(
 
 
 @main.command("export")
-@click.argument("kind", type=_KIND)
-@click.option("--repo", default=".", show_default=True, help="记录仓库的根目录。")
-@click.option("--account", metavar="ID", required=True, help="账号 id。")
-@click.option("--month", metavar="YYYY-MM", required=True, help="导出哪个月。")
-@click.option("--output", "-o", metavar="FILE.xlsx", required=True, type=click.Path(path_type=Path))
+@click.argument("kind", metavar="台账", type=_KIND)
+@_repo
+@click.option("--account", metavar="账号id", required=True, help="账号 id。")
+@click.option("--month", metavar="年-月", required=True, help="导出哪个月。")
+@click.option(
+    "--output", "-o", metavar="文件.xlsx", required=True, type=click.Path(path_type=Path),
+    help="写到哪个 .xlsx 文件(已有的文件不覆盖)。",
+)  # fmt: skip
 def export(kind: str, repo: str, account: str, month: str, output: Path) -> None:
     """把一个账号一个月的记录导出为台账 .xlsx(与导入模板的列相同),供向上报送。
 
@@ -384,5 +534,85 @@ def export(kind: str, repo: str, account: str, month: str, output: Path) -> None
     _guard(lambda: cmd.run_export(repo_root(Path(repo)), kind, account, month, output))
 
 
+i18n.en(
+    {
+        "建立一个单位(或全旗)的记录仓库:records/、.gitignore、提交钩子和说明。": "Start a records "
+        "repository for a unit (or the banner): records/, .gitignore, the hook and a README.",
+    }
+)
+
+
+@main.command("init")
+@click.argument("directory", default=".", metavar="[目录]")
+@click.option(
+    "--banner", "scope", flag_value="banner", default=None, help="全旗的记录仓库(主管单位使用)。"
+)
+@click.option("--unit", "scope", flag_value="unit", help="一个单位的记录仓库。")
+@click.option("--id", "unit", metavar="单位id", help="本单位的 id(小写字母、数字和连字符,如 lcj)。")
+@click.option("--name", metavar="名称", help="本单位的全称。")
+@click.option("--type", "unit_type", type=click.Choice(list(UNIT_TYPE)), help="本单位的类型。")
+@click.option("--office", metavar="名称", help="本单位负责政务新媒体工作的办公室。")
+@click.option("--supervisor", metavar="单位id", help="主管单位的 id(默认 zwfwj)。")
+@click.option(
+    "--supervisor-name", metavar="名称", help="主管单位的全称(默认 新巴尔虎右旗政务服务局)。"
+)
+@click.option(
+    "--hook",
+    type=click.Choice(["plain", "pre-commit", "none"]),
+    help="提交钩子: plain 普通 git 钩子,pre-commit 用 pre-commit 框架,none 暂不安装。",
+)
+@click.option("--source", metavar="地址", help="pre-commit 框架取 govmedia 的 git 仓库地址。")
+@click.option("--rev", metavar="版本", help="pre-commit 框架使用的 govmedia 版本(标签或提交号)。")
+def init_cmd(directory: str, scope: str | None, **answers: Any) -> None:
+    """建立一个单位(或全旗)的记录仓库:records/、.gitignore、提交钩子和说明。"""
+    from engine.commands import init as cmd
+
+    banner = None if scope is None else scope == "banner"
+    _guard(lambda: cmd.run(cmd.gather(Path(directory), banner=banner, **answers)))
+
+
+i18n.en(
+    {
+        "签名密钥。": "Signing keys.",
+        "同时显示判断条件、消息模板和事实的全部字段(给维护规则的人)。": "Also show conditions, "
+        "message templates and every field of the fact (for rulebook maintainers).",
+        "生成 SSH 签名密钥,设置本仓库用它签名提交,并显示要登记进授权名录的几行。": "Create an "
+        "SSH signing key, set up git signing for the repository and print the entry to register.",
+        "单独签名提交一个豁免或监管记录(暂存区里有别的改动时拒绝)。": "Commit one waiver or "
+        "supervision record on its own, signed (refused when other changes are staged).",
+    }
+)
+
+
+@main.group()
+def key() -> None:
+    """签名密钥。"""
+
+
+@key.command("new")
+@_repo
+@click.option(
+    "--file", "key_file", metavar="文件", help="私钥文件(默认 ~/.ssh/govmedia_signing,已有时沿用)。"
+)
+@click.option("--unit", metavar="单位id", help="登记给哪个单位(records/units/ 下的目录名)。")
+@click.option("--name", metavar="名称", help="签名人的姓名或岗位(不公开)。")
+def key_new(repo: str, key_file: str | None, unit: str | None, name: str | None) -> None:
+    """生成 SSH 签名密钥,设置本仓库用它签名提交,并显示要登记进授权名录的几行。"""
+    from engine.commands import signing as cmd
+
+    _guard(lambda: cmd.key_new(repo_root(Path(repo)), key_file, unit, name))
+
+
+@main.command()
+@click.argument("file", metavar="文件")
+@_repo
+@click.option("--yes", "-y", is_flag=True, help="不询问,直接签名提交。")
+def approve(file: str, repo: str, yes: bool) -> None:
+    """单独签名提交一个豁免或监管记录(暂存区里有别的改动时拒绝)。"""
+    from engine.commands import signing as cmd
+
+    _guard(lambda: cmd.approve(repo_root(Path(repo)), file, yes))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    main(prog_name="govmedia")

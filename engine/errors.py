@@ -20,12 +20,15 @@ class InputError(Exception):
         self.hint = hint
 
     def render(self) -> str:
+        from engine.textsafe import clean  # values quoted from records are shown escaped
+
         where = ""
         if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        text = f"错误: {where}{self.message}"
+            path = clean(self.path)
+            where = f"{path}:{self.line}: " if self.line else f"{path}: "
+        text = f"错误: {where}{clean(self.message)}"
         if self.hint:
-            text += f"\n  修改方法: {self.hint}"
+            text += "\n  修改方法: " + "\n".join(clean(line) for line in self.hint.split("\n"))
         return text
 
 

@@ -37,8 +37,10 @@ from engine.facts import (
     load_builders,
     tracked_from,
 )
+from engine.labels import account_zh, message_values
 from engine.policy import Check, Policy, Version
 from engine.records import Record
+from engine.removed import removed_accounts
 from engine.snapshot import Snapshot
 from engine.timeutil import parse_date
 from engine.violations import Reminder, Violation, fingerprint
@@ -234,7 +236,12 @@ def _values(version: Version, fact: Fact, ctx: Context) -> dict[str, Any]:
         **fact.context,
         "date": fact.day.isoformat(),
         "unit_name": units[fact.unit].data["name"] if fact.unit in units else fact.unit,
-        "account_name": account.record.data["name"] if account and account.account else "",
+        # Accounts are named 平台·名称(id): one unit's accounts on two platforms share a name.
+        "account_name": account_zh(
+            str(account.record.data["platform"]), str(account.record.data["name"]), fact.account
+        )
+        if account and account.account
+        else "",
     }
 
 
@@ -274,9 +281,9 @@ def _violation(
         line=fact.record.line(*fact.where),
         unit=fact.unit,
         account=fact.account,
-        message=render(check.message, values),
+        message=render(check.message, message_values(values)),
         message_en=render(check.message_en, values) if check.message_en else "",
-        hint=render(check.hint, values),
+        hint=render(check.hint, message_values(values)),
         fingerprint=fingerprint(version.rule, check.id, fact.key),
         fact_key=fact.key,
         day=fact.day.isoformat(),
@@ -304,7 +311,7 @@ def _calendar_missing(
         unit=fact.unit,
         account=fact.account,
         message=f"{who}这条记录({fact.day.isoformat()})需要数 {named}的工作日,"
-        f"但 chinesecalendar 和 records/calendar/ 都没有 {named}的工作日历(缺少 {files}),"
+        f"但 govmedia 自带的节假日安排和 records/calendar/ 都没有 {named}的工作日历(缺少 {files}),"
         "本条暂时无法评判这条记录",
         message_en=f"cannot judge this record: no working-day calendar covers {', '.join(map(str, years))}",
         hint=" ".join(missing_hint(y) for y in years),
@@ -523,7 +530,9 @@ def evaluate(
     base = digest(
         [__version__, engine_digest(), policy.digest, as_of.isoformat()],
         # A supervision record without authority is judged as withheld, whatever it says.
-        [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared],
+        [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared]
+        # Supervision records kept in force in their last signed version (engine/authority.py).
+        + [f"{p}=kept:{r.blob}" for p, r in sorted(verdict.kept.items())],
     )
     violations: list[Violation] = []
     facts_count: dict[str, int] = defaultdict(int)
@@ -600,8 +609,12 @@ def evaluate(
         for kind, n in counts.items():
             facts_count[kind] += n
 
+    if not trust_all:
+        # Accounts whose files left records/ without a closure (engine/removed.py).
+        violations.extend(removed_accounts(snapshot, policy, as_of))
     violations = apply_waivers(violations, the_banner.waivers, as_of)
     violations = apply_acknowledgements(violations, the_banner.acknowledgements)
+    reminders += unmatched_waivers(violations, the_banner.waivers)
     violations.sort(key=Violation.sort_key)
     return Result(
         snapshot=snapshot,
@@ -635,7 +648,19 @@ def _authority(
     the_banner.withheld = frozenset(
         r.path for r in the_banner.supervision if not verdict.counts(r.path)
     )
-    the_banner.supervision = [r for r in the_banner.supervision if verdict.counts(r.path)]
+    # A kept version naming an account or unit no longer in records/ is left out: the
+    # account's removal is itself reported (engine/removed.py).
+    kept = [
+        r
+        for r in verdict.kept.values()
+        if str(r.data.get("account", "")) in ("", *the_banner.accounts)
+        and str(r.data.get("unit", "")) in ("", *the_banner.units)
+    ]
+    the_banner.supervision = sorted(
+        [r for r in the_banner.supervision if verdict.counts(r.path)] + kept,
+        key=lambda r: r.path,
+    )
+    the_banner.withheld -= frozenset(verdict.kept)
     return verdict
 
 
@@ -757,6 +782,35 @@ def check_waivers(waivers: list[Record], policy: Policy) -> None:
         )
     if errors:
         raise InputErrors(errors)
+
+
+def _matches(waiver: Record, violation: Violation) -> bool:
+    rule = str(waiver.data["rule"])
+    return (
+        rule in (violation.rule, violation.check_id)
+        and waiver.data["target"] == violation.path
+        and waiver.data.get("fingerprint", violation.fingerprint) == violation.fingerprint
+    )
+
+
+def unmatched_waivers(violations: list[Violation], waivers: list[Record]) -> list[Reminder]:
+    """A waiver (one that counts) that matches no violation at all: its rule, target or
+    fingerprint is probably mistyped, or the violation is gone. A reminder, not an error."""
+    return [
+        Reminder(
+            kind="waiver-unmatched",
+            message=f"豁免没有对应任何违规(规则 {w.data['rule']}、文件 {w.data['target']}"
+            + (f"、指纹 {w.data['fingerprint']}" if w.data.get("fingerprint") else "")
+            + ")",
+            hint="核对 rule、target、fingerprint 是否与 govmedia check 报告的违规一致;"
+            "违规已不存在的,可以请批准单位撤销这条豁免。",
+            message_en="the waiver matches no violation",
+            path=w.path,
+            line=w.line("target"),
+        )
+        for w in waivers
+        if not any(_matches(w, v) for v in violations)
+    ]
 
 
 def apply_waivers(

@@ -7,7 +7,7 @@ in ``policy/`` (art-02, art-12); what a platform is *called* is vocabulary and l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 SEVERITY = {"error": "违规", "warning": "提醒"}
 SEVERITY_EN = {"error": "error", "warning": "warning"}
@@ -126,6 +126,51 @@ DUE_KIND = {
     "calendar": "工作日历",
 }
 WEEKDAY = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+# Array-of-tables fields, named per entry: 第 2 条发布记录.
+ENTRY = {"post": "发布记录", "review": "审核记录", "message": "留言", "identity": "登记人员", "day": "日期"}  # fmt: skip
+
+
+def field_path_zh(path: Sequence[str | int]) -> str:
+    """A key path of a record as a clerk reads it: ("post", 1, "category") is
+    第 2 条发布记录的信息类别(category)."""
+    parts: list[str] = []
+    for i, key in enumerate(path):
+        if isinstance(key, int):
+            owner = str(path[i - 1]) if i else ""
+            parts[-1:] = [f"第 {key + 1} 条{ENTRY.get(owner, FIELD.get(owner, owner))}"]
+        else:
+            parts.append(f"{FIELD[key]}({key})" if key in FIELD else key)
+    return "的".join(parts) or "文件顶层"
+
+
+def value_zh(value: object) -> str:
+    """An id value with its Chinese label when one is known: policy(政策文件及解读)."""
+    text = str(value)
+    for table in (CATEGORY, PLATFORM, UNIT_TYPE, VALUE, EVENT_TYPE, EVIDENCE_TYPE,
+                  INCIDENT_TYPE, SUPERVISION_TYPE, MEASURE):  # fmt: skip
+        if text in table:
+            return f"{text}({table[text]})"
+    return text
+
+
+# Fields whose ids a Chinese message shows by their label (「类别 政策文件及解读」, not 「类别 policy」).
+FIELD_TABLES: dict[str, Mapping[str, str]] = {
+    "category": CATEGORY,
+    "platform": PLATFORM,
+    "basis": VALUE,
+    "purpose": VALUE,
+    "operated_by": VALUE,
+    "ground": VALUE,
+}
+
+
+def message_values(values: Mapping[str, object]) -> dict[str, object]:
+    """Values for a Chinese message template: known ids replaced by their labels."""
+    return {
+        k: label(FIELD_TABLES[k], v) if k in FIELD_TABLES and isinstance(v, str) else v
+        for k, v in values.items()
+    }
+
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -138,6 +183,24 @@ def article_zh(n: int) -> str:
     else:
         text = ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
     return f"第{text}条"
+
+
+def parse_article(text: str) -> int | None:
+    """The article number written as 第十三条, 十三, 第13条, 13 or art-13 (None if not one)."""
+    text = text.strip()
+    if text.lower().startswith("art-"):
+        text = text[4:]
+    text = text.removeprefix("第").removesuffix("条")
+    if text.isdigit():
+        return int(text) or None
+    if not text or any(ch not in _DIGITS + "十" for ch in text) or text.count("十") > 1:
+        return None
+    if "十" not in text:
+        return _DIGITS.index(text) if len(text) == 1 and text != "零" else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or tens == "零" or ones == "零":
+        return None
+    return (_DIGITS.index(tens) if tens else 1) * 10 + (_DIGITS.index(ones) if ones else 0)
 
 
 def label(table: Mapping[str, str], key: str) -> str:
@@ -447,84 +510,120 @@ MESSAGE_LEDGER_HEADERS = {
 
 # What an import says about a ledger's row and column, and about its files.
 LEDGER_KIND = {"posts": "信息发布审核台账", "messages": "留言台账"}
-# Field names of records, as people read them (the site's tables and messages).
+# Field names of records, as people read them: the site's tables, and messages that point
+# at a value (「第 2 条发布记录的信息类别(category)」). ``FIELD_PROMPT`` has the longer
+# wording ``govmedia new`` asks with.
 FIELD = {
-    "date": "日期",
-    "note": "备注",
-    "need": "开设需求",
-    "plan": "开设方案",
-    "basis": "决定方式",
-    "document": "文号",
-    "with": "备案单位",
-    "reference": "备案编号",
-    "start": "开始",
-    "end": "结束",
-    "where": "公告位置",
-    "url": "网址",
-    "reason": "原因",
-    "from": "起",
-    "to": "止",
-    "role": "职务",
-    "contractor": "承办机构",
-    "rights_duties": "合同约定权责",
-    "confidentiality_agreement": "保密协议日期",
-    "qualification_review": "资质审核日期",
-    "supervising_office": "主管办公室",
-    "newmedia_office": "新媒体工作机构",
-    "website_office": "网站管理机构",
-    "internal_bodies": "内设机构",
-    "sectors": "职能领域",
-    "classified": "涉密单位",
-    "public_functions": "对外行使公共管理职能",
+    "ad": "商业广告",
     "administrative_functions": "承担行政职能",
-    "superior": "上级单位",
-    "publishes_via": "通过账号发布",
-    "certification": "认证信息",
-    "opened": "开设日期",
-    "purpose": "用途",
-    "operated_by": "运营方式",
-    "logo": "头像说明",
-    "ground": "关停原因",
-    "kind": "类别",
-    "scope": "范围",
-    "title": "标题",
-    "published": "发布时间",
+    "adopted": "印发日期",
+    "answer": "答复",
+    "answered": "答复时间",
+    "approved": "批准日期",
+    "approved_by": "批准单位",
+    "approver": "批准人",
+    "as-of": "检查日",
+    "asker": "留言人",
+    "at": "时间",
+    "basis": "决定方式",
+    "calendar": "节假日安排",
     "category": "信息类别",
-    "platform": "平台",
-    "unit": "单位",
-    "name": "名称",
-    "type": "类型",
+    "certification": "认证信息",
+    "channel": "渠道",
+    "classified": "涉密单位",
+    "closed": "完成日期",
     "collects": "收集的个人信息项",
-    "needs": "确需的信息项",
+    "complete": "完整",
     "concerns_units": "涉及的单位",
+    "confidentiality_agreement": "保密协议日期",
+    "contact": "联系人",
+    "contractor": "承办机构",
     "coordinated_with": "已沟通协调的单位",
-    "personal_data": "涉及个人信息",
+    "date": "日期",
+    "day": "日期",
+    "deadline": "期限",
     "deidentified": "已去标识化",
     "disclosure_basis": "公开依据",
+    "document": "文号",
+    "email": "电子邮箱",
+    "end": "结束",
+    "events": "事件记录",
+    "evidence": "存证",
+    "expires": "到期日期",
+    "false": "否",
+    "fingerprint": "指纹",
+    "from": "起",
+    "ground": "关停原因",
+    "id": "编号",
+    "identity": "登记人员",
+    "internal_bodies": "内设机构",
+    "issued": "印发日期",
+    "key": "公钥",
+    "kind": "类别",
+    "legal_basis": "上位依据",
+    "level": "审核级别",
+    "login_holder": "账号登录人",
+    "logo": "头像说明",
+    "measure": "处置措施",
+    "message": "留言",
+    "messages": "留言记录",
+    "name": "名称",
+    "need": "开设需求",
+    "needs": "确需的信息项",
+    "newmedia_office": "新媒体工作机构",
+    "note": "备注",
+    "opened": "开设日期",
+    "operated_by": "运营方式",
+    "order": "整改通知",
+    "original_title": "原标题",
+    "outsourced_from": "委托开始日期",
+    "personal_data": "涉及个人信息",
+    "personal_opinion": "个人观点",
+    "phone": "电话",
+    "plan": "开设方案",
+    "platform": "平台",
+    "post": "发布记录",
+    "posts": "发布记录",
+    "public_functions": "对外行使公共管理职能",
+    "published": "发布时间",
+    "publishes_via": "通过账号发布",
+    "purpose": "用途",
+    "qualification_review": "资质审核日期",
+    "reason": "理由",
+    "received": "收到时间",
+    "records": "记录",
+    "reference": "备案编号",
+    "repost": "转载",
+    "review": "审核记录",
+    "reviewed": "复核日期",
+    "reviewer": "审核人",
+    "rights_duties": "合同约定权责",
+    "role": "职务",
+    "rule": "规则",
+    "scope": "范围",
+    "sectors": "职能领域",
+    "source": "来源",
     "source_named": "注明来源",
     "source_unit": "来源单位",
-    "repost": "转载",
-    "outsourced_from": "委托开始日期",
-    "tracked_from": "纳入管理日期",
-    "measure": "处置措施",
-    "order": "整改通知",
-    "deadline": "期限",
-    "closed": "完成日期",
-    "reviewed": "复核日期",
-    "legal_basis": "上位依据",
-    "issued": "印发日期",
-    "id": "编号",
-    "as-of": "检查日",
-    "evidence": "存证",
-    "events": "事件记录",
-    "posts": "发布记录",
-    "messages": "留言记录",
-    "waivers": "豁免记录",
+    "source_url": "原文链接",
+    "start": "开始",
+    "superior": "上级单位",
+    "supervising_office": "主管办公室",
     "supervision": "监管记录",
-    "calendar": "节假日安排",
-    "records": "记录",
+    "target": "豁免的记录",
+    "title": "标题",
+    "to": "止",
+    "topic": "主题",
+    "tracked_from": "纳入管理日期",
     "true": "是",
-    "false": "否",
+    "type": "类型",
+    "unit": "单位",
+    "url": "网址",
+    "waivers": "豁免记录",
+    "website_office": "网站管理机构",
+    "where": "公告位置",
+    "with": "备案单位",
+    "year": "年份",
 }
 
 # What the placeholders of a check's message template stand for: the rulebook shows

@@ -19,6 +19,7 @@ from engine import contract
 from engine.errors import InputError, InputErrors
 from engine.lines import LineIndex
 from engine.records import _schema_message, _validator, parse_toml, surely_valid
+from engine.resources import bundled_policy_dir
 from engine.timeutil import parse_date
 
 MEASURES_RULE = "art-25"
@@ -130,7 +131,59 @@ def default_policy_dir(repo: Path) -> Path:
     local = repo / "policy"
     if local.is_dir():
         return local
-    return Path(__file__).resolve().parent.parent / "policy"
+    return bundled_policy_dir()
+
+
+def load_committed(repo: Path, source: str) -> Policy:
+    """The rulebook as a commit (``source`` a revision) or the staged index (``source`` =
+    ``":index"``) holds it: ``policy/`` from git, never from the work tree. Without a
+    ``policy/`` there, the installed rulebook."""
+    import subprocess
+    import tempfile
+
+    if source == ":index":
+        listing = ["ls-files", "-s", "-z", "--", "policy/"]
+    else:
+        listing = ["ls-tree", "-r", "-z", source, "--", "policy/"]
+    out = subprocess.run(
+        ["git", "-C", str(repo), *listing], capture_output=True, check=True
+    ).stdout.decode("utf-8", errors="replace")
+    files: dict[str, str] = {}
+    for item in out.split("\0"):
+        if not item:
+            continue
+        meta, path = item.split("\t", 1)
+        blob = meta.split()[1] if source == ":index" else meta.split()[2]
+        name = path[len("policy/") :]
+        if "/" not in name and name.endswith(".toml"):
+            files[name] = blob
+    if not any(name.startswith("art-") for name in files):
+        return load(bundled_policy_dir())
+    key = tuple(sorted(files.items()))
+    if key in _COMMITTED:
+        return _COMMITTED[key]
+    batch = subprocess.run(
+        ["git", "-C", str(repo), "cat-file", "--batch"],
+        input="".join(f"{b}\n" for b in files.values()).encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tempfile.TemporaryDirectory(prefix="govmedia-policy-") as tmp:
+        folder = Path(tmp) / "policy"
+        folder.mkdir()
+        pos = 0
+        for name in files:
+            end = batch.index(b"\n", pos)
+            size = int(batch[pos:end].split()[2])
+            (folder / name).write_bytes(batch[end + 1 : end + 1 + size])
+            pos = end + 1 + size + 1
+        _COMMITTED[key] = load(folder)
+        return _COMMITTED[key]
+
+
+# Rulebooks loaded from git in this process, by their files' blob ids: the hook reads
+# the staged one and HEAD's, often the same.
+_COMMITTED: dict[tuple[tuple[str, str], ...], Policy] = {}
 
 
 # ---------------------------------------------------------------- conditions
@@ -294,6 +347,15 @@ def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date
             measures if raw["effective_from"] == "measures" else parse_date(raw["effective_from"])
         )
         end = parse_date(raw["effective_to"]) if "effective_to" in raw else None
+        if end is not None and end <= start:
+            raise InputError(
+                f"第 {i + 1} 版的失效日期 effective_to({end})不晚于它的生效日期({start}),"
+                "这一版一天也不会生效",
+                path=rel,
+                line=index.line(("versions", i, "effective_to")),
+                hint="effective_to 是第一个不再适用的日期,须晚于 effective_from;"
+                "检查年份和月份是否写反。",
+            )
         if raw["version"] != i + 1:
             raise InputError(
                 f"版本号应为 {i + 1},实际是 {raw['version']}",

@@ -25,6 +25,7 @@ import jsonschema_rs
 import rtoml
 
 from engine.errors import InputError, InputErrors
+from engine.labels import field_path_zh, value_zh
 from engine.lines import KeyPath, LineIndex
 from engine.timeutil import CHINA_TZ, iso_local, parse_datetime
 
@@ -225,9 +226,36 @@ def _fast_validator(kind: str) -> Any:
 def _validator(kind: str) -> jsonschema.protocols.Validator:
     import jsonschema
 
-    cls = jsonschema.validators.validator_for(schema(kind))
-    cls.check_schema(schema(kind))
+    base = jsonschema.validators.validator_for(schema(kind))
+    base.check_schema(schema(kind))
+    # Integers are integers (``level = 1.0`` is not 1), numbers are finite (``1.0e400``
+    # reads as infinity): stricter than JSON Schema's own types.
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _c, v: isinstance(v, int) and not isinstance(v, bool)
+    ).redefine(
+        "number",
+        lambda _c, v: (
+            not isinstance(v, bool)
+            and (isinstance(v, int) or (isinstance(v, float) and math.isfinite(v)))
+        ),
+    )
+    cls = jsonschema.validators.extend(base, type_checker=checker)
     return cls(schema(kind), format_checker=_format_checker())
+
+
+def has_float(node: Any) -> bool:
+    """Whether a parsed record holds a float anywhere (then jsonschema, strict, decides)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is float:
+            return True
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return False
 
 
 @cache
@@ -414,17 +442,18 @@ def _error_path(error: jsonschema.ValidationError) -> KeyPath:
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "(文件顶层)"
+    where = field_path_zh(list(error.absolute_path))
     v = error.validator
     if v == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
-        return f"{where} 缺少必填字段 {', '.join(missing) or error.message}"
+        named = "、".join(field_path_zh([m]) for m in missing)
+        return f"{where}缺少必填字段 {named or error.message}"
     if v == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
-        return f"{where} 中有不认识的字段 {', '.join(extra)}(可能拼写错了)"
+        return f"{where}中有不认识的字段 {'、'.join(extra)}(可能拼写错了)"
     if v == "enum":
-        allowed = "、".join(str(x) for x in error.validator_value)
-        return f"{where} 的值 {error.instance!r} 不在允许的取值中: {allowed}"
+        allowed = "、".join(value_zh(x) for x in error.validator_value)
+        return f"{where}的值「{error.instance}」不在允许的取值中,可选: {allowed}"
     if v == "type":
         names = {
             "string": "字符串",
@@ -435,26 +464,26 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
             "object": "表",
         }
         want = names.get(str(error.validator_value), str(error.validator_value))
-        return f"{where} 应为{want},实际是 {error.instance!r}"
+        return f"{where}应为{want},实际是「{error.instance}」"
     if v == "format":
-        return f"{where} 的值 {error.instance!r} 不是日历上存在的日期或时间"
+        return f"{where}的值「{error.instance}」不是日历上存在的日期或时间"
     if v == "pattern" and error.validator_value == "\\S":
-        return f"{where} 不能为空白"
+        return f"{where}不能为空白"
     if (
         v == "pattern"
         and list(error.absolute_path)[-1:] == ["at"]
         and _RE_DATE.match(str(error.instance))
     ):
         return (
-            f"{where} 只有日期 {error.instance} 没有时刻;审核时间要写到分钟,"
+            f"{where}只有日期 {error.instance} 没有时刻;审核时间要写到分钟,"
             f"只知道日期时改写为 day = {error.instance}(不要补 00:00)"
         )
     if v == "pattern":
-        return f"{where} 的值 {error.instance!r} 写法不对"
+        return f"{where}的值「{error.instance}」写法不对"
     if v == "oneOf" and error.schema.get("oneOf") == [{"required": ["at"]}, {"required": ["day"]}]:
-        return f"{where} 须有 at(审核时间)或 day(只知日期时的审核日期),二者有且只有一个"
+        return f"{where}须有审核时间(at)或只知日期时的审核日期(day),二者有且只有一个"
     if v in ("minLength",):
-        return f"{where} 不能为空"
+        return f"{where}不能为空"
     return f"{where}: {error.message}"
 
 
@@ -473,7 +502,12 @@ def schema_message(error: jsonschema.ValidationError) -> str:
 
 
 def surely_valid(kind: str, data: Any) -> bool:
-    """True if ``data`` is valid by the schema; False means "ask jsonschema"."""
+    """True if ``data`` is valid by the schema; False means "ask jsonschema".
+
+    Data holding a float always goes to jsonschema, whose types are stricter here
+    (``_validator``: integers are integers, numbers are finite)."""
+    if has_float(data):
+        return False
     try:
         return bool(_fast_validator(kind).is_valid(data))
     except (ValueError, TypeError, OverflowError):

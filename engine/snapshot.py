@@ -18,6 +18,7 @@ from pathlib import Path
 import git
 
 from engine.errors import InputError, InputErrors
+from engine.textsafe import UNSAFE, clean
 from engine.timeutil import CHINA_TZ
 
 RECORDS_DIR = "records"
@@ -188,6 +189,31 @@ def _not_a_file_error(rel: str, what: str) -> InputError:
     )
 
 
+def printable_path(path: str) -> str:
+    """A path as it can be printed: bytes that are not UTF-8 shown as ``\\xff``."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _bad_name(rel: str) -> InputError | None:
+    """A file name that is not UTF-8 (an input error naming the file), else None."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return InputError(
+            "文件名不是 UTF-8 编码",
+            path=printable_path(rel),
+            hint="记录的文件名和目录名只用 UTF-8 编码(建议只用小写字母、数字和连字符):"
+            "用 git mv 或在文件管理器中改名。",
+        )
+    if UNSAFE.search(rel):
+        return InputError(
+            "文件名中有控制字符或文字方向控制字符",
+            path=clean(rel),
+            hint="文件名只用小写字母、数字、连字符和常用汉字:用 git mv 改名。",
+        )
+    return None
+
+
 def _no_records_error(where: str, hint: str) -> InputError:
     return InputError(f"{where}中没有 records/ 目录,无记录可检查", hint=hint)
 
@@ -218,7 +244,10 @@ def from_worktree(root: Path) -> Snapshot:
             if entry.name.startswith("."):
                 continue
             rel = Path(entry.path).relative_to(root).as_posix()
-            if entry.is_symlink():
+            bad = _bad_name(rel)
+            if bad is not None:
+                errors.append(bad)
+            elif entry.is_symlink():
                 errors.append(_symlink_error(rel, os.readlink(entry.path)))
             elif entry.is_dir(follow_symlinks=False):
                 folders.append(Path(entry.path))
@@ -234,7 +263,12 @@ def from_worktree(root: Path) -> Snapshot:
 
 
 def _git_entry(mode: str, path: str, errors: list[InputError]) -> bool:
-    """True for a plain file; a symlink or a submodule is an input error (collected)."""
+    """True for a plain file; a symlink, a submodule or a name that is not UTF-8 is an
+    input error (collected)."""
+    bad = _bad_name(path)
+    if bad is not None:
+        errors.append(bad)
+        return False
     if mode == _MODE_SYMLINK:
         errors.append(_symlink_error(path))
         return False
@@ -270,7 +304,7 @@ def from_index(repo: git.Repo, require_records: bool = False) -> Snapshot:
         if stage != "0":
             raise InputError(
                 "暂存区中有未解决的合并冲突",
-                path=path,
+                path=printable_path(path),
                 hint="先解决冲突并用 git add 暂存结果,再提交。",
             )
         if _git_entry(mode, path, errors):
@@ -358,7 +392,7 @@ def from_commit(repo: git.Repo, rev: str, require_records: bool = False) -> Snap
 def load(repo_path: Path, rev: str | None, staged: bool) -> Snapshot:
     """Pick the snapshot the user asked for."""
     if rev and staged:
-        raise InputError("REV 和 --staged 只能二选一", hint="检查某个提交时不要加 --staged。")
+        raise InputError("指定提交和 --staged 只能二选一", hint="检查某个提交时不要加 --staged。")
     if staged:
         return from_index(open_repo(repo_path), require_records=True)
     if rev:

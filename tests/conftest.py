@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -67,6 +67,17 @@ def _isolated_cache(
 ) -> None:
     """Each test gets its own result cache, so tests never see each other's results."""
     monkeypatch.setenv("GOVMEDIA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_trust_root() -> Iterator[None]:
+    """The trust root (engine/authority.py) pins the sample's key and the tests' supervisor
+    keys (tests/signing.py), for the whole session: session fixtures (the site) too."""
+    from signing import trust_root_file
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVMEDIA_TRUST_ROOT", str(trust_root_file()))
+        yield
 
 
 @pytest.fixture

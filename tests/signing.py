@@ -39,6 +39,35 @@ def public(name: str) -> str:
     return key(name).with_suffix(".pub").read_text().strip()
 
 
+def key_fingerprint(name: str) -> str:
+    """The SHA256 fingerprint of key ``name``, as git and ssh-keygen print it."""
+    from engine.authority import fingerprint
+
+    return fingerprint(public(name).split()[1])
+
+
+# The test supervisor's keys, pinned in the tests' trust root.
+PINNED = ("zwfwj-key", "zwfwj", "sample-fallback", "site-zwfwj")
+
+
+@cache
+def trust_root_file() -> Path:
+    """A trust root pinning the installed rulebook's fingerprints and the test keys ``PINNED``."""
+    import rtoml
+
+    from engine.authority import installed_trust_root_file
+
+    installed = rtoml.load(installed_trust_root_file())
+    prints = [*installed["fingerprints"], *(key_fingerprint(k) for k in PINNED)]
+    path = _key_dir() / "trust-root.toml"
+    path.write_text(
+        f'supervising_unit = "{installed["supervising_unit"]}"\n'
+        f"fingerprints = [{', '.join(repr(p).replace(chr(39), chr(34)) for p in prints)}]\n",
+        "utf-8",
+    )
+    return path
+
+
 def authority(*entries: tuple[str, str]) -> str:
     """records/authority.toml registering ``(unit, key name)`` pairs."""
     return "".join(

@@ -98,16 +98,30 @@ def test_a_key_of_another_unit_gives_no_authority(tmp_path: Path) -> None:
 
 def test_issued_by_names_the_unit_that_must_sign(tmp_path: Path) -> None:
     root = repo(tmp_path, "zwfwj-key")
-    write_records(root, {ORDER: ORDER_TEXT + 'issued_by = "xiaozhen"\n'})
-    commit(root, "改由测试镇作出", "zwfwj-key")
+    other = "supervision/2021-01-06-rectification.toml"
+    write_records(root, {other: ORDER_TEXT + 'issued_by = "xiaozhen"\n'})
+    commit(root, "测试镇作出的记录,旗政务服务局签名", "zwfwj-key")
     _, doc, _ = check(root)
-    assert warnings(doc) == {f"records/{ORDER}": "other-unit"}
+    assert warnings(doc) == {f"records/{other}": "other-unit"}
     commit(root, "测试镇签名", "xiaozhen-key")  # an empty commit introduces nothing
-    assert warnings(check(root)[1]) == {f"records/{ORDER}": "other-unit"}
-    write_records(root, {ORDER: ORDER_TEXT + 'issued_by = "xiaozhen"\nnote = "测试镇签名"\n'})
+    assert warnings(check(root)[1]) == {f"records/{other}": "other-unit"}
+    write_records(root, {other: ORDER_TEXT + 'issued_by = "xiaozhen"\nnote = "测试镇签名"\n'})
     commit(root, "测试镇签名", "xiaozhen-key")
     _, doc, _ = check(root)
     assert doc["authority_warnings"] == [] and overdue(doc)
+
+
+def test_another_unit_cannot_take_over_a_record_it_did_not_issue(tmp_path: Path) -> None:
+    root = repo(tmp_path, "zwfwj-key")
+    # xiaozhen rewrites zwfwj's order as its own, with a later deadline, and signs it.
+    write_records(
+        root,
+        {ORDER: ORDER_TEXT.replace("2021-01-12", "2021-12-31") + 'issued_by = "xiaozhen"\n'},
+    )
+    commit(root, "改由测试镇作出", "xiaozhen-key")
+    _, doc, _ = check(root)
+    assert warnings(doc) == {f"records/{ORDER}": "kept-signed"}
+    assert overdue(doc)  # zwfwj's signed version (deadline 2021-01-12) stays in force
 
 
 def test_editing_a_signed_waiver_in_the_work_tree_suspends_it(tmp_path: Path) -> None:
@@ -129,13 +143,19 @@ def test_an_unsigned_change_of_the_authority_file_breaks_the_chain(tmp_path: Pat
     commit(root, "登记第二个签名人", "zwfwj-key")
     _, doc, _ = check(root)
     assert doc["authority_warnings"] == [] and len(doc["waived"]) == 1
-    # Anybody adding their own key without a signature: nothing counts any more.
+    # Anybody adding their own key without a signature: the last trusted version stays
+    # in force. What was signed before still counts; the new key counts for nothing.
     write_records(root, {"authority.toml": authority(*registry, ("zwfwj", "stranger-key"))})
     commit(root, "自己登记", None)
     _code, doc, _ = check(root)
-    assert doc["waived"] == [] and not overdue(doc)
-    assert set(warnings(doc).values()) == {"authority-untrusted"}
+    assert len(doc["waived"]) == 1 and overdue(doc)
+    assert warnings(doc) == {"records/authority.toml": "authority-fallback"}
     assert "没有签名" in doc["authority_warnings"][0]["message"]
+    write_records(root, {WAIVER: WAIVER_TEXT.replace("2021-01-31", "2021-01-30")})
+    commit(root, "陌生人签名的豁免", "stranger-key")
+    _code, doc, _ = check(root)
+    assert doc["waived"] == []
+    assert warnings(doc)[f"records/{WAIVER}"] == "unknown-key"
 
 
 def test_a_change_signed_by_the_key_it_adds_breaks_the_chain(tmp_path: Path) -> None:
@@ -143,12 +163,12 @@ def test_a_change_signed_by_the_key_it_adds_breaks_the_chain(tmp_path: Path) -> 
     write_records(root, {"authority.toml": authority(*REGISTRY, ("zwfwj", "stranger-key"))})
     commit(root, "自己给自己授权", "stranger-key")
     _, doc, _ = check(root)
-    assert set(warnings(doc).values()) == {"authority-untrusted"}
+    assert warnings(doc) == {"records/authority.toml": "authority-fallback"}
     # A non-supervising unit's registered key cannot change the file either.
     root2 = repo(tmp_path / "two", "zwfwj-key")
     write_records(root2, {"authority.toml": authority(*REGISTRY, ("xiaozhen", "stranger-key"))})
     commit(root2, "测试镇改名录", "xiaozhen-key")
-    assert set(warnings(check(root2)[1]).values()) == {"authority-untrusted"}
+    assert warnings(check(root2)[1]) == {"records/authority.toml": "authority-fallback"}
 
 
 def test_no_authority_file_means_no_authority(tmp_path: Path) -> None:

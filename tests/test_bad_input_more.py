@@ -348,7 +348,7 @@ CASES: dict[str, tuple[Change, Callable[[Path], str], tuple[str, ...], str]] = {
     "waiver-blank-reason": (
         _waiver_blank_reason,
         lambda r: "records/waivers/w.toml:3",
-        ("reason 不能为空白",),
+        ("理由(reason)不能为空白",),
         BASE_AS_OF,
     ),
     "nan-amount": (

@@ -54,24 +54,46 @@ def _damage_deep(path: Path) -> None:
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
 
 
+def _forge(path: Path, text: str) -> None:
+    """Write ``text`` as the entry's value with a valid checksum header, as someone who
+    knows the format would: the shape checks behind the checksum must still hold."""
+    from engine.cache import _header
+
+    body = text.encode("utf-8")
+    path.write_bytes(_header(path.stem, body) + b"\n" + body)
+
+
+def _value(path: Path) -> object:
+    return json.loads(path.read_bytes().partition(b"\n")[2])
+
+
 def _shape_list(path: Path) -> None:
-    path.write_text("[1, 2, 3]", encoding="utf-8")
+    _forge(path, "[1, 2, 3]")
+
+
+def _unsummed_empty(path: Path) -> None:
+    # A well-formed, empty result written without the checksum header.
+    value = _value(path)
+    path.write_text(
+        json.dumps({"violations": [], "facts": {}} if isinstance(value, dict) else []),
+        encoding="utf-8",
+    )
 
 
 def _shape_fields(path: Path) -> None:
     # Valid JSON, right top-level keys, wrong insides: each kind of value replaced.
-    value = json.loads(path.read_text(encoding="utf-8"))
+    value = _value(path)
     if isinstance(value, dict) and "violations" in value:
         value = {"violations": [{"rule": 1, "oops": True}], "facts": {"post": "many"}}
     elif isinstance(value, dict):  # parsed records: path -> record data
         value = {k: {"unit": 42} for k in value}
     else:  # fingerprints
         value = [{"not": "a fingerprint"}]
-    path.write_text(json.dumps(value), encoding="utf-8")
+    _forge(path, json.dumps(value))
 
 
 def _shape_strings(path: Path) -> None:
-    path.write_text('{"violations": "none", "facts": []}', encoding="utf-8")
+    _forge(path, '{"violations": "none", "facts": []}')
 
 
 @pytest.mark.parametrize(
@@ -84,8 +106,18 @@ def _shape_strings(path: Path) -> None:
         _shape_list,
         _shape_fields,
         _shape_strings,
+        _unsummed_empty,
     ],
-    ids=["truncated", "garbage", "empty", "deep", "list", "wrong-fields", "wrong-types"],
+    ids=[
+        "truncated",
+        "garbage",
+        "empty",
+        "deep",
+        "list",
+        "wrong-fields",
+        "wrong-types",
+        "unsummed-empty",
+    ],
 )
 def test_a_bad_entry_is_a_miss(
     records_repo: Callable[..., Path],

@@ -206,7 +206,7 @@ LATER = ORDER.replace("date = 2020-09-16", "date = 2020-10-23").replace(
             3,
             ['ground = "ordered"'],
         ),
-        ({}, 'ground = "ordered"', 1, ["缺少必填字段 order"]),
+        ({}, 'ground = "ordered"', 1, ["缺少必填字段 整改通知(order)"]),
     ],
     ids=[
         "记录不存在",

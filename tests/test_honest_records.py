@@ -181,7 +181,7 @@ def test_check_base_lists_new_changed_and_fixed(records_repo: Callable[..., Path
     assert text.returncode == 1
     assert "变更(同一记录、同一条款" in text.stdout
     assert "变更: art-18/unanswered「" in text.stdout
-    assert "已改正(HEAD 中有、现在没有)" in text.stdout
+    assert "已改正(上一次提交中有、现在没有)" in text.stdout
     assert "art-15/commercial-ad" in text.stdout.split("已改正")[1]
     en = run_cli("check", "--repo", str(root), "--as-of", AS_OF, "--base", "HEAD", "--lang", "en")
     assert "changed: art-18/unanswered" in en.stdout and "fixed since HEAD:" in en.stdout
@@ -264,13 +264,13 @@ def test_text_report_is_in_date_order(records_repo: Callable[..., Path]) -> None
     )
     out = run_cli("check", "--repo", str(root), "--as-of", AS_OF)
     assert out.returncode == 1
-    entry = re.compile(r"^  (\d{4}-\d{2}-\d{2}) (records/\S+):\d+: \[art-(\d+) ")
+    entry = re.compile(r"^  (\d{4}-\d{2}-\d{2}) (records/\S+):\d+: \[(第\S+条) ")
     found = [m.groups() for line in out.stdout.splitlines() if (m := entry.match(line))]
     assert [(d, a) for d, _, a in found] == [
-        ("2021-01-04", "18"),
-        ("2021-01-05", "14"),
-        ("2021-01-06", "15"),
-        ("2021-01-11", "15"),
+        ("2021-01-04", "第十八条"),
+        ("2021-01-05", "第十四条"),
+        ("2021-01-06", "第十五条"),
+        ("2021-01-11", "第十五条"),
     ]
     assert found[-1][1] == "records/accounts/wx-test/account.toml"
 

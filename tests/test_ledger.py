@@ -28,7 +28,7 @@ def test_review_with_day_and_at_is_refused(records_repo: Callable[..., Path]) ->
     out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF)
     assert out.returncode == 2, out.stderr
     assert f"records/{POSTS}:5" in out.stderr
-    assert "at(审核时间)或 day" in out.stderr and "Traceback" not in out.stderr
+    assert "审核时间(at)或只知日期时的审核日期(day)" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_review_with_neither_day_nor_at_is_refused(records_repo: Callable[..., Path]) -> None:

@@ -157,7 +157,7 @@ def make_records_repo(root: Path) -> Path:
     _write(root, "records/accounts/jyj-wechat/account.toml", ACCOUNT_WECHAT)
     _write(root, "records/accounts/jyj-wechat/events/2025-06-02-responsible.toml", RESPONSIBLE)
     _write(root, "records/accounts/jyj-wechat/events/2025-06-01-contract.toml", CONTRACT)
-    # The authority file's first version (the trust root): zwfwj may sign waivers.
+    # The authority file's first version: zwfwj may sign waivers.
     _write(
         root,
         "records/authority.toml",
@@ -170,7 +170,12 @@ def make_records_repo(root: Path) -> Path:
         """,
     )
     _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "登记单位和账号", when="2025-12-20T10:00:00+08:00")
+    # Signed with the supervising unit's key, which the tests' trust root pins
+    # (tests/signing.py): the registry's first version needs it (docs/decisions/0008).
+    _git(
+        root, "-c", "gpg.format=ssh", "-c", f"user.signingkey={key('site-zwfwj')}",
+        "commit", "-S", "-q", "-m", "登记单位和账号", when="2025-12-20T10:00:00+08:00",
+    )  # fmt: skip
     _write(root, "records/accounts/jyj-weibo/account.toml", ACCOUNT_WEIBO)
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "登记微博账号", when="2026-01-05T10:00:00+08:00")

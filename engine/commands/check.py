@@ -14,7 +14,7 @@ from engine.errors import InputError
 from engine.evaluate import Result, cached_violations
 from engine.fsutil import write_atomic
 from engine.policy import Policy
-from engine.report import FORMATS, Report, load_formats
+from engine.report import FORMATS, Report, load_formats, safe
 from engine.violations import Violation, compare
 
 
@@ -149,7 +149,7 @@ def run(
             fixed=found.fixed,
             accepted=accepted,
         )
-    text = FORMATS[fmt](report)
+    text = FORMATS[fmt](safe(report))
     if output:
         write_atomic(output, text.encode("utf-8"), overwrite=True)
     else:

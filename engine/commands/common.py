@@ -59,7 +59,29 @@ class Options:
         return Cache(default_dir() if self.use_cache else None)
 
     def policy(self) -> policy_mod.Policy:
-        return policy_mod.load(self.policy_dir or policy_mod.default_policy_dir(self.repo))
+        """The rulebook: ``--policy DIR``; else, for a commit or the staged index, the
+        ``policy/`` that commit or index holds (never the work tree's: an unstaged rule
+        edit changes nothing), or the installed rulebook; for the work tree, its
+        ``policy/`` or the installed rulebook."""
+        if self.policy_dir:
+            return policy_mod.load(self.policy_dir)
+        if self.rev or self.staged:
+            repo = snapshot_mod.open_repo(self.repo)
+            source = (
+                ":index"
+                if self.staged
+                else snapshot_mod.resolve_commit(repo, self.rev or "").hexsha
+            )
+            return policy_mod.load_committed(Path(repo.working_tree_dir or self.repo), source)
+        return policy_mod.load(policy_mod.default_policy_dir(self.repo))
+
+    def policy_at(self, rev: str) -> policy_mod.Policy:
+        """The rulebook a commit holds (``--policy DIR`` if given)."""
+        if self.policy_dir:
+            return policy_mod.load(self.policy_dir)
+        repo = snapshot_mod.open_repo(self.repo)
+        sha = snapshot_mod.resolve_commit(repo, rev).hexsha
+        return policy_mod.load_committed(Path(repo.working_tree_dir or self.repo), sha)
 
 
 def run_evaluation(

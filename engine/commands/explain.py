@@ -19,7 +19,7 @@ from engine.commands.common import Options, run_evaluation
 from engine.commands.rules import period, value_text
 from engine.errors import InputError
 from engine.evaluate import Result
-from engine.labels import RULE_KIND, SEVERITY, article_zh
+from engine.labels import RULE_KIND, SEVERITY, account_zh, article_zh, parse_article
 from engine.lines import LineIndex
 from engine.policy import Check, Policy, Rule, Version
 from engine.report import message
@@ -37,16 +37,21 @@ DERIVED = {
 }
 
 
-def run(opts: Options, target: str, lang: str) -> int:
+def run(opts: Options, target: str, lang: str, details: bool = False) -> int:
+    """``details``: also the technical side (fact kinds, conditions, message templates and
+    every field of the fact), for those who maintain the rulebook."""
     target = target.strip()
     if _FINGERPRINT.match(target.lower()):
-        return explain_violation(opts, target.lower(), lang)
+        return explain_violation(opts, target.lower(), lang, details)
     m = _ARTICLE.match(target)
     if m:
-        return explain_article(opts, f"art-{int(m.group(1)):02d}", m.group(2))
+        return explain_article(opts, f"art-{int(m.group(1)):02d}", m.group(2), details)
+    number = parse_article(target)
+    if number is not None:
+        return explain_article(opts, f"art-{number:02d}", None, details)
     raise InputError(
         f"看不懂要解释的对象「{target}」",
-        hint="写条款规则 id(如 art-15)或违规的 16 位指纹(govmedia check 输出中的「指纹」)。",
+        hint="写条款(如 第十五条、十五、15 或 art-15)或违规的 16 位指纹(govmedia check 输出中的「指纹」)。",
     )
 
 
@@ -81,17 +86,17 @@ def _condition(check: Check) -> str:
     return json.dumps(check.condition, ensure_ascii=False)
 
 
-def _checks(version: Version, only: str | None) -> list[str]:
+def _checks(version: Version, only: str | None, details: bool = False) -> list[str]:
     lines = []
     for check in version.checks:
         if only and check.id != only:
             continue
         label = check.id if check.key is None else f"{check.id}(参数表项 {check.key})"
-        lines.append(
-            f"    检查 {label}  [{SEVERITY.get(check.severity, check.severity)}] 事实类型 {check.fact}"
-        )
-        lines.append(f"      条件: {_condition(check)}")
-        lines.append(f"      消息模板: {check.message}")
+        kind = f" 事实类型 {check.fact}" if details else ""
+        lines.append(f"    检查 {label}  [{SEVERITY.get(check.severity, check.severity)}]{kind}")
+        if details:
+            lines.append(f"      条件: {_condition(check)}")
+            lines.append(f"      消息模板: {check.message}")
     return lines
 
 
@@ -118,7 +123,9 @@ def clause_map(rule: Rule, only_check: str | None = None) -> list[str]:
     return out
 
 
-def explain_article(opts: Options, rule_id: str, only_check: str | None) -> int:
+def explain_article(
+    opts: Options, rule_id: str, only_check: str | None, details: bool = False
+) -> int:
     policy = opts.policy()
     rule = _rule(policy, rule_id)
     if only_check and not any(c.id == only_check for v in rule.versions for c in v.checks):
@@ -154,7 +161,7 @@ def explain_article(opts: Options, rule_id: str, only_check: str | None) -> int:
                 out.append(f"    问: {choice['question']}")
                 out.append(f"    答: {choice['choice']}")
                 out.append(f"    理由: {choice['reason']}")
-        checks = _checks(version, only_check)
+        checks = _checks(version, only_check, details)
         if checks:
             out += ["  检查:", *checks]
     out += ["", _open_count(opts, policy, rule, only_check)]
@@ -186,7 +193,7 @@ def _open_count(opts: Options, policy: Policy, rule: Rule, only_check: str | Non
 # ---------------------------------------------------------------- violations
 
 
-def explain_violation(opts: Options, fp: str, lang: str) -> int:
+def explain_violation(opts: Options, fp: str, lang: str, details: bool = False) -> int:
     policy = opts.policy()
     result = run_evaluation(opts, policy=policy)
     found = [v for v in result.violations if v.fingerprint == fp]
@@ -195,7 +202,7 @@ def explain_violation(opts: Options, fp: str, lang: str) -> int:
         raise InputError(
             f"{where}(截至 {result.as_of})中没有指纹为 {fp} 的违规",
             hint="用 govmedia check 查看当前违规及其指纹;违规如果出现在某个提交中,"
-            "在指纹后加上该提交(govmedia explain 指纹 REV),或用 --as-of 指定当时的检查日期。",
+            "在指纹后加上该提交(govmedia explain 指纹 提交号),或用 --as-of 指定当时的检查日期。",
         )
     v = found[0]
     rule = _rule(policy, v.rule)
@@ -220,7 +227,7 @@ def explain_violation(opts: Options, fp: str, lang: str) -> int:
         out += ["  参数:", *_parameters(version)]
     entry = f"(参数表项 {check.key} = {value_text(check.value)})" if check and check.key else ""
     out += ["", f"检查 {v.check_id}{entry} [{SEVERITY.get(v.severity, v.severity)}]"]
-    if check is not None:
+    if check is not None and details:
         out.append(f"  事实类型: {check.fact}")
         out.append(f"  条件: {_condition(check)}")
     used = check.fields if check is not None else frozenset()
@@ -228,10 +235,10 @@ def explain_violation(opts: Options, fp: str, lang: str) -> int:
     if derived:
         out += ["", "按工作日历推算(适用版本的参数):"]
         out += [f"    {label}: {value}" for label, value in derived]
-    out += ["", "事实的字段(证据):"]
+    out += ["", "事实的字段(证据):" if details else "判断用到的字段(加 --details 显示全部):"]
     secret = private_values(result, v.path)
     for name, value in sorted(v.evidence.items()):
-        if name in DERIVED:
+        if name in DERIVED or (name not in used and not details):
             continue
         mark = "  ← 条件用到" if name in used else ""
         shown = MASK if str(value) in secret else value_text(value)
@@ -249,7 +256,8 @@ def _unit_name(result: Result, unit: str) -> str:
 def _account_name(result: Result, account: str) -> str:
     files = result.banner.accounts.get(account)
     if files is not None and files.account is not None:
-        return f"{files.account.data['name']}({account})"
+        data = files.account.data
+        return account_zh(str(data["platform"]), str(data["name"]), account)
     return account
 
 

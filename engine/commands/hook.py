@@ -12,13 +12,14 @@ import git
 
 from engine import history, snapshot
 from engine.commands import audit, check, due
-from engine.commands.common import Options
+from engine.commands.common import Options, run_evaluation
 from engine.errors import InputError
 from engine.evaluate import Result
 from engine.fsutil import write_atomic
 from engine.labels import article_zh
+from engine.report import message
 from engine.timeutil import CHINA_TZ, iso_local
-from engine.violations import Violation
+from engine.violations import Violation, compare
 
 HOOK = """#!/bin/sh
 # Installed by `govmedia hook install`: refuse commits that add rule violations.
@@ -39,6 +40,8 @@ def run(opts: Options, lang: str) -> int:
     blocking: list[Violation] = []
     kept: list[Result] = []
     code = check.run(opts, base, "text", lang, keep=kept, blocking=blocking)
+    if base and hidden_by_rulebook(opts, base, lang):
+        code = 1
     for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:
         click.echo(line, err=True)  # a reminder, never a reason to refuse the commit
     if base:
@@ -82,6 +85,45 @@ def touched_accounts(repo: git.Repo) -> list[str]:
     return sorted(found)
 
 
+def hidden_by_rulebook(opts: Options, base: str, lang: str) -> bool:
+    """A commit that changes ``policy/`` is judged by the old rulebook too.
+
+    Violations the old rulebook (``base``'s) finds new in this commit, but the new
+    (staged) one does not find, are what the rule change hides: they block the commit.
+    Violations already at ``base`` that the new rulebook no longer finds are listed (the
+    rule change hides them) without blocking. Returns whether to block.
+    """
+    new_policy = opts.policy()
+    old_policy = opts.policy_at(base)
+    if new_policy.digest == old_policy.digest:
+        return False
+    new = run_evaluation(opts, policy=new_policy)
+    old = run_evaluation(opts, policy=old_policy, as_of=new.as_of)
+    base_old = check.base_violations(opts, base, new.as_of, old_policy)
+    now = {v.fingerprint for v in new.violations}
+    compared = compare(old.violations, base_old)
+    brought = [v for v in compared.new if v.fingerprint not in now]
+    gone = [
+        v
+        for v in old.open
+        if v.fingerprint not in now and v not in brought and v not in compared.new
+    ]
+    if not brought and not gone:
+        return False
+    lines = ["这次提交修改了规则(policy/),按修改前的规则检查,以下违规被这次修改隐藏:"]
+    for v in sorted(brought, key=Violation.date_key):
+        lines.append(f"  {v.day} {v.path}:{v.line}: [{v.rule}] {message(v, lang)}(本次提交新增)")
+    for v in sorted(gone, key=Violation.date_key):
+        lines.append(f"  {v.day} {v.path}:{v.line}: [{v.rule}] {message(v, lang)}(原有)")
+    if brought:
+        lines.append(
+            "提交被拒绝: 规则修改不能和它隐藏的新违规一起提交。规则的修改单独提交"
+            "(由维护规则库的人员),记录的违规照常改正。"
+        )
+    click.echo("\n".join(lines), err=True)
+    return bool([v for v in brought if v.severity == "error"])
+
+
 def install(root: Path) -> int:
     repo = snapshot.open_repo(root)
     hooks = Path(repo.git_dir) / "hooks"
@@ -93,7 +135,12 @@ def install(root: Path) -> int:
             hint="如果用 pre-commit 框架,在 .pre-commit-config.yaml 中引用 govmedia 的钩子;"
             "否则先查看并移走现有钩子再安装。",
         )
-    write_atomic(target, HOOK.format(python=shlex.quote(sys.executable)).encode())
-    target.chmod(0o755)
+    write_hook(target)
     click.echo(f"已安装 pre-commit 钩子: {target}")
     return 0
+
+
+def write_hook(target: Path) -> None:
+    """The plain hook, running this interpreter's govmedia (never over an existing hook)."""
+    write_atomic(target, HOOK.format(python=shlex.quote(sys.executable)).encode())
+    target.chmod(0o755)

@@ -66,7 +66,7 @@ def version_lines(rule: Rule, today: date) -> list[str]:
     for version in rule.versions:
         mark = "(现行)" if version.in_force(today) else ""
         checks = "、".join(dict.fromkeys(c.id for c in version.checks)) or "无"
-        lines.append(f"    v{version.number}  {period(version)}{mark}  检查: {checks}")
+        lines.append(f"    第 {version.number} 版  {period(version)}{mark}  检查: {checks}")
         for name, value in version.parameters.items():
             lines.append(f"        {name} = {value_text(value)}")
     for name, value in rule.parameters.items():

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import time
 from datetime import date
+from importlib import resources
 from pathlib import Path
+from typing import IO
 
 import click
 
 from engine import snapshot
 from engine.errors import InputError
+from engine.resources import theme_dir
 
 PLUGIN = "govmedia"
 
@@ -25,15 +30,18 @@ def run(repo: Path, ref: str, as_of: date | None, site_dir: Path, config_file: s
     if not (ref == "HEAD" and not git_repo.head.is_valid()):
         snapshot.resolve_commit(git_repo, ref)  # a bad ref is bad input: exit 2
     config_path = Path(config_file) if config_file else repo / "mkdocs.yml"
-    if not config_path.is_file():
+    if config_file and not config_path.is_file():
         raise InputError(
             f"找不到站点配置文件 {config_path}",
-            hint="在含有 mkdocs.yml 的项目根目录运行,或用 --config 指定 mkdocs.yml。",
+            hint="检查 --config 后的路径;不写 --config 时使用仓库中的 mkdocs.yml 或 govmedia 自带的设置。",
         )
     _quiet_mkdocs()
     started = time.perf_counter()
     try:
-        config = load_config(config_file=str(config_path), site_dir=str(site_dir.resolve()))
+        source: str | IO[bytes] = str(config_path)
+        if not config_path.is_file():  # no local mkdocs.yml: the bundled defaults
+            source = io.BytesIO(default_config().encode("utf-8"))
+        config = load_config(config_file=source, site_dir=str(site_dir.resolve()))
         plugin = config.plugins.get(PLUGIN)
         if plugin is None:
             raise InputError(
@@ -57,6 +65,16 @@ def run(repo: Path, ref: str, as_of: date | None, site_dir: Path, config_file: s
     seconds = time.perf_counter() - started
     click.echo(f"站点已生成: {site_dir.resolve() / 'index.html'}({seconds:.1f} 秒)")
     return 0
+
+
+def default_config() -> str:
+    """The bundled mkdocs.yml, pointed at the theme shipped with govmedia."""
+    text = resources.files("engine.site").joinpath("mkdocs-default.yml").read_text("utf-8")
+    theme = theme_dir()
+    # JSON strings are YAML strings: a path with spaces or colons stays one value.
+    return text.replace("__DOCS_DIR__", json.dumps(theme.as_posix())).replace(
+        "__CUSTOM_DIR__", json.dumps((theme / "overrides").as_posix())
+    )
 
 
 def _quiet_mkdocs() -> None:

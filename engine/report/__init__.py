@@ -6,9 +6,11 @@ A formatter turns a ``Report`` into text; it never decides the exit code.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from engine.evaluate import Result
+from engine.textsafe import clean
 from engine.violations import Violation
 
 
@@ -46,6 +48,49 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
 
 def message(v: Violation, lang: str) -> str:
     return v.message_en if lang == "en" and v.message_en else v.message
+
+
+def _clean_any(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {_clean_any(k): _clean_any(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean_any(v) for v in value)
+    return value
+
+
+def _clean_fields(item: Any) -> Any:
+    """A dataclass instance with every string (and nested string) field cleaned."""
+    changes = {}
+    for f in fields(item):
+        value = getattr(item, f.name)
+        if isinstance(value, str | dict | list):
+            changes[f.name] = _clean_any(value)
+    return replace(item, **changes)
+
+
+def safe(report: Report) -> Report:
+    """The report with every text taken from records escaped (see ``clean``)."""
+    result = report.result
+    verdict = replace(
+        result.authority, warnings=[_clean_fields(w) for w in result.authority.warnings]
+    )
+    result = replace(
+        result,
+        authority=verdict,
+        reminders=[_clean_fields(r) for r in result.reminders],
+        violations=[_clean_fields(v) for v in result.violations],
+    )
+    return replace(
+        report,
+        result=result,
+        shown=[_clean_fields(v) for v in report.shown],
+        changed=[
+            (_clean_fields(v), [_clean_fields(o) for o in olds]) for v, olds in report.changed
+        ],
+        fixed=[_clean_fields(v) for v in report.fixed],
+    )
 
 
 def load_formats() -> None:

@@ -47,6 +47,10 @@ def render(report: Report) -> str:
         "authority_warnings": [
             {"path": w.path, "reason": w.reason, "message": w.message} for w in r.authority.warnings
         ],
+        "reminders": [
+            {"kind": m.kind, "message": m.message, "hint": m.hint, "path": m.path, "line": m.line}
+            for m in sorted(r.reminders, key=lambda m: m.sort_key())
+        ],
         "summary": {
             "errors": len(report.errors),
             "warnings": len(report.shown) - len(report.errors),

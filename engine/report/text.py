@@ -16,9 +16,8 @@ from engine.violations import Violation
 def _entry(v: Violation, en: bool, lang: str) -> list[str]:
     sev = (SEVERITY_EN if en else SEVERITY)[v.severity]
     article = f"art. {v.article}" if en else article_zh(v.article)
-    lines = [
-        f"  {v.day} {v.path}:{v.line}: [{v.rule} {article} v{v.version} {sev}] {message(v, lang)}"
-    ]
+    tag = f"{v.rule} {article} v{v.version} {sev}" if en else f"{article} 第 {v.version} 版 {sev}"
+    lines = [f"  {v.day} {v.path}:{v.line}: [{tag}] {message(v, lang)}"]
     if not en:
         lines.append(f"      怎么改: {v.hint}")
     lines.append(f"      {'fingerprint' if en else '指纹'} {v.fingerprint}  ({v.rule}/{v.check})")
@@ -41,11 +40,23 @@ def _changed(v: Violation, olds: list[Violation], en: bool, lang: str) -> list[s
     return lines
 
 
+def ref_zh(ref: str | None) -> str:
+    """A git revision as a clerk reads it: HEAD is 上一次提交."""
+    if ref is None:
+        return ""
+    if ref == "HEAD":
+        return "上一次提交"
+    if ref.startswith(("HEAD~", "HEAD^")) and ref[5:].isdigit():
+        return f"倒数第 {int(ref[5:]) + 1} 次提交"
+    return f"提交 {ref}"
+
+
 @register("text")
 def render(report: Report) -> str:
     r = report.result
     en = report.lang == "en"
     lang = report.lang
+    base = report.base if en else ref_zh(report.base)
     lines = []
     commit = f" {r.snapshot.commit.sha[:10]}" if r.snapshot.commit else ""
     if en:
@@ -53,13 +64,13 @@ def render(report: Report) -> str:
             f"govmedia check: {r.snapshot.kind}{commit}, as of {r.as_of}, rulebook {r.policy.digest}"
         )
     else:
-        lines.append(f"govmedia 检查 {r.snapshot.label}(截至 {r.as_of},规则集 {r.policy.digest})")
+        lines.append(f"govmedia 检查 {r.snapshot.label}(截至 {r.as_of})")
     lines.append("")
     if report.base:
         lines.append(
             f"new since {report.base} (no violation of the same record and article there):"
             if en
-            else f"新违规({report.base} 中同一记录、同一条款没有违规):"
+            else f"新违规({base}中同一记录、同一条款没有违规):"
         )
         if not report.shown:
             lines.append("  none" if en else "  无")
@@ -81,15 +92,13 @@ def render(report: Report) -> str:
         lines.append(
             f"changed since {report.base} (same record and article; not blocking):"
             if en
-            else f"变更(同一记录、同一条款在 {report.base} 中已是违规,不阻止提交):"
+            else f"变更(同一记录、同一条款在{base}中已是违规,不阻止提交):"
         )
         for v, olds in sorted(report.changed, key=lambda pair: pair[0].date_key()):
             lines.extend(_changed(v, olds, en, lang))
         lines.append("")
     if report.fixed:
-        lines.append(
-            f"fixed since {report.base}:" if en else f"已改正({report.base} 中有、现在没有):"
-        )
+        lines.append(f"fixed since {report.base}:" if en else f"已改正({base}中有、现在没有):")
         for v in sorted(report.fixed, key=Violation.date_key):
             lines.append(f"  {v.day} {v.path}:{v.line}: [{v.rule}/{v.check}] {message(v, lang)}")
         lines.append("")
@@ -110,14 +119,14 @@ def render(report: Report) -> str:
         lines.extend(f"  {w.render()}" for w in notes)
         lines.append("")
     if r.reminders:
-        # What the check could not judge: never a violation, never blocking.
-        lines.append("cannot be judged (not violations):" if en else "无法评判(不计入违规):")
-        for m in r.reminders:
+        # Never violations, never blocking: what could not be judged, or deserves a look.
+        lines.append("reminders (not violations):" if en else "请留意(不是违规,不阻止提交):")
+        for m in sorted(r.reminders, key=lambda m: m.sort_key()):
             where = f"{m.path}:{m.line}: " if m.path else ""
-            text = m.message_en if en and m.message_en else m.message
-            lines.append(f"  {m.day} {where}{text}")
+            day = f"{m.day} " if m.day else ""
+            lines.append(f"  {day}{where}{m.message_en if en and m.message_en else m.message}")
             if m.hint and not en:
-                lines.append(f"    → {m.hint}")
+                lines.append(f"      怎么办: {m.hint}")
         lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)
@@ -140,7 +149,7 @@ def render(report: Report) -> str:
         lines.append(
             f"共 {n_err} 处违规、{n_warn} 处提醒"
             + (
-                f"(相对 {report.base} 新增;另有如实登记的新违规 {len(report.accepted)} 处、"
+                f"(相对{base}新增;另有如实登记的新违规 {len(report.accepted)} 处、"
                 f"变更 {len(report.changed)} 处、"
                 f"原有 {report.base_known} 处不计,已改正 {len(report.fixed)} 处)"
                 if report.base

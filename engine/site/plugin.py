@@ -8,6 +8,8 @@
           as_of: 2026-11-26  # check date (default: the commit's date)
           policy: policy   # rulebook directory (default: <repo>/policy or the bundled one)
           history_samples: 24
+          trust_root: trust-root.toml  # signed authority's trust root (default: the
+                                       # installed rulebook's; --trust-root wins)
 
 Pages are added in ``on_files`` as generated files; nothing is written into
 docs_dir. Each rendered page is checked for private values before it is
@@ -17,6 +19,7 @@ written: a leak fails the build instead of reaching the public.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -49,6 +52,7 @@ class GovMediaConfig(base.Config):
     policy = c.Optional(c.Type(str))
     history_samples = c.Type(int, default=24)
     cache = c.Type(bool, default=True)
+    trust_root = c.Optional(c.Type(str))
 
 
 class GovMediaPlugin(BasePlugin[GovMediaConfig]):
@@ -86,6 +90,9 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         started = time.perf_counter()
         base_dir = self._base(config)
         repo = (base_dir / self.config.repo).resolve()
+        if self.config.trust_root and not os.environ.get("GOVMEDIA_TRUST_ROOT"):
+            # The official run's trust root (docs/decisions/0008-threat-model.md).
+            os.environ["GOVMEDIA_TRUST_ROOT"] = str((base_dir / self.config.trust_root).resolve())
         try:
             policy_dir = (
                 (base_dir / self.config.policy).resolve()

@@ -59,7 +59,9 @@ def fingerprints(repo: Path) -> dict[str, str]:
 
 
 def test_explain_article(repo: Path) -> None:
-    result = cli(repo, "art-15")
+    plain = cli(repo, "art-15").stdout
+    assert "条件:" not in plain and '{"$' not in plain and "消息模板" not in plain
+    result = cli(repo, "art-15", "--details")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "第十五条" in out  # the article text
@@ -81,7 +83,12 @@ def test_explain_unknown_article_exits_2(repo: Path) -> None:
 
 def test_explain_violation(repo: Path) -> None:
     fp = fingerprints(repo)["art-12/certification-missing-unit"]
-    result = cli(repo, fp)
+    plain = cli(repo, fp).stdout
+    assert "条件:" not in plain and '{"$' not in plain
+    assert "certification_names_unit = false  ← 条件用到" in plain
+    assert "账号: 微信公众号·测试镇发布(wx-test)" in plain
+    assert "login_holder = " not in plain.split("记录 records/")[0]  # only the fields used
+    result = cli(repo, fp, "--details")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert f"违规 {fp}" in out
@@ -111,7 +118,7 @@ def test_explain_at_a_revision_and_staged(repo: Path) -> None:
     posts.write_text(posts.read_text(encoding="utf-8").replace("ad = true\n", ""), encoding="utf-8")
     gone = cli(repo, fp)
     assert gone.exit_code == 2
-    assert f"没有指纹为 {fp} 的违规" in gone.stderr and "REV" in gone.stderr
+    assert f"没有指纹为 {fp} 的违规" in gone.stderr and "提交号" in gone.stderr
     assert cli(repo, fp, "HEAD").exit_code == 0  # still there in the commit
     assert cli(repo, fp, "--staged").exit_code == 0  # and in the index
     git(repo, "add", "-A")
@@ -154,7 +161,8 @@ at = 2021-01-13T09:00:00
     )
     (v,) = [v for v in json.loads(check.stdout)["violations"] if v["check"] == "review-missing"]
     result = CliRunner().invoke(
-        main, ["explain", v["fingerprint"], "--repo", str(root), "--as-of", "2021-01-17"]
+        main,
+        ["explain", v["fingerprint"], "--repo", str(root), "--as-of", "2021-01-17", "--details"],
     )
     assert result.exit_code == 0, result.stderr
     assert "检查 art-14/review-missing(参数表项 policy = 2)" in result.stdout

@@ -72,7 +72,18 @@ def test_new_records_pass_check(repo: Path) -> None:
     assert "检查了 1 个单位、1 个账号、1 条发布" in out.stdout
 
 
-def test_new_events_and_waiver_take_free_names(repo: Path) -> None:
+def test_new_events_and_waiver_take_free_names(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This one-unit banner's supervising unit is the town itself: its trust root pins
+    # the town's key (docs/decisions/0008-threat-model.md).
+    from signing import key_fingerprint
+
+    root_file = tmp_path / "trust-root.toml"
+    root_file.write_text(
+        f'supervising_unit = "xiaozhen"\nfingerprints = ["{key_fingerprint("xiaozhen-key")}"]\n'
+    )
+    monkeypatch.setenv("GOVMEDIA_TRUST_ROOT", str(root_file))
     new(repo, "unit", *UNIT)
     new(repo, "account", *ACCOUNT)
     for person in ("孙某某", "李某某", "王某某"):

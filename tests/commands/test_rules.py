@@ -45,9 +45,10 @@ def test_rules_shows_amended_versions_with_periods(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert (
-        "v1  2020-08-29 – 2023-12-31  检查: weekly-update、commercial-ad、personal-opinion" in out
+        "第 1 版  2020-08-29 – 2023-12-31  检查: weekly-update、commercial-ad、personal-opinion"
+        in out
     )
-    assert "v2  2024-01-01 – 至今(现行)" in out
+    assert "第 2 版  2024-01-01 – 至今(现行)" in out
     assert "min_posts_per_week = 2" in out
     assert 'effective_date = "2020-08-29"' in out  # art-25's own parameter
     assert "(本条不作自动检查)" not in out  # every fixture article has versions or parameters
