@@ -379,8 +379,8 @@ for _option in _accept_options:
 @click.option(
     "--check",
     "check_dir",
-    metavar="DIR",
-    help="校验规则目录(格式、事实类型与字段、参数)并运行其用例;供规则作者和 CI 使用。",
+    metavar="目录",
+    help="校验一个规则目录(格式、事实类型与字段、参数)并运行其中的用例;供规则作者和持续集成使用。",
 )
 def rules(repo: str, as_of: str | None, policy: str | None, check_dir: str | None) -> None:
     """列出各条款、规则类型和各版本的生效期间。"""

@@ -231,7 +231,7 @@ def test_rules_check_refuses_a_misspelt_field(tmp_path: Path) -> None:
 
 def test_rules_check_help_is_chinese() -> None:
     result = run_cli("rules", "--help")
-    assert result.returncode == 0 and "校验规则目录" in result.stdout
+    assert result.returncode == 0 and "校验一个规则目录" in result.stdout
 
 
 def test_debug_runs_check_every_fact_against_its_declaration(
