@@ -9,12 +9,14 @@ changed. Post files of an account are parsed only when its partition misses.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
@@ -369,6 +371,21 @@ def new_pool(jobs: int, method: str) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         jobs, multiprocessing.get_context(method), _start_worker, (os.getpid(),)
     )
+
+
+@contextlib.contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """Hold Ctrl-C back while worker processes are spawned: a spawned worker inherits the
+    blocked signal (the mask survives exec), so it can never die of KeyboardInterrupt
+    before its initializer ignores SIGINT; the parent gets the held Ctrl-C right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:

@@ -559,7 +559,7 @@ def test_a_float_where_an_integer_belongs_and_an_infinite_amount_are_refused(
     posts = AD_POSTS.replace("level = 1\n", "level = 1.0\n", 1)
     root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: posts}, registry=REGISTRY)
     out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache")
-    assert out.returncode == 2 and "应为整数,实际是 1.0" in out.stderr, out.stderr
+    assert out.returncode == 2 and "应为整数,实际是「1.0」" in out.stderr, out.stderr
     contract = (
         'type = "contract"\ncontractor = "某公司"\nstart = 2021-01-04\nend = 2021-12-31\n'
         "rights_duties = true\nconfidentiality_agreement = 2021-01-01\n"

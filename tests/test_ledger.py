@@ -308,7 +308,7 @@ def test_same_day_review_imports_as_a_reminder(
     )
     out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF)
     assert out.returncode == 0, out.stdout
-    assert "无法评判" in out.stdout and "测试镇当日审核的消息" in out.stdout
+    assert "请留意(不是违规" in out.stdout and "测试镇当日审核的消息" in out.stdout
 
 
 def test_template_round_trip(records_repo: Callable[..., Path], tmp_path: Path) -> None:

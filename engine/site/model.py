@@ -19,7 +19,7 @@ from engine import snapshot as snapshot_mod
 from engine.authority import Root
 from engine.cache import Cache, result_key
 from engine.errors import InputError
-from engine.evaluate import Result, evaluate, new_pool, stop_workers
+from engine.evaluate import Result, evaluate, new_pool, sigint_blocked, stop_workers
 from engine.policy import Policy
 from engine.records import Record
 from engine.site.markup import Escaper
@@ -336,7 +336,9 @@ def history(
     if workers > 1 and len(misses) >= 3:
         pool = new_pool(workers, "spawn")
         try:
-            results = list(pool.map(_judge_commit, *zip(*args, strict=True)))
+            with sigint_blocked():  # workers are spawned while tasks are submitted
+                pending = pool.map(_judge_commit, *zip(*args, strict=True))
+            results = list(pending)
         except BaseException:  # interrupted, or a worker failed: no worker outlives the build
             stop_workers(pool)
             raise
