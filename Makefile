@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean system-deps
+.PHONY: demo test lint bench clean system-deps check-rules mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,23 @@ lint: $(STAMP)
 system-deps:
 	.ci/system-deps
 
-test: system-deps lint
+# What a rule author runs: every policy file against the schema and the fact
+# declarations, then every rule's cases and their coverage.
+check-rules: $(STAMP)
+	$(BIN)/govmedia rules --check policy
+
+test: system-deps lint check-rules
 	$(BIN)/pytest
+
+# A short mutation run (mutmut, configured in pyproject.toml [tool.mutmut]): every
+# mutant of engine/workdays.py and engine/facts/ should make a targeted test fail. Not
+# part of `make test` (minutes, not seconds). MUTATE=engine/workdays.py runs one file.
+MUTATE ?=
+mutate: $(STAMP)
+	$(BIN)/pip install -q mutmut==3.8.1
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 $(foreach f,$(MUTATE),"$(subst /,.,$(basename $(f))).*")
+	$(BIN)/mutmut results
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

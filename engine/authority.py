@@ -40,7 +40,8 @@ from engine import records
 from engine.errors import InputError, InputErrors
 from engine.records import Record
 from engine.resources import bundled_policy_dir
-from engine.snapshot import CHINA_TZ, SHALLOW_HINT, Snapshot
+from engine.snapshot import SHALLOW_HINT, Snapshot
+from engine.timeutil import CHINA_TZ
 
 if TYPE_CHECKING:
     from engine.cache import Cache
@@ -427,7 +428,7 @@ _VERSIONS: dict[str, _Version | None] = {}
 
 def _versions(repo: _Git, blobs: set[str], store: Cache | None) -> dict[str, _Version | None]:
     """Each version's identities, parsed once per blob id (remembered across runs in ``store``)."""
-    from engine.evaluate import result_key
+    from engine.cache import result_key
 
     found: dict[str, _Version | None] = {}
     missing = []
@@ -593,7 +594,7 @@ def _cached_signatures(
     repo: _Git, commits: list[str], keys: list[Identity], store: Cache | None
 ) -> dict[str, tuple[str, str]]:
     """Signature checks by commit id: a commit's signature never changes."""
-    from engine.evaluate import result_key
+    from engine.cache import result_key
 
     found: dict[str, tuple[str, str]] = {}
     missing = []
@@ -964,7 +965,7 @@ def _kept_supervision(
 
     def issuer_of(path: str, blob: str) -> str | None:
         """The issuing unit of a version, remembered by blob id across runs."""
-        from engine.evaluate import result_key
+        from engine.cache import result_key
 
         if blob in known:
             return issuing_unit(known[blob], root_pin)

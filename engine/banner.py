@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from engine.errors import InputError, InputErrors
-from engine.records import Record
+from engine.records import Record, record_kind
 from engine.timeutil import iso_local, parse_date, parse_datetime
 from engine.workdays import DayOverride, WorkCalendar
 
@@ -64,6 +64,8 @@ class Banner:
     supervision: list[Record] = field(default_factory=list)  # rectification orders, sanctions
     # Paths of supervision records present but left out for lack of authority (engine/authority.py).
     withheld: frozenset[str] = frozenset()
+    # Records of kinds whose holder is "extra" (engine/records.py RECORD_KINDS), by kind.
+    extra: dict[str, list[Record]] = field(default_factory=dict)
     # Statements that a violation is recorded as it happened (如实登记); they waive nothing.
     acknowledgements: list[Record] = field(default_factory=list)
 
@@ -91,6 +93,24 @@ class Banner:
         return WorkCalendar(overrides, complete)
 
 
+# Where ``build`` puts a record, by the ``holder`` of its kind in engine/records.py's
+# RECORD_KINDS. "none": a record the banner does not hold (the authority registry).
+HOLDERS = (
+    "unit",
+    "account",
+    "account.events",
+    "account.posts",
+    "account.messages",
+    "unit.evidence",
+    "supervision",
+    "calendars",
+    "waivers",
+    "acknowledgements",
+    "extra",
+    "none",
+)
+
+
 def build(records: list[Record], post_paths: dict[str, list[str]] | None = None) -> Banner:
     """Index records by entity and check every cross-reference."""
     units: dict[str, Record] = {}
@@ -99,32 +119,41 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
     waivers: list[Record] = []
     evidence: dict[str, list[Record]] = {}
     supervision: list[Record] = []
+    extra: dict[str, list[Record]] = {}
     acknowledgements: list[Record] = []
 
     def files(account_id: str) -> AccountFiles:
         return accounts.setdefault(account_id, AccountFiles(account_id))
 
     for record in records:
-        if record.kind == "unit":
+        holder = record_kind(record.kind).holder  # an unknown kind raises
+        if holder == "unit":
             units[record.ids["unit"]] = record
-        elif record.kind == "account":
+        elif holder == "account":
             files(record.ids["account"]).account = record
-        elif record.kind == "event":
+        elif holder == "account.events":
             files(record.ids["account"]).events.append(record)
-        elif record.kind == "posts":
+        elif holder == "account.posts":
             files(record.ids["account"]).posts.append(record)
-        elif record.kind == "calendar":
-            calendars.append(record)
-        elif record.kind == "waiver":
-            waivers.append(record)
-        elif record.kind == "messages":
+        elif holder == "account.messages":
             files(record.ids["account"]).messages.append(record)
-        elif record.kind == "evidence":
+        elif holder == "unit.evidence":
             evidence.setdefault(record.ids["unit"], []).append(record)
-        elif record.kind == "supervision":
+        elif holder == "supervision":
             supervision.append(record)
-        elif record.kind == "acknowledgement":
+        elif holder == "calendars":
+            calendars.append(record)
+        elif holder == "waivers":
+            waivers.append(record)
+        elif holder == "acknowledgements":
             acknowledgements.append(record)
+        elif holder == "extra":
+            extra.setdefault(record.kind, []).append(record)
+        elif holder != "none":
+            raise ValueError(
+                f"record kind {record.kind!r} has holder {holder!r}, which banner.build "
+                f"does not know (one of {', '.join(HOLDERS)})"
+            )
     for account_id, paths in (post_paths or {}).items():
         files(account_id).post_paths = sorted(paths)
     for entry in accounts.values():
@@ -139,6 +168,7 @@ def build(records: list[Record], post_paths: dict[str, list[str]] | None = None)
         waivers,
         {u: sorted(rs, key=lambda r: r.path) for u, rs in sorted(evidence.items())},
         sorted(supervision, key=lambda r: r.path),
+        extra={k: sorted(rs, key=lambda r: r.path) for k, rs in sorted(extra.items())},
         acknowledgements=sorted(acknowledgements, key=lambda r: r.path),
     )
     _check_references(banner)

@@ -18,12 +18,17 @@ should start from an empty cache or run with ``--no-cache``
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from engine import __version__, records
 
 
 def default_dir() -> Path:
@@ -77,3 +82,52 @@ def _header(key: str, body: bytes) -> bytes:
     """The first line of an entry: its key and the checksum of key and value."""
     digest = hashlib.sha256(key.encode() + b"\0" + body).hexdigest()
     return f"govmedia-cache/1 {key} {digest}".encode()
+
+
+# ---------------------------------------------------------------- keys
+
+
+def digest(*parts: Iterable[str] | str) -> str:
+    """SHA-256 of strings (or iterables of strings), each ended by a NUL byte."""
+    h = hashlib.sha256()
+    for part in parts:
+        for item in [part] if isinstance(part, str) else part:
+            h.update(item.encode())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def result_key(*parts: str) -> str:
+    """A cache key for a result that depends on ``parts`` and on this engine's code."""
+    return digest([__version__, engine_digest(), *parts])
+
+
+# Installed packages a result depends on: the State Council holiday data (working days),
+# the rule matcher, the parser and the validators. A new version may judge differently.
+_DEPENDENCIES = ("chinesecalendar", "durable_rules", "rtoml", "jsonschema", "jsonschema_rs")
+
+
+def package_versions() -> list[str]:
+    from importlib import metadata
+
+    versions = [f"python={sys.version}"]
+    for name in _DEPENDENCIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    return versions
+
+
+@functools.cache
+def engine_digest() -> str:
+    """The engine's own inputs to every result: its version, schemas and source code,
+    and the versions of the packages whose data or behaviour results depend on."""
+    package = Path(__file__).resolve().parent
+    code = [p.read_text("utf-8") for p in sorted(package.rglob("*.py"))]
+    return digest(
+        [__version__]
+        + package_versions()
+        + [str(records.schema(k)) for k in (*records.kinds(), "policy")]
+        + code
+    )

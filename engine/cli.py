@@ -376,10 +376,18 @@ for _option in _accept_options:
 @_repo
 @_as_of
 @_policy
-def rules(repo: str, as_of: str | None, policy: str | None) -> None:
+@click.option(
+    "--check",
+    "check_dir",
+    metavar="目录",
+    help="校验一个规则目录(格式、事实类型与字段、参数)并运行其中的用例;供规则作者和持续集成使用。",
+)
+def rules(repo: str, as_of: str | None, policy: str | None, check_dir: str | None) -> None:
     """列出各条款、规则类型和各版本的生效期间。"""
     from engine.commands import rules as cmd
 
+    if check_dir:
+        _guard(lambda: cmd.check_rulebook(Path(check_dir)))
     _guard(lambda: cmd.run(_options(repo, None, False, as_of, policy, True)))
 
 

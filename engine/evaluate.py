@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -24,13 +22,12 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import cache, partial
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 from engine import __version__, banner, records, rules_engine
 from engine.authority import TRUST_ALL, Verdict, verify
-from engine.cache import Cache
+from engine.cache import Cache, digest, engine_digest
 from engine.errors import InputError, InputErrors
 from engine.facts import (
     ACCOUNT_BUILDERS,
@@ -38,6 +35,7 @@ from engine.facts import (
     VIOLATION_VALUES,
     Context,
     Fact,
+    assert_declared,
     load_builders,
     tracked_from,
 )
@@ -82,51 +80,6 @@ class _Format(dict[str, Any]):
 
 def render(template: str, values: dict[str, Any]) -> str:
     return template.format_map(_Format(values))
-
-
-def _digest(*parts: Iterable[str] | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        for item in [part] if isinstance(part, str) else part:
-            h.update(item.encode())
-            h.update(b"\0")
-    return h.hexdigest()
-
-
-def result_key(*parts: str) -> str:
-    """A cache key for a result that depends on ``parts`` and on this engine's code."""
-    return _digest([__version__, _schemas_digest(), *parts])
-
-
-# Installed packages a result depends on: the State Council holiday data (working days),
-# the rule matcher, the parser and the validators. A new version may judge differently.
-_DEPENDENCIES = ("chinesecalendar", "durable_rules", "rtoml", "jsonschema", "jsonschema_rs")
-
-
-def _package_versions() -> list[str]:
-    from importlib import metadata
-
-    versions = [f"python={sys.version}"]
-    for name in _DEPENDENCIES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
-    return versions
-
-
-@cache
-def _schemas_digest() -> str:
-    """The engine's own inputs to every result: its version, schemas and source code,
-    and the versions of the packages whose data or behaviour results depend on."""
-    package = Path(__file__).resolve().parent
-    code = [p.read_text("utf-8") for p in sorted(package.rglob("*.py"))]
-    return _digest(
-        [__version__]
-        + _package_versions()
-        + [str(records.schema(k)) for k in (*records.KINDS, "policy")]
-        + code
-    )
 
 
 # What a partition could not count: (year, article, fact field) -> number of facts.
@@ -559,7 +512,7 @@ def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Rec
     keys = [(p, snapshot.entries[p]) for p in paths]
     missing = [p for p, key in zip(paths, keys, strict=True) if key not in _RECENT]
     fresh: list[Record] = []
-    saved_key = _digest([_schemas_digest(), "records"], [f"{p}={b}" for p, b in keys])
+    saved_key = digest([engine_digest(), "records"], [f"{p}={b}" for p, b in keys])
     saved = store.get(saved_key) if missing else None
     wanted = [p for p in missing if records.kind_of(p) is not None]
     if isinstance(saved, dict) and all(_saved_record(p, saved.get(p)) for p in wanted):
@@ -626,8 +579,8 @@ def evaluate(
     # Unit records (with their evidence), calendars and supervision records feed every partition.
     shared_dirs = ("records/units/", "records/calendar/", "records/supervision/")
     shared = [p for p in other_paths if p.startswith(shared_dirs)]
-    base = _digest(
-        [__version__, _schemas_digest(), policy.digest, as_of.isoformat(), f"as_stood={as_stood}"],
+    base = digest(
+        [__version__, engine_digest(), policy.digest, as_of.isoformat(), f"as_stood={as_stood}"],
         # A supervision record without authority is judged as withheld, whatever it says.
         [f"{p}=withheld" if p in the_banner.withheld else f"{p}={entries[p]}" for p in shared]
         # Supervision records kept in force in their last signed version (engine/authority.py).
@@ -638,6 +591,8 @@ def evaluate(
 
     def compute(build: Callable[[], tuple[list[Fact], list[str]]]) -> dict[str, Any]:
         facts, later = build()
+        if os.environ.get("GOVMEDIA_DEBUG"):
+            assert_declared(facts)
         tally: Uncounted = {}
         found, noted = judge(facts, policy, ctx, tally)
         counts: dict[str, int] = defaultdict(int)
@@ -656,7 +611,7 @@ def evaluate(
     account_meta = [p for p in other_paths if p.startswith("records/accounts/")]
     partitions.append(
         (
-            _digest([base, "banner"], [f"{p}={entries[p]}" for p in account_meta]),
+            digest([base, "banner"], [f"{p}={entries[p]}" for p in account_meta]),
             lambda: ([f for b in BANNER_BUILDERS.values() for f in b(ctx)], []),
             [],
         )
@@ -666,7 +621,7 @@ def evaluate(
         meta_of[p.split("/", 3)[2]].append(p)
     for account_id, files in the_banner.accounts.items():
         own = meta_of[account_id] + files.post_paths
-        key = _digest([base, "account", account_id], [f"{p}={entries[p]}" for p in own])
+        key = digest([base, "account", account_id], [f"{p}={entries[p]}" for p in own])
 
         def build(files: banner.AccountFiles = files) -> tuple[list[Fact], list[str]]:
             later = banner.attach_posts(

@@ -17,11 +17,11 @@ from typing import Any
 import git
 
 from engine import records
-from engine.cache import Cache
+from engine.cache import Cache, result_key
 from engine.errors import InputError
 from engine.lines import LineIndex
-from engine.snapshot import CHINA_TZ, SHALLOW_HINT
-from engine.timeutil import iso_local, parse_datetime
+from engine.snapshot import SHALLOW_HINT
+from engine.timeutil import CHINA_TZ, iso_local, parse_datetime
 from engine.violations import Reminder
 
 POSTS_PREFIX = "records/accounts/"
@@ -162,8 +162,6 @@ def backfill_reminders(repo: git.Repo, sha: str, paths: set[str], store: Cache) 
     ``paths``, as reminders for ``check`` and the site: evidence of paperwork written
     after the fact, not a violation. Remembered per commit in ``store``; nothing for a
     shallow clone, whose history cannot tell."""
-    from engine.evaluate import result_key
-
     key = result_key("backfilled", sha)
     cached = store.get(key)
     found: list[Backfill] | None = None

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from engine import contract
 from engine.errors import InputError, InputErrors
 from engine.lines import LineIndex
 from engine.records import _schema_message, _validator, parse_toml, surely_valid
@@ -381,6 +382,7 @@ def _build_rule(data: dict[str, Any], index: LineIndex, rel: str, measures: date
                     hint="让两者相同,或删去 effective_to。",
                 )
         params = dict(raw.get("parameters", {}))
+        contract.check_checks(raw, params, rel, index, i)
         checks: list[Check] = []
         for check in raw.get("checks", []):
             checks.extend(_compile_check(check, params, severity, rel))

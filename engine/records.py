@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
@@ -26,53 +27,87 @@ import rtoml
 from engine.errors import InputError, InputErrors
 from engine.labels import field_path_zh, value_zh
 from engine.lines import KeyPath, LineIndex
-from engine.snapshot import CHINA_TZ
-from engine.timeutil import iso_local, parse_datetime
+from engine.timeutil import CHINA_TZ, iso_local, parse_datetime
 
 if TYPE_CHECKING:  # imported when first needed: it takes longer to import than a hook may
     import jsonschema
 
-# (pattern, kind, entity group name) in match order.
-_LAYOUT: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^records/units/(?P<unit>[a-z0-9][a-z0-9-]*)/unit\.toml$"), "unit"),
-    (re.compile(r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/account\.toml$"), "account"),
-    (
-        re.compile(r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/events/[^/]+\.toml$"),
-        "event",
-    ),
-    (
-        re.compile(
-            r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/posts/(?P<month>\d{4}-\d{2})\.toml$"
-        ),
-        "posts",
-    ),
-    (
-        re.compile(
-            r"^records/accounts/(?P<account>[a-z0-9][a-z0-9-]*)/messages/(?P<month>\d{4}-\d{2})\.toml$"
-        ),
-        "messages",
-    ),
-    (re.compile(r"^records/units/(?P<unit>[a-z0-9][a-z0-9-]*)/evidence/[^/]+\.toml$"), "evidence"),
-    (re.compile(r"^records/supervision/[^/]+\.toml$"), "supervision"),
-    (re.compile(r"^records/calendar/[^/]+\.toml$"), "calendar"),
-    (re.compile(r"^records/waivers/[^/]+\.toml$"), "waiver"),
-    (re.compile(r"^records/acknowledgements/[^/]+\.toml$"), "acknowledgement"),
-    (re.compile(r"^records/authority\.toml$"), "authority"),
-]
 
-KINDS = (
-    "unit",
-    "account",
-    "event",
-    "posts",
-    "calendar",
-    "waiver",
-    "messages",
-    "evidence",
-    "supervision",
-    "authority",
-    "acknowledgement",
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record file: where it lives, its schema, where the banner keeps it.
+
+    ``path`` is relative to ``records/``; ``<unit>`` and ``<account>`` stand for an id
+    (``[a-z0-9][a-z0-9-]*``), ``<month>`` for ``YYYY-MM``, ``*`` for any file name. The
+    schema is ``engine/schemas/<name>.schema.json``. ``holder`` says where
+    ``engine.banner.build`` puts a record of this kind (``engine.banner.HOLDERS``):
+    a kind the banner has no dedicated place for uses ``"extra"``
+    (``Banner.extra[kind]``); ``"none"`` is for the authority registry, read by
+    engine/authority.py and not part of the banner.
+    """
+
+    name: str
+    path: str
+    holder: str
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _pattern(self.path)
+
+    @property
+    def where(self) -> str:
+        """The path as a clerk reads it in a hint: accounts/<账号>/posts/YYYY-MM.toml."""
+        return (
+            self.path.replace("<unit>", "<单位>")
+            .replace("<account>", "<账号>")
+            .replace("<month>", "YYYY-MM")
+        )
+
+
+# The one table of record kinds: the layout, the schemas, the hints and the banner's
+# dispatch are all derived from it. Paths are matched in this order.
+RECORD_KINDS: tuple[RecordKind, ...] = (
+    RecordKind("unit", "units/<unit>/unit.toml", "unit"),
+    RecordKind("account", "accounts/<account>/account.toml", "account"),
+    RecordKind("event", "accounts/<account>/events/*.toml", "account.events"),
+    RecordKind("posts", "accounts/<account>/posts/<month>.toml", "account.posts"),
+    RecordKind("messages", "accounts/<account>/messages/<month>.toml", "account.messages"),
+    RecordKind("evidence", "units/<unit>/evidence/*.toml", "unit.evidence"),
+    RecordKind("supervision", "supervision/*.toml", "supervision"),
+    RecordKind("calendar", "calendar/*.toml", "calendars"),
+    RecordKind("waiver", "waivers/*.toml", "waivers"),
+    RecordKind("acknowledgement", "acknowledgements/*.toml", "acknowledgements"),
+    RecordKind("authority", "authority.toml", "none"),
 )
+
+_PLACEHOLDERS = {
+    "<unit>": r"(?P<unit>[a-z0-9][a-z0-9-]*)",
+    "<account>": r"(?P<account>[a-z0-9][a-z0-9-]*)",
+    "<month>": r"(?P<month>\d{4}-\d{2})",
+    "*": r"[^/]+",
+}
+
+
+@cache
+def _pattern(path: str) -> re.Pattern[str]:
+    parts = re.split(r"(<unit>|<account>|<month>|\*)", path)
+    body = "".join(_PLACEHOLDERS.get(part) or re.escape(part) for part in parts)
+    return re.compile(rf"^records/{body}$")
+
+
+def record_kind(name: str) -> RecordKind:
+    """The table's entry for a kind; an unknown kind is a bug, never silently passed over."""
+    for kind in RECORD_KINDS:
+        if kind.name == name:
+            return kind
+    raise KeyError(f"unknown record kind {name!r}: add it to RECORD_KINDS in engine/records.py")
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(k.name for k in RECORD_KINDS)
+
+
+KINDS = kinds()
 
 
 # Paths already located: a hook locates every path of two snapshots, twice each.
@@ -86,19 +121,17 @@ def kind_of(path: str) -> tuple[str, dict[str, str]] | None:
         return known[0], dict(known[1])
     if not path.endswith(".toml"):
         return None
-    for pattern, kind in _LAYOUT:
-        m = pattern.match(path)
+    for kind in RECORD_KINDS:
+        m = kind.pattern.match(path)
         if m:
-            _LOCATED[path] = (kind, m.groupdict())
-            return kind, m.groupdict()
+            _LOCATED[path] = (kind.name, m.groupdict())
+            return kind.name, m.groupdict()
     raise InputError(
         "这个 TOML 文件不在任何记录位置上",
         path=path,
-        hint="按 docs/records.md 的目录结构存放:units/<单位>/unit.toml、"
-        "accounts/<账号>/account.toml、accounts/<账号>/events/*.toml、"
-        "accounts/<账号>/posts/YYYY-MM.toml、accounts/<账号>/messages/YYYY-MM.toml、"
-        "units/<单位>/evidence/*.toml、supervision/*.toml、calendar/*.toml、waivers/*.toml、"
-        "acknowledgements/*.toml、authority.toml。",
+        hint="按 docs/records.md 的目录结构存放:"
+        + "、".join(k.where for k in RECORD_KINDS)
+        + "(路径相对于 records/)。",
     )
 
 
@@ -123,9 +156,13 @@ class Record:
 # ---------------------------------------------------------------- schemas
 
 
+# engine/schemas/: <kind>.schema.json for every record kind, and policy.schema.json.
+SCHEMAS: Traversable = resources.files("engine").joinpath("schemas")
+
+
 @cache
 def schema(kind: str) -> dict[str, Any]:
-    text = resources.files("engine").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
+    text = SCHEMAS.joinpath(f"{kind}.schema.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -12,15 +12,15 @@ import os
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import git
 
 from engine.errors import InputError, InputErrors
 from engine.textsafe import UNSAFE, clean
+from engine.timeutil import CHINA_TZ
 
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
 RECORDS_DIR = "records"
 
 

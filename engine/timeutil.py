@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
-from engine.snapshot import CHINA_TZ
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
 
 def parse_date(text: str) -> date:

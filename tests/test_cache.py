@@ -10,27 +10,27 @@ import pytest
 from conftest import BASE_AS_OF, run_cli
 from test_check import AD_POST
 
-from engine import evaluate
+from engine import cache
 from engine.cache import Cache
 
 
 def test_keys_follow_the_holiday_data_version(monkeypatch: pytest.MonkeyPatch) -> None:
     from importlib import metadata
 
-    assert any(v.startswith("chinesecalendar=") for v in evaluate._package_versions())
-    evaluate._schemas_digest.cache_clear()
-    before = evaluate.result_key("x")
+    assert any(v.startswith("chinesecalendar=") for v in cache.package_versions())
+    cache.engine_digest.cache_clear()
+    before = cache.result_key("x")
     real = metadata.version
     monkeypatch.setattr(
         metadata, "version", lambda name: "99.0" if name == "chinesecalendar" else real(name)
     )
-    evaluate._schemas_digest.cache_clear()
+    cache.engine_digest.cache_clear()
     try:
-        assert evaluate.result_key("x") != before
+        assert cache.result_key("x") != before
     finally:
         monkeypatch.undo()
-        evaluate._schemas_digest.cache_clear()
-    assert evaluate.result_key("x") == before
+        cache.engine_digest.cache_clear()
+    assert cache.result_key("x") == before
 
 
 def _entries(cache: Path) -> list[Path]:

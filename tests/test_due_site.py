@@ -11,7 +11,7 @@ from test_site_fixture import PRIVATE, SCRIPT, built_site
 
 from engine.due import DueItem
 from engine.site.due_pages import calendar, fold, ical_text
-from engine.snapshot import CHINA_TZ
+from engine.timeutil import CHINA_TZ
 
 
 def physical_lines(raw: bytes) -> list[bytes]:

@@ -24,6 +24,7 @@ from conftest import git
 from signing import commit, public
 
 from engine.evaluate import evaluate
+from engine.lines import LineIndex
 from engine.policy import load
 from engine.snapshot import from_worktree
 
@@ -134,10 +135,49 @@ def test_sample_reports_exactly_the_planted_violations(report: dict[str, Any]) -
     )
 
 
-def test_every_violation_points_at_a_line(report: dict[str, Any]) -> None:
-    for v in report["violations"]:
-        assert isinstance(v["line"], int) and v["line"] >= 1, v
-        assert (ROOT / v["path"]).is_file(), v["path"]
+def line_problem(violation: dict[str, Any], text: str) -> str:
+    """Why a violation's line is wrong for the file's ``text`` ("" when it is right).
+
+    The line must hold a key or a table header of the record (``Record.line`` falls back
+    to line 1 when it cannot place a key path, so ``>= 1`` alone proves nothing). A
+    violation on a post file must point into the post it judges: the ``[[post]]``
+    block around its line was published on the violation's day.
+    """
+    lines = text.splitlines()
+    line = violation["line"]
+    if not isinstance(line, int) or not 1 <= line <= len(lines):
+        return f"line {line} is outside the file ({len(lines)} lines)"
+    if line not in set(LineIndex(text).lines.values()):
+        return f"line {line} holds no key or table: {lines[line - 1]!r}"
+    if "/posts/" in violation["path"]:
+        starts = [i for i in range(line) if lines[i].strip() == "[[post]]"]
+        if not starts:
+            return f"line {line} is before the first [[post]]"
+        block = lines[starts[-1] : line + 40]
+        ends = [i for i, t in enumerate(block) if i and t.strip() == "[[post]]"]
+        block = block[: ends[0]] if ends else block
+        published = next((t for t in block if t.startswith("published = ")), "")
+        if not published.removeprefix("published = ").startswith(violation["day"]):
+            return f"line {line} is in the post {published!r}, not one of {violation['day']}"
+    return ""
+
+
+def test_every_violation_points_at_its_line(report: dict[str, Any]) -> None:
+    checked_posts = 0
+    for v in [*report["violations"], *report["waived"]]:
+        text = (ROOT / v["path"]).read_text("utf-8")
+        assert line_problem(v, text) == "", (v["fingerprint"], v["path"], line_problem(v, text))
+        checked_posts += "/posts/" in v["path"]
+    assert checked_posts > 0  # the sample plants post violations
+
+
+def test_the_line_check_can_fail() -> None:
+    text = '# a comment\n[[post]]\npublished = 2026-01-05T10:00:00\ntitle = "a"\n\n[[post]]\npublished = 2026-01-06T10:00:00\n'
+    post = {"path": "records/accounts/a/posts/2026-01.toml", "day": "2026-01-06"}
+    assert line_problem({**post, "line": 6}, text) == ""
+    assert "not one of" in line_problem({**post, "line": 2}, text)  # the wrong post
+    assert "no key" in line_problem({**post, "line": 1}, text)  # the fallback, a comment
+    assert "outside" in line_problem({**post, "line": 99}, text)
 
 
 def test_planted_files_name_existing_records() -> None:

@@ -412,7 +412,8 @@ def _pages(repo_url: str = "") -> Pages:
     from datetime import date, datetime
 
     from engine import policy as policy_mod
-    from engine.snapshot import CHINA_TZ, CommitInfo
+    from engine.snapshot import CommitInfo
+    from engine.timeutil import CHINA_TZ
 
     rules = policy_mod.load(policy_mod.default_policy_dir(Path(__file__).resolve().parent.parent))
     commit = CommitInfo("a" * 40, datetime(2026, 1, 1, tzinfo=CHINA_TZ), "x", "y")

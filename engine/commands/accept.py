@@ -19,6 +19,7 @@ from engine.commands.common import Options, run_evaluation
 from engine.errors import InputError
 from engine.labels import article_zh
 from engine.scaffold import place, table
+from engine.timeutil import CHINA_TZ
 from engine.violations import Violation
 
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
@@ -62,7 +63,7 @@ def run(opts: Options, fingerprint: str, reason: str) -> int:
             hint="无需再登记;把这个文件与记录一起提交即可。",
         )
     kind = table.KINDS["acknowledgement"]
-    today = datetime.now(snapshot.CHINA_TZ).date()
+    today = datetime.now(CHINA_TZ).date()
     data = {
         "fingerprint": fingerprint,
         "reason": reason.strip(),

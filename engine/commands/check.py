@@ -8,9 +8,10 @@ from datetime import date
 import git
 
 from engine import history, snapshot
+from engine.cache import result_key
 from engine.commands.common import Options, parse_as_of, run_evaluation
 from engine.errors import InputError
-from engine.evaluate import Result, cached_violations, result_key
+from engine.evaluate import Result, cached_violations
 from engine.fsutil import write_atomic
 from engine.policy import Policy
 from engine.report import FORMATS, Report, load_formats, safe

@@ -18,7 +18,7 @@ from engine.evaluate import Result
 from engine.fsutil import write_atomic
 from engine.labels import article_zh
 from engine.report import message
-from engine.timeutil import iso_local
+from engine.timeutil import CHINA_TZ, iso_local
 from engine.violations import Violation, compare
 
 HOOK = """#!/bin/sh
@@ -47,7 +47,7 @@ def run(opts: Options, lang: str) -> int:
     for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:
         click.echo(line, err=True)  # a reminder, never a reason to refuse the commit
     if base:
-        now = datetime.now(snapshot.CHINA_TZ)
+        now = datetime.now(CHINA_TZ)
         late = history.in_index(repo, iso_local(now))
         if late:
             # Reported, not blocking: a late record can be an honest correction.

@@ -24,13 +24,14 @@ from typing import Any
 
 import click
 
-from engine import labels, snapshot
+from engine import labels
 from engine import policy as policy_mod
 from engine.errors import InputError, InputErrors
 from engine.scaffold import place, table
 from engine.scaffold.ask import Cancelled, ask_field
 from engine.scaffold.fields import BadValue, Field, check, field_of, known, label, parse, shown
 from engine.scaffold.table import TITLE, Kind, record_name
+from engine.timeutil import CHINA_TZ
 
 EXIT_CANCELLED_EOF = 1  # Ctrl-D: the input ended
 EXIT_CANCELLED_INTERRUPT = 130  # Ctrl-C, as shells report it
@@ -158,10 +159,10 @@ def _as_datetime(value: date | datetime) -> datetime:
 def _later_than_now(value: Any) -> bool:
     if not isinstance(value, date):
         return False
-    now = datetime.now(snapshot.CHINA_TZ).replace(tzinfo=None)
+    now = datetime.now(CHINA_TZ).replace(tzinfo=None)
     moment = _as_datetime(value)
     if moment.tzinfo is not None:
-        moment = moment.astimezone(snapshot.CHINA_TZ).replace(tzinfo=None)
+        moment = moment.astimezone(CHINA_TZ).replace(tzinfo=None)
     return moment > now
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,7 +13,7 @@ import click
 from engine.commands.common import Options
 from engine.labels import RULE_KIND, SEVERITY, article_zh
 from engine.policy import Rule, Version
-from engine.snapshot import CHINA_TZ
+from engine.timeutil import CHINA_TZ
 
 
 def width(text: str) -> int:
@@ -99,3 +100,47 @@ def run(opts: Options) -> int:
     today = opts.as_of or datetime.now(CHINA_TZ).date()
     click.echo(render(list(policy.rules.values()), today), nl=False)
     return 0
+
+
+JUDGED_KINDS = ("checkable", "evidence")
+
+
+def check_rulebook(directory: Path) -> int:
+    """``govmedia rules --check DIR``: load a rulebook directory (every file checked against
+    the schema and the fact declarations) and run every rule's cases with their coverage.
+
+    Exit 0 when every case passes and every version of a judged rule has a passing and a
+    failing case; 1 otherwise (each failure listed); 2 when the rulebook does not load.
+    """
+    from engine import cases
+    from engine.policy import load
+
+    loaded = load(directory)  # an invalid file raises InputError: exit 2 with file:line
+    results = cases.run_all(directory)
+    failed = [r for r in results if not r.passed]
+    lines = [f"规则目录 {directory}:{len(loaded.rules)} 个规则文件,格式与事实字段均有效"]
+    lines.append(f"用例:共 {len(results)} 个,通过 {len(results) - len(failed)} 个")
+    for result in failed:
+        lines.append(f"  失败 {result.id}")
+        lines += ["    " + line for line in result.explain().splitlines()]
+    missing = []
+    for rule in sorted(loaded.rules.values(), key=lambda r: (r.article, r.id)):
+        if rule.kind not in JUDGED_KINDS:
+            continue
+        mine = [r for r in results if r.rule == rule.id]
+        for number, (passing, failing) in cases.coverage(rule, mine).items():
+            if not passing:
+                missing.append(f"  {rule.id}@{number} 缺少通过的用例(expect = [])")
+            if not failing:
+                missing.append(f"  {rule.id}@{number} 缺少违规的用例(expect 非空)")
+        expected = {e.split("@")[0] for r in mine if r.passed for e in r.expected}
+        for check in sorted({c.id for v in rule.versions for c in v.checks}):
+            if f"{rule.id}/{check}" not in expected:
+                missing.append(f"  {rule.id}/{check} 没有预期它的用例")
+    if missing:
+        lines.append("用例覆盖不足:")
+        lines += missing
+    ok = not failed and not missing
+    lines.append("全部通过。" if ok else "有问题,见上。按 CONTRIBUTING.md「Cases」补充或改正用例。")
+    click.echo("\n".join(lines))
+    return 0 if ok else 1

@@ -9,10 +9,17 @@ rules only compare measurements with parameters.
 Builders are registered per scope: ``banner`` builders see every unit and
 account file; ``account`` builders see one account folder, posts included, so
 their results can be cached per account.
+
+Every fact kind declares its fields and their types with ``declare``, next to the
+builder that emits them. Loading the policy checks each check's ``fact`` and every
+field its ``when`` names against these declarations (engine/policy.py), so a
+misspelt name is an input error, never a check that silently stays quiet;
+``undeclared`` tells whether a built fact keeps to its declaration (tests/facts/).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +35,92 @@ if TYPE_CHECKING:
     from engine.policy import Policy
 
 FactValue = str | int | float | bool
+FieldType = type[str] | type[int] | type[float] | type[bool]
+
+
+@dataclass(frozen=True)
+class FactKind:
+    """The declared shape of one fact kind: the fields its builder emits and their types.
+
+    ``optional`` fields are emitted only when they can be measured (a repost's
+    ``title_changed`` needs the original title); a condition on one does not match a
+    fact without it (durable_rules: a missing field never matches).
+    """
+
+    kind: str
+    fields: Mapping[str, FieldType]
+    optional: frozenset[str]
+
+
+FACT_KINDS: dict[str, FactKind] = {}
+
+
+def declare(
+    kind: str,
+    fields: Mapping[str, FieldType],
+    *,
+    optional: Iterable[str] = (),
+) -> FactKind:
+    """Declare a fact kind's fields (name -> str, int, float or bool); call it beside the builder."""
+    optional = frozenset(optional)
+    assert optional <= set(fields), f"{kind}: optional fields must be declared"
+    declared = FactKind(kind, dict(fields), optional)
+    assert FACT_KINDS.get(kind, declared) == declared, f"fact kind {kind} declared twice"
+    FACT_KINDS[kind] = declared
+    return declared
+
+
+def declared_in(kind: str) -> str:
+    """The builder module whose constant holds ``kind``'s declaration, for messages."""
+    declared = FACT_KINDS.get(kind)
+    for name, module in sorted(sys.modules.items()):
+        if (
+            declared is not None
+            and name.startswith(f"{__name__}.")
+            and any(value is declared for value in vars(module).values())
+        ):
+            return name.replace(".", "/") + ".py"
+    return __name__.replace(".", "/") + "/"
+
+
+def fact_kinds() -> dict[str, FactKind]:
+    """Every declared fact kind (the builder modules imported first)."""
+    load_builders()
+    return FACT_KINDS
+
+
+def assert_declared(facts: Iterable[Fact]) -> None:
+    """Raise AssertionError if a fact departs from its declaration (``GOVMEDIA_DEBUG=1`` runs
+    this on every fact an evaluation builds; the tests run it on the sample's)."""
+    for fact in facts:
+        problems = undeclared(fact)
+        assert not problems, f"{fact.key}: {'; '.join(problems)}"
+
+
+def undeclared(fact: Fact) -> list[str]:
+    """How ``fact`` departs from its kind's declaration (empty when it keeps to it)."""
+    declared = FACT_KINDS.get(fact.kind)
+    if declared is None:
+        return [f"kind {fact.kind!r} is not declared"]
+    problems = []
+    for name in sorted(set(declared.fields) - set(fact.fields) - declared.optional):
+        problems.append(f"{fact.kind}: field {name!r} declared but not emitted")
+    for name, value in sorted(fact.fields.items()):
+        want = declared.fields.get(name)
+        if want is None:
+            problems.append(f"{fact.kind}: field {name!r} emitted but not declared")
+        elif type(value) is not want and not (want is float and type(value) is int):
+            problems.append(
+                f"{fact.kind}: field {name!r} is {type(value).__name__}, declared {want.__name__}"
+            )
+    for name in fact.uncounted:
+        if name not in declared.fields:
+            problems.append(f"{fact.kind}: uncounted field {name!r} not declared")
+    for name, value in sorted(fact.doubt.fields.items() if fact.doubt else ()):
+        want = declared.fields.get(name)
+        if want is None or type(value) is not want:
+            problems.append(f"{fact.kind}: doubt field {name!r} does not match the declaration")
+    return problems
 
 
 @dataclass(frozen=True, slots=True)

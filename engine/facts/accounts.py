@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.banner import AccountFiles
 from engine.errors import InputError
-from engine.facts import Context, Fact, account_fact, parameter, violation_values
+from engine.facts import Context, Fact, account_fact, declare, parameter, violation_values
 from engine.facts.supervision import closure_order
 from engine.labels import VALUE, label, platform_zh
 from engine.timeutil import parse_date
@@ -59,6 +59,19 @@ def _internal_body_in_name(text: str, bodies: list[str], unit_names: list[str]) 
                 return body
             start = text.find(body, start + 1)
     return ""
+
+
+ACCOUNT = declare(
+    "account",
+    {
+        "platform": str,
+        "purpose": str,
+        "operated_by": str,
+        "has_certification": bool,
+        "certification_names_unit": bool,
+        "internal_body": str,
+    },
+)
 
 
 @account_fact("account")
@@ -115,6 +128,20 @@ def earliest_closure(calendar: WorkCalendar, start: date, needed: int) -> date:
     """The first day on which an account whose notice was published on ``start`` may be
     closed: the day after the ``needed``-th working day after ``start``."""
     return calendar.add_working_days(start, needed) + timedelta(days=1)
+
+
+CLOSURE = declare(
+    "closure",
+    {
+        "has_decision": bool,
+        "has_filing": bool,
+        "has_notice": bool,
+        "in_order": bool,
+        "notice_working_days": int,
+        "filed_with": str,
+        "decision_basis": str,
+    },
+)
 
 
 @account_fact("closure")
@@ -242,6 +269,9 @@ def uncovered(start: date, last: date, periods: list[tuple[date, date]]) -> list
     if cursor <= last:
         gaps.append((cursor, last))
     return gaps
+
+
+RESPONSIBILITY_GAP = declare("responsibility-gap", {"gap_days": int})
 
 
 @account_fact("responsibility-gap")

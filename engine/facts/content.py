@@ -9,7 +9,7 @@ from datetime import date
 
 from engine.banner import AccountFiles
 from engine.errors import InputError
-from engine.facts import Context, Fact, FactValue, account_fact, parameter
+from engine.facts import Context, Fact, FactValue, account_fact, declare, parameter
 from engine.records import Record
 from engine.timeutil import iso_local, parse_datetime
 
@@ -104,6 +104,11 @@ def _unit_key(ctx: Context, name: str, record: Record, line: int) -> str:
     return name
 
 
+POST_COORDINATION = declare(
+    "post-coordination", {"concerned_units": int, "uncoordinated_units": int}
+)
+
+
 @account_fact("post-coordination")
 def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each post that concerns other units' work, with the units it did not coordinate with."""
@@ -140,6 +145,22 @@ def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                     or "无",
                 },
             )
+
+
+# title_changed: only when the original title is recorded.
+REPOST = declare(
+    "repost",
+    {
+        "source_unit": str,
+        "source_unit_type": str,
+        "source_named_like_organ": bool,
+        "has_source_url": bool,
+        "source_named": bool,
+        "has_original_title": bool,
+        "title_changed": bool,
+    },
+    optional={"title_changed"},
+)
 
 
 @account_fact("repost")

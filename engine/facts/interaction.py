@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, account_fact, count_working_days, violation_values
+from engine.facts import Context, Fact, account_fact, count_working_days, declare, violation_values
 from engine.labels import VALUE, label
 from engine.timeutil import iso_local, parse_date, parse_datetime
 from engine.workdays import CalendarMissing, WorkCalendar
@@ -25,6 +25,9 @@ def answer_deadline(calendar: WorkCalendar, received: date, working_days: int) -
     shows this day.
     """
     return calendar.add_working_days(received, working_days)
+
+
+MESSAGE = declare("message", {"answered": bool, "needs_answer": bool, "elapsed_working_days": int})
 
 
 @account_fact("message")

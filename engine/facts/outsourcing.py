@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, FactValue, account_fact
+from engine.facts import Context, Fact, FactValue, account_fact, declare
 from engine.facts.accounts import judged_day, uncovered
 from engine.timeutil import parse_date
+
+CONTRACT_GAP = declare("contract-gap", {"gap_days": int})
 
 
 @account_fact("contract-gap")
@@ -40,6 +42,23 @@ def contract_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             fields={"gap_days": (end - begin).days + 1},
             context={"gap_from": begin.isoformat(), "gap_to": end.isoformat()},
         )
+
+
+# Each signed document: has_<doc> always, <doc>_days_after_start when it was signed.
+CONTRACT = declare(
+    "contract",
+    {
+        "rights_duties": bool,
+        "has_confidentiality_agreement": bool,
+        "confidentiality_agreement_days_after_start": int,
+        "has_qualification_review": bool,
+        "qualification_review_days_after_start": int,
+    },
+    optional={
+        "confidentiality_agreement_days_after_start",
+        "qualification_review_days_after_start",
+    },
+)
 
 
 @account_fact("contract")

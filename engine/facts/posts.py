@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Doubt, Fact, account_fact, parameter, tracked_from
+from engine.facts import Context, Doubt, Fact, account_fact, declare, parameter, tracked_from
 from engine.facts.accounts import judged_day
 from engine.labels import CATEGORY, label
 from engine.timeutil import iso_local, parse_date, parse_datetime
@@ -53,6 +53,24 @@ def _same_day_doubt(
         message_en=f"post {title}: a review known only to the day of publication; "
         "cannot tell whether it came first",
     )
+
+
+POST = declare(
+    "post",
+    {
+        "category": str,
+        "reviewed_levels": int,
+        "late_reviews": int,
+        "late_only_level": int,
+        "same_reviewer_levels": str,
+        "ad": bool,
+        "personal_opinion": bool,
+        "personal_data": bool,
+        "deidentified": bool,
+        "disclosure_basis": str,
+        "is_repost": bool,
+    },
+)
 
 
 @account_fact("post")
@@ -185,6 +203,9 @@ def notice_exemptions(ctx: Context, files: AccountFiles) -> tuple[list[tuple[dat
                 missing = missing or exc.year
         periods.append((start, last))
     return periods, missing
+
+
+ACCOUNT_WEEK = declare("account-week", {"posts": int, "in_notice_period": bool})
 
 
 @account_fact("account-week")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from engine.banner import AccountFiles, Banner
 from engine.errors import InputError
-from engine.facts import Context, Fact, FactValue, account_fact, banner_fact, parameter
+from engine.facts import Context, Fact, FactValue, account_fact, banner_fact, declare, parameter
 from engine.facts.accounts import judged_day
 from engine.labels import UNIT_TYPE, account_zh, label
 
@@ -15,6 +15,9 @@ from engine.labels import UNIT_TYPE, account_zh, label
 KEY_SECTORS = frozenset({"economy", "livelihood", "social-management"})
 # Above every unit id (ids are [a-z0-9-]); the upper end of the last gap between ids.
 _AFTER_ALL_IDS = "~"
+
+
+ACCOUNT_SCOPE = declare("account-scope", {"unit_type": str, "administrative_functions": bool})
 
 
 @account_fact("account-scope")
@@ -39,6 +42,19 @@ def account_scope(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
         },
         context={"unit_type_zh": label(UNIT_TYPE, str(unit["type"]))},
     )
+
+
+# office_is_internal_body: only for units that list their internal bodies.
+UNIT_SUPERVISION = declare(
+    "unit-supervision",
+    {
+        "supervising_office": str,
+        "office_is_internal_body": bool,
+        "unit_type": str,
+        "office_is_office": bool,
+    },
+    optional={"office_is_internal_body"},
+)
 
 
 @banner_fact("unit-supervision")
@@ -68,6 +84,9 @@ def unit_supervision(ctx: Context) -> Iterator[Fact]:
         )
 
 
+UNIT_ID_GAP = declare("unit-id-gap", {"after": str, "before": str})
+
+
 @banner_fact("unit-id-gap")
 def unit_id_gaps(ctx: Context) -> Iterator[Fact]:
     """The gaps between registered unit ids, in sorted order.
@@ -94,6 +113,11 @@ def unit_id_gaps(ctx: Context) -> Iterator[Fact]:
             account=None,
             fields={"after": after, "before": before},
         )
+
+
+UNIT_OFFICES = declare(
+    "unit-offices", {"newmedia_office": str, "website_office": str, "unit_type": str}
+)
 
 
 @banner_fact("unit-offices")
@@ -142,6 +166,21 @@ def superiors(banner: Banner, unit_id: str) -> list[str]:
             )
         chain.append(above)
         current = above
+
+
+UNIT_PRESENCE = declare(
+    "unit-presence",
+    {
+        "unit_type": str,
+        "administrative_functions": bool,
+        "key_sector": bool,
+        "classified": bool,
+        "public_functions": bool,
+        "active_accounts": int,
+        "publishes_via_active": bool,
+        "publishes_via_superior": bool,
+    },
+)
 
 
 @banner_fact("unit-presence")

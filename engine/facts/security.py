@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, FactValue, account_fact, banner_fact
+from engine.facts import Context, Fact, FactValue, account_fact, banner_fact, declare
 from engine.facts.accounts import judged_day
 from engine.timeutil import parse_date
 
@@ -18,6 +18,12 @@ INCIDENT_KINDS = {
 }
 # Evidence types of the schema (engine/schemas/evidence.schema.json); rules pick the required ones.
 EVIDENCE_TYPES = ("security-system", "confidentiality-review", "emergency-plan", "data-protection")
+
+
+# age_days: only when the unit has a record of that type.
+UNIT_EVIDENCE = declare(
+    "unit-evidence", {"type": str, "has_record": bool, "age_days": int}, optional={"age_days"}
+)
 
 
 @banner_fact("unit-evidence")
@@ -70,6 +76,9 @@ def unit_evidence(ctx: Context) -> Iterator[Fact]:
             )
 
 
+INCIDENT = declare("incident", {"incident_kind": str})
+
+
 @account_fact("incident")
 def incidents(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each recorded security incident of the account up to the check date."""
@@ -94,6 +103,9 @@ def incidents(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 ),
             },
         )
+
+
+DATA_COLLECTION = declare("data-collection", {"collected_items": int, "excess_items": int})
 
 
 @account_fact("data-collection")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from engine.banner import AccountFiles
 from engine.errors import InputError
-from engine.facts import Context, Fact, banner_fact
+from engine.facts import Context, Fact, banner_fact, declare
 from engine.records import Record
 from engine.timeutil import parse_date
 
@@ -18,6 +18,9 @@ def _unit_of(ctx: Context, record: Record) -> str:
     if unit:
         return str(unit)
     return ctx.banner.accounts[str(record.data["account"])].unit
+
+
+RECTIFICATION = declare("rectification", {"closed": bool, "days_late": int})
 
 
 @banner_fact("rectification")
@@ -55,6 +58,9 @@ def rectifications(ctx: Context) -> Iterator[Fact]:
                 "closed_on": closed.isoformat() if closed else "未完成",
             },
         )
+
+
+ORDERED_CLOSURE = declare("ordered-closure", {"closed": bool, "days_late": int})
 
 
 @banner_fact("ordered-closure")

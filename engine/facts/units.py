@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, banner_fact
+from engine.facts import Context, Fact, banner_fact, declare
 from engine.labels import account_zh, platform_zh
 from engine.timeutil import parse_date
 
@@ -19,6 +19,9 @@ def closing_on(files: AccountFiles, day: date) -> bool:
     if closed is None or closed <= day:
         return False
     return any(parse_date(e.data["start"]) <= day for e in files.events_of("notice"))
+
+
+UNIT_PLATFORM = declare("unit-platform", {"platform": str, "active_accounts": int})
 
 
 @banner_fact("unit-platform")

@@ -25,7 +25,7 @@ from engine.errors import InputError
 from engine.labels import DUE_KIND, WEEKDAY, account_zh, article_zh, label
 from engine.site.markup import block, page_url
 from engine.site.model import SiteModel
-from engine.snapshot import CHINA_TZ
+from engine.timeutil import CHINA_TZ
 
 # The site looks further ahead than the command's default week: a feed is read rarely.
 SITE_WITHIN = 30

@@ -18,13 +18,14 @@ from engine import policy as policy_mod
 from engine import records as records_mod
 from engine import snapshot as snapshot_mod
 from engine.authority import Root
-from engine.cache import Cache
+from engine.cache import Cache, result_key
 from engine.errors import InputError
-from engine.evaluate import Result, evaluate, new_pool, result_key, sigint_blocked, stop_workers
+from engine.evaluate import Result, evaluate, new_pool, sigint_blocked, stop_workers
 from engine.policy import Policy
 from engine.records import Record
 from engine.site.markup import Escaper
-from engine.snapshot import CHINA_TZ, SHALLOW_HINT, CommitInfo, Snapshot
+from engine.snapshot import SHALLOW_HINT, CommitInfo, Snapshot
+from engine.timeutil import CHINA_TZ
 from engine.violations import Reminder
 
 
