@@ -427,7 +427,9 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
     for process in processes:
         if process.is_alive():
             process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    # Pending futures are left as they are (not cancelled): the pool marks them broken
+    # once its workers are gone, and a cancelled one would make that fail (CPython 3.11).
+    pool.shutdown(wait=False)
     for process in processes:
         process.join(timeout=2)
         if process.is_alive():
@@ -475,7 +477,11 @@ def _compute_all(
     pool = new_pool(jobs, "fork")
     try:
         try:
-            for result in pool.map(_run_task, range(len(tasks))):
+            # Futures submitted one by one, not pool.map: map cancels the pending ones when
+            # interrupted, and CPython 3.11's pool then fails to mark a cancelled future
+            # broken (InvalidStateError printed from its manager thread).
+            for future in [pool.submit(_run_task, i) for i in range(len(tasks))]:
+                result = future.result()
                 value = tasks[done]() if result is None else result
                 done += 1
                 yield value

@@ -176,7 +176,13 @@ def backfill_reminders(repo: git.Repo, sha: str, paths: set[str], store: Cache) 
         except InputError:
             return []
         store.put(key, [asdict(b) for b in found])
-    return [_reminder(b) for b in found if b.path in paths]
+    # One reminder per review: the commit that first recorded it (history is walked
+    # newest first, so the last finding of a review is its earliest recording).
+    first: dict[tuple[str, str, str, int, str], Backfill] = {}
+    for b in found:
+        if b.path in paths:
+            first[(b.path, b.published, b.title, b.level, b.review_at)] = b
+    return [_reminder(b) for b in first.values()]
 
 
 def _reminder(b: Backfill) -> Reminder:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-SEVERITY = {"error": "违规", "warning": "提醒"}
+SEVERITY = {"error": "违规", "warning": "警示"}
+# 「提醒」 is what a Reminder (engine/violations.py) is called: never a violation.
 SEVERITY_EN = {"error": "error", "warning": "warning"}
 
 RULE_KIND = {

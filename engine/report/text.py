@@ -107,7 +107,8 @@ def render(report: Report) -> str:
         lines.append("waived:" if en else "已豁免(不计入违规):")
         for v in waived:
             lines.append(
-                f"  {v.day} {v.path}:{v.line}: [{v.rule}] {message(v, lang)}  ← {v.waiver}"
+                f"  {v.day} {v.path}:{v.line}: [{f'art. {v.article}' if en else article_zh(v.article)}]"
+                f" {message(v, lang)}  ← {v.waiver}"
             )
         lines.append("")
     notes = r.authority.warnings
@@ -153,7 +154,7 @@ def render(report: Report) -> str:
         )
     else:
         lines.append(
-            f"共 {n_err} 处违规、{n_warn} 处提醒"
+            f"共 {n_err} 处违规、{n_warn} 处警示"
             + (
                 f"(相对{base}新增;另有如实登记的新违规 {len(report.accepted)} 处、"
                 f"变更 {len(report.changed)} 处、"

@@ -339,8 +339,9 @@ def history(
         pool = new_pool(workers, "spawn")
         try:
             with sigint_blocked():  # workers are spawned while tasks are submitted
-                pending = pool.map(_judge_commit, *zip(*args, strict=True))
-            results = list(pending)
+                # Not pool.map: see engine/evaluate.py, _compute_all.
+                pending = [pool.submit(_judge_commit, *a) for a in args]
+            results = [future.result() for future in pending]
         except BaseException:  # interrupted, or a worker failed: no worker outlives the build
             stop_workers(pool)
             raise
