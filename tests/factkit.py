@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import partial
+from functools import cache, partial
 
 from engine import banner, records
+from engine.cases import bundled_policy_dir
 from engine.facts import Context, Fact, load_builders, undeclared
+from engine.policy import Policy
+from engine.policy import load as load_policy
 from engine.snapshot import git_blob_id
 
 MEASURES = date(2020, 8, 29)
@@ -32,7 +35,8 @@ def account(platform: str = "wechat-official", opened: str = "2021-01-04", **ext
 
 
 def make_context(files: dict[str, str], as_of: date, judged_from: date = MEASURES) -> Context:
-    """A context over ``files`` (paths relative to records/, TOML text), posts attached."""
+    """A context over ``files`` (paths relative to records/, TOML text), posts attached,
+    with the bundled rulebook (builders read other articles' parameters from it)."""
     load_builders()
     loaded = [
         records.load_record(f"records/{rel}", git_blob_id(text.encode()), partial(_bytes, text))
@@ -43,7 +47,13 @@ def make_context(files: dict[str, str], as_of: date, judged_from: date = MEASURE
     for entry in the_banner.accounts.values():
         own = [r for r in found if r.kind == "posts" and r.ids["account"] == entry.id]
         banner.attach_posts(entry, own)
-    return Context(the_banner, the_banner.calendar(), as_of, judged_from)
+    return Context(the_banner, the_banner.calendar(), as_of, judged_from, rulebook())
+
+
+@cache
+def rulebook() -> Policy:
+    """The bundled policy, loaded once."""
+    return load_policy(bundled_policy_dir())
 
 
 def _bytes(text: str) -> bytes:

@@ -89,21 +89,42 @@ def test_closure_by_the_book() -> None:
     }
 
 
-def test_the_latest_event_of_each_step_counts() -> None:
-    """Two notices: the later one (15 working days) is the notice of this closure; an earlier
-    short notice does not count. Kills the mutant where ``_latest`` picks the earliest."""
+def test_of_several_events_of_a_step_the_one_that_best_satisfies_the_article_counts() -> None:
+    """All decisions, filings and notices are judged together (policy/art-13.toml, choices):
+    an earlier notice that ran 15 working days counts although a later, shorter one exists;
+    a later decision (after the filing) or a filing after the closure does not undo the
+    earlier ones that were in order."""
     files = base(
         **OLD,
         **{
-            "accounts/wx/events/notice-0.toml": 'type = "notice"\nstart = 2020-09-01\nend = 2020-09-04\n',
-            "accounts/wx/events/decision-0.toml": 'type = "closure-decision"\ndate = 2020-09-02\nbasis = "principal-leader"\n',
+            "accounts/wx/events/notice-1.toml": 'type = "notice"\nstart = 2020-10-15\nend = 2020-10-21\n',
+            "accounts/wx/events/decision-1.toml": 'type = "closure-decision"\ndate = 2020-09-23\nbasis = "principal-leader"\n',
+            "accounts/wx/events/filing-1.toml": 'type = "filing"\ndate = 2020-10-23\nwith = "zwfwj"\n',
         },
     )
     (fact,) = account_facts(closure_facts, files, date(2021, 1, 17))
     assert fact.context["notice_start"] == "2020-09-24"
-    assert fact.context["decided"] == "2020-09-21"
     assert fact.fields["notice_working_days"] == 15
+    assert fact.context["decided"] == "2020-09-21"
     assert fact.fields["decision_basis"] == "collective"
+    assert fact.context["filed"] == "2020-09-22"
+    assert fact.fields["in_order"] is True
+
+
+def test_a_notice_in_order_is_preferred_to_a_longer_one_before_the_decision() -> None:
+    """A notice begun before the decision runs more working days but is out of order;
+    the in-order notice of 15 working days is judged, so the closure is in order."""
+    early = 'type = "notice"\nstart = 2020-09-01\nend = 2020-10-21\n'
+    files = base(**OLD, **{"accounts/wx/events/notice-0.toml": early})
+    (fact,) = account_facts(closure_facts, files, date(2021, 1, 17))
+    assert fact.context["notice_start"] == "2020-09-24"
+    assert fact.fields["notice_working_days"] == 15
+    assert fact.fields["in_order"] is True
+    # Alone, the early notice is judged and puts the closure out of order.
+    files = base(**{**OLD, "accounts/wx/events/notice.toml": early})
+    (fact,) = account_facts(closure_facts, files, date(2021, 1, 17))
+    assert fact.context["notice_start"] == "2020-09-01"
+    assert fact.fields["in_order"] is False
 
 
 def test_out_of_order_and_missing_steps() -> None:

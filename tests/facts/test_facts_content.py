@@ -51,6 +51,7 @@ def test_an_unknown_concerned_unit_is_an_input_error() -> None:
         ("冬季防火", "冬季防火——转自新华社", True),
         ("“冬季”防火", "冬季防火", True),
         ("冬季防火!", "冬季防火", False),  # ! and ? carry meaning (art 17: 不得歪曲标题原意)
+        ("网传全面停暖？", "网传全面停暖", False),  # a full-width ？ folds to ? and still counts
         ("ＡＢＣ防火", "ABC防火", True),
         ("增长5.2%", "增长52%", False),
         ("冬季防火", "夏季防火", False),
@@ -63,7 +64,7 @@ def test_an_unknown_concerned_unit_is_an_input_error() -> None:
         ("温度-5", "温度5", False),
     ],
     # ASCII ids: a test id is also a command-line argument (mutmut reruns tests by id).
-    ids=[f"title{i}" for i in range(14)],
+    ids=[f"title{i}" for i in range(15)],
 )
 def test_normal_title(original: str, title: str, same: bool) -> None:
     assert (normal_title(original) == normal_title(title)) is same
@@ -84,12 +85,38 @@ def test_repost_fields() -> None:
     (fact,) = account_facts(reposts, files, date(2021, 1, 17))
     assert fact.fields == {
         "source_unit": "新巴尔虎右旗政务服务局",
-        "source_is_registered_unit": True,
+        "source_unit_type": "department",  # a registered unit, by its full name
+        "source_named_like_organ": True,  # ends in 局 (art-17's organ_name_pattern)
         "has_source_url": True,
         "source_named": False,
         "has_original_title": True,
         "title_changed": True,
     }
+
+
+@pytest.mark.parametrize(
+    ("source", "unit_type", "like_organ"),
+    [
+        ("新华社", "", False),  # neither registered nor written like an organ
+        ("呼伦贝尔市应急管理局", "", True),  # outside the banner, written like an organ
+        ("呼伦贝尔供电局", "", False),  # an enterprise, although it ends in 局
+    ],
+    ids=["agency", "organ", "enterprise"],
+)
+def test_repost_source_type_and_organ_name(source: str, unit_type: str, like_organ: bool) -> None:
+    files = base(
+        **{"accounts/wx/posts/2021-01.toml": _posts(f'[post.repost]\nsource_unit = "{source}"\n')}
+    )
+    (fact,) = account_facts(reposts, files, date(2021, 1, 17))
+    assert fact.fields["source_unit_type"] == unit_type
+    assert fact.fields["source_named_like_organ"] is like_organ
+
+
+def test_a_question_mark_added_to_the_title_is_a_change() -> None:
+    repost = '[post.repost]\nsource_unit = "新华社"\noriginal_title = "冬季防火？"\n'
+    files = base(**{"accounts/wx/posts/2021-01.toml": _posts(repost)})
+    (fact,) = account_facts(reposts, files, date(2021, 1, 17))
+    assert fact.fields["title_changed"] is True
 
 
 def test_title_changed_is_absent_without_the_original_title() -> None:
@@ -98,5 +125,6 @@ def test_title_changed_is_absent_without_the_original_title() -> None:
     )
     (fact,) = account_facts(reposts, files, date(2021, 1, 17))
     assert "title_changed" not in fact.fields
-    assert fact.fields["source_is_registered_unit"] is True  # an id counts as well as a name
+    # A registered unit's id counts as well as its name.
+    assert fact.fields["source_unit_type"] == "department"
     assert fact.fields["has_original_title"] is False

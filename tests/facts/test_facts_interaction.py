@@ -6,7 +6,8 @@ from datetime import date
 
 from factkit import account_facts, base
 
-from engine.facts.interaction import messages
+from engine.facts.interaction import answer_deadline, messages
+from engine.workdays import WorkCalendar
 
 MESSAGES = """
 [[message]]
@@ -32,11 +33,13 @@ topic = "检查日之后收到"
 def test_working_days_to_the_answer_or_the_check_date() -> None:
     files = base(**{"accounts/wx/messages/2021-01.toml": MESSAGES})
     facts = account_facts(messages, files, date(2021, 1, 17))
-    assert [(f.fields["answered"], f.fields["working_days"]) for f in facts] == [
-        (True, 4),  # Monday to Friday: Tue, Wed, Thu, and Friday itself, begun
-        (False, 5),  # unanswered: Tue..Fri, and the check date (Sunday) begun
-        (False, 2),  # answered after the check date: not yet; Friday, and Sunday begun
+    # Working days after the day of receipt and before the day of the answer or the check date.
+    assert [(f.fields["answered"], f.fields["elapsed_working_days"]) for f in facts] == [
+        (True, 3),  # Monday to Friday: Tue, Wed, Thu (the answer day does not count)
+        (False, 4),  # unanswered: Tue..Fri (the check date, Sunday, does not count)
+        (False, 1),  # answered after the check date: not yet; Friday only
     ]
+    assert all(f.fields["needs_answer"] is True for f in facts)
     assert [f.key for f in facts[:2]] == [
         "wx/message/2021-01-11T09:00:00",
         "wx/message/2021-01-11T09:00:00#2",
@@ -50,4 +53,32 @@ def test_a_year_without_calendar_marks_the_field_uncounted() -> None:
     text = '[[message]]\nreceived = 2031-01-06T09:00:00\ntopic = "远期"\n'
     files = base(**{"accounts/wx/messages/2031-01.toml": text})
     (fact,) = account_facts(messages, files, date(2031, 1, 10))
-    assert fact.uncounted == {"working_days": 2031}
+    assert fact.uncounted == {"elapsed_working_days": 2031}
+    assert fact.fields["elapsed_working_days"] == 0
+
+
+def _answered_on(day: str) -> int:
+    text = (
+        f'[[message]]\nreceived = 2021-01-11T09:00:00\ntopic = "时限"\nanswered = {day}T16:00:00\n'
+    )
+    files = base(**{"accounts/wx/messages/2021-01.toml": text})
+    (fact,) = account_facts(messages, files, date(2021, 1, 25))
+    return int(fact.fields["elapsed_working_days"])
+
+
+def test_an_answer_on_the_deadline_is_in_time_and_the_day_after_is_late() -> None:
+    """art-18 is late exactly when elapsed_working_days reaches the limit (5): that is an
+    answer after ``answer_deadline``, the 5th working day after receipt."""
+    assert answer_deadline(WorkCalendar(), date(2021, 1, 11), 5) == date(2021, 1, 18)
+    assert _answered_on("2021-01-18") == 4  # on the deadline: in time
+    assert _answered_on("2021-01-19") == 5  # the day after: late
+
+
+def test_a_message_that_needs_no_answer() -> None:
+    text = (
+        '[[message]]\nreceived = 2021-01-11T09:00:00\ntopic = "推销"\n'
+        'no_answer = "advertising"\nno_answer_note = "推销保健品的广告"\n'
+    )
+    files = base(**{"accounts/wx/messages/2021-01.toml": text})
+    (fact,) = account_facts(messages, files, date(2021, 1, 25))
+    assert fact.fields["needs_answer"] is False and fact.fields["answered"] is False

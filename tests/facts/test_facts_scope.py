@@ -32,15 +32,33 @@ def test_account_scope_yields_the_unit_only() -> None:
 
 
 def test_supervising_office_is_judged_against_internal_bodies_only_when_listed() -> None:
+    office = TOWN.replace("测试镇", "乙镇").replace("综治办", "党政综合办公室")
     files = base(
         **{
             "units/xiaozhen/unit.toml": TOWN + 'internal_bodies = ["党政综合办公室"]\n',
+            "units/yizhen/unit.toml": office + 'internal_bodies = ["党政综合办公室"]\n',
         }
     )
     by_unit = {f.unit: f.fields for f in banner_facts(unit_supervision, files, AS_OF)}
+    # office_is_office: the name ends in 办公室 (art-06's office_name_pattern).
     assert by_unit == {
-        "xiaozhen": {"supervising_office": "综治办", "office_is_internal_body": False},
-        "zwfwj": {"supervising_office": "办公室"},
+        "xiaozhen": {
+            "supervising_office": "综治办",
+            "unit_type": "town",
+            "office_is_office": False,
+            "office_is_internal_body": False,
+        },
+        "yizhen": {
+            "supervising_office": "党政综合办公室",
+            "unit_type": "town",
+            "office_is_office": True,
+            "office_is_internal_body": True,
+        },
+        "zwfwj": {
+            "supervising_office": "办公室",
+            "unit_type": "department",
+            "office_is_office": True,
+        },
     }
 
 
@@ -63,8 +81,15 @@ def test_unit_offices_only_when_both_are_recorded() -> None:
     (fact,) = banner_facts(unit_offices, files, AS_OF)
     assert (fact.unit, fact.fields) == (
         "zwfwj",
-        {"newmedia_office": "办公室", "website_office": "信息中心"},
+        {"unit_type": "department", "newmedia_office": "办公室", "website_office": "信息中心"},
     )
+    # The unit's type is recorded so that art-08 judges only 苏木镇 and 旗直部门.
+    files["units/xiaozhen/unit.toml"] = (
+        TOWN.replace("town", "institution")
+        + 'website_office = "综治办"\nnewmedia_office = "综治办"\n'
+    )
+    by_unit = {f.unit: f.fields["unit_type"] for f in banner_facts(unit_offices, files, AS_OF)}
+    assert by_unit == {"xiaozhen": "institution", "zwfwj": "department"}
 
 
 def test_presence_through_a_superior_units_active_account() -> None:
