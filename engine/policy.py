@@ -134,12 +134,10 @@ def default_policy_dir(repo: Path) -> Path:
     return bundled_policy_dir()
 
 
-def load_committed(repo: Path, source: str) -> Policy:
-    """The rulebook as a commit (``source`` a revision) or the staged index (``source`` =
-    ``":index"``) holds it: ``policy/`` from git, never from the work tree. Without a
-    ``policy/`` there, the installed rulebook."""
+def _committed_files(repo: Path, source: str) -> dict[str, str]:
+    """``policy/*.toml`` of a commit (``source`` a revision) or of the staged index
+    (``source`` = ``":index"``): file name -> blob id."""
     import subprocess
-    import tempfile
 
     if source == ":index":
         listing = ["ls-files", "-s", "-z", "--", "policy/"]
@@ -157,26 +155,48 @@ def load_committed(repo: Path, source: str) -> Policy:
         name = path[len("policy/") :]
         if "/" not in name and name.endswith(".toml"):
             files[name] = blob
-    if not any(name.startswith("art-") for name in files):
-        return load(bundled_policy_dir())
-    key = tuple(sorted(files.items()))
-    if key in _COMMITTED:
-        return _COMMITTED[key]
+    return files if any(name.startswith("art-") for name in files) else {}
+
+
+def write_committed(repo: Path, source: str, folder: Path) -> bool:
+    """Write the rulebook a commit or the staged index holds into ``folder`` (new); False
+    (nothing written) when it holds none."""
+    import subprocess
+
+    files = _committed_files(repo, source)
+    if not files:
+        return False
     batch = subprocess.run(
         ["git", "-C", str(repo), "cat-file", "--batch"],
         input="".join(f"{b}\n" for b in files.values()).encode(),
         capture_output=True,
         check=True,
     ).stdout
+    folder.mkdir(parents=True)
+    pos = 0
+    for name in files:
+        end = batch.index(b"\n", pos)
+        size = int(batch[pos:end].split()[2])
+        (folder / name).write_bytes(batch[end + 1 : end + 1 + size])
+        pos = end + 1 + size + 1
+    return True
+
+
+def load_committed(repo: Path, source: str) -> Policy:
+    """The rulebook as a commit (``source`` a revision) or the staged index (``source`` =
+    ``":index"``) holds it: ``policy/`` from git, never from the work tree. Without a
+    ``policy/`` there, the installed rulebook."""
+    import tempfile
+
+    files = _committed_files(repo, source)
+    if not files:
+        return load(bundled_policy_dir())
+    key = tuple(sorted(files.items()))
+    if key in _COMMITTED:
+        return _COMMITTED[key]
     with tempfile.TemporaryDirectory(prefix="govmedia-policy-") as tmp:
         folder = Path(tmp) / "policy"
-        folder.mkdir()
-        pos = 0
-        for name in files:
-            end = batch.index(b"\n", pos)
-            size = int(batch[pos:end].split()[2])
-            (folder / name).write_bytes(batch[end + 1 : end + 1 + size])
-            pos = end + 1 + size + 1
+        write_committed(repo, source, folder)
         _COMMITTED[key] = load(folder)
         return _COMMITTED[key]
 

@@ -506,3 +506,44 @@ def test_reminders_are_shown_escaped_on_the_home_page() -> None:
     assert "&lt;script&gt;" in html and SCRIPT not in html
     assert html.index("2021-01-12") < html.index("2031-01-01")
     assert "gm-reminders" in html
+
+
+def test_the_site_judges_with_the_committed_rulebook_not_the_work_tree(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """An uncommitted edit of policy/ (here: art-15 asking for 0 posts a week, which would
+    hide every weekly-update violation) does not change what the site publishes."""
+    import re as _re
+    import shutil
+
+    _repo, reference, proc = built_site(tmp_path_factory)
+    assert proc.returncode == 0, proc.stderr
+    tile = _re.compile(r"(\d+)\s*处未整改的违规")
+
+    def count(site: Path) -> int:
+        text = _re.sub(r"<[^>]+>", " ", (site / "index.html").read_text(encoding="utf-8"))
+        found = tile.search(text)
+        assert found, text[:500]
+        return int(found.group(1))
+
+    tmp = tmp_path_factory.mktemp("site-uncommitted-policy")
+    from test_site_fixture import make_records_repo
+
+    repo = make_records_repo(tmp / "records-repo")
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "policy", repo / "policy")  # in the work tree, never committed
+    art15 = repo / "policy" / "art-15.toml"
+    art15.write_text(
+        art15.read_text(encoding="utf-8").replace(
+            "min_posts_per_week = 1", "min_posts_per_week = 0"
+        ),
+        encoding="utf-8",
+    )
+    config = write_config(repo)
+    out = tmp / "site"
+    built = govmedia(
+        "site", "--repo", str(repo), "--as-of", AS_OF, "--output", str(out),
+        "--config", str(config), cwd=repo, cache=tmp / "cache",
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert count(out) == count(reference) > 0

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -38,6 +40,7 @@ from mkdocs.utils.templates import TemplateContext
 from engine import policy as policy_mod
 from engine.cache import Cache, default_dir
 from engine.errors import InputError
+from engine.resources import bundled_policy_dir
 from engine.site.due_pages import due_files
 from engine.site.model import SiteModel, gather
 from engine.site.pages import Pages, nav
@@ -86,6 +89,18 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         logging.getLogger("jieba").setLevel(logging.WARNING)
         return config
 
+    def _committed_rulebook(self, repo: Path) -> Path:
+        """The rulebook the site's ref holds (never the work tree's: an uncommitted edit of
+        policy/ must not change what is published), written into a folder that lives as
+        long as the plugin; the installed rulebook when the ref holds none."""
+        self._rulebook = tempfile.TemporaryDirectory(prefix="govmedia-site-policy-")
+        folder = Path(self._rulebook.name) / "policy"
+        try:
+            found = policy_mod.write_committed(repo, self.config.ref, folder)
+        except subprocess.CalledProcessError:  # no such ref, or not a repository yet
+            found = False
+        return folder if found else bundled_policy_dir()
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         started = time.perf_counter()
         base_dir = self._base(config)
@@ -97,7 +112,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             policy_dir = (
                 (base_dir / self.config.policy).resolve()
                 if self.config.policy
-                else policy_mod.default_policy_dir(repo)
+                else self._committed_rulebook(repo)
             )
             cache = Cache(default_dir() if self.config.cache else None)
             self.model = gather(
