@@ -243,17 +243,19 @@ def _check_lifecycle(entry: AccountFiles, errors: list[InputError]) -> None:
             )
         )
     account = entry.record
-    starts = [(str(account.data["opened"]), account.path, account.line("opened"))]
-    starts += [(str(o.data["date"]), o.path, o.line("date")) for o in openings]
+    # (date, path, key): a line number is looked up only for a message.
+    starts = [(str(account.data["opened"]), account.path, "opened")]
+    starts += [(str(o.data["date"]), o.path, "date") for o in openings]
+    by_path = {r.path: r for r in (account, *openings)}
     for closure in entry.events_of("closure"):
         closed = str(closure.data["date"])
         before = [s for s in starts if closed < s[0]]
         if not before:
             continue
-        opened, where, line = max(before)
+        opened, where, key = max(before)
         errors.append(
             InputError(
-                f"关停日期 {closed} 早于账号的开设日期 {opened}({where}:{line})",
+                f"关停日期 {closed} 早于账号的开设日期 {opened}({where}:{by_path[where].line(key)})",
                 path=closure.path,
                 line=closure.line("date"),
                 hint="检查两个日期是否写错:关停不能早于开设。",

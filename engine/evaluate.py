@@ -63,6 +63,9 @@ class Result:
     authority: Verdict = field(default_factory=lambda: Verdict(frozenset()))
     # What could not be judged or deserves a look, never a violation (engine/violations.py).
     reminders: list[Reminder] = field(default_factory=list)
+    # Waived violations in partitions this result did not load (the hook's check of a
+    # change, engine/delta.py): counted, not listed. 0 for a whole evaluation.
+    waived_elsewhere: int = 0
 
     @property
     def open(self) -> list[Violation]:
@@ -543,6 +546,45 @@ def _saved_record(path: str, data: Any) -> bool:
     return located is not None and isinstance(data, dict) and records.surely_valid(located[0], data)
 
 
+@dataclass
+class Partition:
+    """One unit of cached work: the banner-wide facts (``pid`` "") or one account's."""
+
+    pid: str
+    key: str  # digest of everything its result depends on (the cache key)
+    build: Callable[[], tuple[list[Fact], list[str]]]
+    post_paths: list[str]
+
+
+@dataclass
+class Plan:
+    """A snapshot ready to judge: records other than posts read, the banner built, authority
+    verified, and each partition's cache key known. Nothing is judged yet (``materialise``)."""
+
+    snapshot: Snapshot
+    policy: Policy
+    as_of: date
+    banner: banner.Banner
+    verdict: Verdict
+    ctx: Context
+    partitions: list[Partition]
+    store: Cache
+    trust_all: bool
+    as_stood: bool
+    hits: int = 0  # partitions found in the cache by the last ``materialise``
+
+    @property
+    def marks(self) -> str:
+        """What turns a partition's violations into the reported ones, besides the partition
+        itself: the waivers that count and the acknowledgements (their blobs), the check date."""
+        entries = self.snapshot.entries
+        return digest(
+            [self.as_of.isoformat(), self.policy.digest],
+            [f"{r.path}={entries.get(r.path, r.blob)}" for r in self.banner.waivers]
+            + [f"{r.path}={entries.get(r.path, r.blob)}" for r in self.banner.acknowledgements],
+        )
+
+
 def evaluate(
     snapshot: Snapshot,
     policy: Policy,
@@ -561,6 +603,25 @@ def evaluate(
     ``trust_all`` is for the rule cases' runner only (records without git history):
     every waiver and supervision record counts without a signature check.
     """
+    return judge_all(plan(snapshot, policy, as_of, cache, trust_all=trust_all, as_stood=as_stood))
+
+
+def judge_all(planned: Plan) -> Result:
+    """Every partition of the plan judged (or found in the cache), and the whole Result."""
+    results = materialise(planned, [p.pid for p in planned.partitions])
+    return finish(planned, [results[p.pid] for p in planned.partitions])
+
+
+def plan(
+    snapshot: Snapshot,
+    policy: Policy,
+    as_of: date,
+    cache: Cache | None = None,
+    *,
+    trust_all: bool = False,
+    as_stood: bool = False,
+) -> Plan:
+    """Everything ``evaluate`` does before it judges: see ``Plan``."""
     load_builders()
     store = cache or Cache(None)
     post_paths: dict[str, list[str]] = defaultdict(list)
@@ -592,36 +653,16 @@ def evaluate(
         # Supervision records kept in force in their last signed version (engine/authority.py).
         + [f"{p}=kept:{r.blob}" for p, r in sorted(verdict.kept.items())],
     )
-    violations: list[Violation] = []
-    facts_count: dict[str, int] = defaultdict(int)
-
-    def compute(build: Callable[[], tuple[list[Fact], list[str]]]) -> dict[str, Any]:
-        facts, later = build()
-        if os.environ.get("GOVMEDIA_DEBUG"):
-            assert_declared(facts)
-        tally: Uncounted = {}
-        found, noted = judge(facts, policy, ctx, tally)
-        counts: dict[str, int] = defaultdict(int)
-        for fact in facts:
-            counts[fact.kind] += 1
-        return {
-            "violations": [v.to_dict() for v in found],
-            "facts": counts,
-            "uncounted": [[y, a, name, n] for (y, a, name), n in sorted(tally.items())],
-            "later": later,
-            "reminders": [r.to_dict() for r in noted],
-        }
-
-    # (cache key, fact builder, post files it reads), the banner's first.
-    partitions: list[tuple[str, Callable[[], tuple[list[Fact], list[str]]], list[str]]] = []
+    # The banner's partition first, then one per account.
     account_meta = [p for p in other_paths if p.startswith("records/accounts/")]
-    partitions.append(
-        (
+    partitions = [
+        Partition(
+            "",
             digest([base, "banner"], [f"{p}={entries[p]}" for p in account_meta]),
             lambda: ([f for b in BANNER_BUILDERS.values() for f in b(ctx)], []),
             [],
         )
-    )
+    ]
     meta_of: dict[str, list[str]] = defaultdict(list)
     for p in account_meta:
         meta_of[p.split("/", 3)[2]].append(p)
@@ -648,51 +689,102 @@ def evaluate(
                 # memory (and the garbage collector's work) to one account at a time.
                 files.posts = []
 
-        partitions.append((key, build, files.post_paths))
+        partitions.append(Partition(account_id, key, build, files.post_paths))
+    return Plan(
+        snapshot, policy, as_of, the_banner, verdict, ctx, partitions, store, trust_all, as_stood
+    )
 
-    results = [_partition_result(store.get(key)) for key, _, _ in partitions]
-    missed = [i for i, cached in enumerate(results) if cached is None]
-    hits = len(partitions) - len(missed)
-    tasks: list[Callable[[], dict[str, Any]]] = [partial(compute, partitions[i][1]) for i in missed]
-    prefetch = partial(snapshot.prefetch, [p for i in missed for p in partitions[i][2]])
-    with closing(_compute_all(tasks, prefetch)) as computing:
-        for i, computed in zip(missed, computing, strict=True):
-            store.put(partitions[i][0], computed)
-            results[i] = _partition_result(computed)
+
+def _compute(planned: Plan, build: Callable[[], tuple[list[Fact], list[str]]]) -> dict[str, Any]:
+    """One partition's result, as the cache stores it."""
+    facts, later = build()
+    if os.environ.get("GOVMEDIA_DEBUG"):
+        assert_declared(facts)
     tally: Uncounted = {}
-    later: list[str] = []
+    found, noted = judge(facts, planned.policy, planned.ctx, tally)
+    counts: dict[str, int] = defaultdict(int)
+    for fact in facts:
+        counts[fact.kind] += 1
+    return {
+        "violations": [v.to_dict() for v in found],
+        "facts": counts,
+        "uncounted": [[y, a, name, n] for (y, a, name), n in sorted(tally.items())],
+        "later": later,
+        "reminders": [r.to_dict() for r in noted],
+    }
+
+
+def materialise(planned: Plan, pids: Iterable[str]) -> dict[str, PartitionResult]:
+    """The results of the partitions ``pids``: from the cache, else computed (and cached);
+    on two or more cores, the misses by forked workers."""
+    wanted = set(pids)
+    chosen = [p for p in planned.partitions if p.pid in wanted]
+    store = planned.store
+    results: dict[str, PartitionResult | None] = {
+        p.pid: partition_result(store.get(p.key)) for p in chosen
+    }
+    missed = [p for p in chosen if results[p.pid] is None]
+    planned.hits = len(chosen) - len(missed)
+    tasks: list[Callable[[], dict[str, Any]]] = [
+        partial(_compute, planned, p.build) for p in missed
+    ]
+    prefetch = partial(planned.snapshot.prefetch, [path for p in missed for path in p.post_paths])
+    with closing(_compute_all(tasks, prefetch)) as computing:
+        for p, computed in zip(missed, computing, strict=True):
+            store.put(p.key, computed)
+            results[p.pid] = partition_result(computed)
+    return {pid: r for pid, r in results.items() if r is not None}
+
+
+def finish(planned: Plan, results: list[PartitionResult]) -> Result:
+    """The Result of a whole snapshot from all its partitions' results."""
+    violations: list[Violation] = []
     reminders: list[Reminder] = []
-    for cached in results:
-        assert cached is not None
-        found, counts, uncounted, late, noted = cached
+    for found, _, _, _, noted in results:
         violations.extend(found)
         reminders.extend(noted)
+    facts_count, tally, later = finish_totals((r[1], r[2], r[3]) for r in results)
+    reminders += calendar_reminders(tally) + later_reminders(later, planned.as_of)
+    if not planned.trust_all:
+        # Accounts whose files left records/ without a closure (engine/removed.py).
+        violations.extend(removed_accounts(planned.snapshot, planned.policy, planned.as_of))
+    violations = mark(planned, violations)
+    reminders += unmatched_waivers(violations, planned.banner.waivers)
+    violations.sort(key=Violation.sort_key)
+    return Result(
+        snapshot=planned.snapshot,
+        as_of=planned.as_of,
+        policy=planned.policy,
+        banner=planned.banner,
+        violations=violations,
+        facts=facts_count,
+        partitions=len(planned.partitions),
+        cache_hits=planned.hits,
+        authority=planned.verdict,
+        reminders=sorted(reminders, key=Reminder.sort_key),
+    )
+
+
+def finish_totals(
+    parts: Iterable[tuple[dict[str, int], Uncounted, list[str]]],
+) -> tuple[dict[str, int], Uncounted, list[str]]:
+    """Partitions' fact counts, uncounted tallies and later posts, added up."""
+    facts: dict[str, int] = defaultdict(int)
+    tally: Uncounted = {}
+    later: list[str] = []
+    for counts, uncounted, late in parts:
         for kind, n in counts.items():
-            facts_count[kind] += n
+            facts[kind] += n
         for counted, n in uncounted.items():
             tally[counted] = tally.get(counted, 0) + n
         later.extend(late)
-    reminders += calendar_reminders(tally) + later_reminders(later, as_of)
+    return dict(facts), tally, later
 
-    if not trust_all:
-        # Accounts whose files left records/ without a closure (engine/removed.py).
-        violations.extend(removed_accounts(snapshot, policy, as_of))
-    violations = apply_waivers(violations, the_banner.waivers, as_of)
-    violations = apply_acknowledgements(violations, the_banner.acknowledgements)
-    reminders += unmatched_waivers(violations, the_banner.waivers)
-    violations.sort(key=Violation.sort_key)
-    return Result(
-        snapshot=snapshot,
-        as_of=as_of,
-        policy=policy,
-        banner=the_banner,
-        violations=violations,
-        facts=dict(facts_count),
-        partitions=1 + len(the_banner.accounts),
-        cache_hits=hits,
-        authority=verdict,
-        reminders=sorted(reminders, key=Reminder.sort_key),
-    )
+
+def mark(planned: Plan, violations: list[Violation]) -> list[Violation]:
+    """Violations as reported: waived by the waivers that count, marked as acknowledged."""
+    violations = apply_waivers(violations, planned.banner.waivers, planned.as_of)
+    return apply_acknowledgements(violations, planned.banner.acknowledgements)
 
 
 def later_reminders(later: list[str], as_of: date) -> list[Reminder]:
@@ -752,7 +844,7 @@ def _authority(
 PartitionResult = tuple[list[Violation], dict[str, int], Uncounted, list[str], list[Reminder]]
 
 
-def _partition_result(cached: Any) -> PartitionResult | None:
+def partition_result(cached: Any) -> PartitionResult | None:
     """A cached partition result (its violations and fact counts), or None (a miss) if it
     is not shaped like one.
 

@@ -10,7 +10,7 @@ for a look, not judged as a violation: a late record can be an honest correction
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +123,14 @@ def _shallow_commits(repo: git.Repo) -> frozenset[str]:
         return frozenset()
 
 
-def in_history(repo: git.Repo, rev: str = "HEAD", max_count: int | None = None) -> list[Backfill]:
-    """Back-filled reviews in every commit reachable from ``rev`` that changed post files."""
+def in_history(
+    repo: git.Repo, rev: str = "HEAD", max_count: int | None = None, store: Cache | None = None
+) -> list[Backfill]:
+    """Back-filled reviews in every commit reachable from ``rev`` that changed post files.
+
+    What a commit back-filled depends only on that commit (and its first parent): with a
+    ``store`` it is remembered per commit, so a check after a new commit reads only the
+    new commit's changes, whatever the length of the history."""
     found: list[Backfill] = []
     shallow = _shallow_commits(repo)
     for commit in repo.iter_commits(rev, paths="records/accounts", max_count=max_count):
@@ -138,11 +144,41 @@ def in_history(repo: git.Repo, rev: str = "HEAD", max_count: int | None = None) 
             )
         if not commit.parents:
             continue
-        when = iso_local(commit.committed_datetime.astimezone(CHINA_TZ))
-        diff = commit.parents[0].diff(commit, paths="records/accounts")
-        for path, old, new in _changed_posts(diff):
-            found.extend(_findings(path, old, new, commit.hexsha, when, str(commit.author.name)))
+        key = result_key("backfilled-commit", commit.hexsha)
+        remembered = _remembered(store.get(key)) if store is not None else None
+        if remembered is None:
+            remembered = _in_commit(commit)
+            if store is not None:
+                store.put(key, [asdict(b) for b in remembered])
+        found.extend(remembered)
     return found
+
+
+def _in_commit(commit: git.Commit) -> list[Backfill]:
+    """The back-filled reviews one commit added (against its first parent)."""
+    when = iso_local(commit.committed_datetime.astimezone(CHINA_TZ))
+    diff = commit.parents[0].diff(commit, paths="records/accounts")
+    found: list[Backfill] = []
+    for path, old, new in _changed_posts(diff):
+        found.extend(_findings(path, old, new, commit.hexsha, when, str(commit.author.name)))
+    return found
+
+
+def _remembered(cached: Any) -> list[Backfill] | None:
+    """Findings read back from the cache, or None (a miss) if not shaped like them."""
+    if not isinstance(cached, list) or not all(isinstance(b, dict) for b in cached):
+        return None
+    try:
+        found = [Backfill(**b) for b in cached]
+    except TypeError:
+        return None
+    types = {f.name: f.type for f in fields(Backfill)}
+    ok = all(
+        type(getattr(b, name)) is (int if kind == "int" else str)
+        for b in found
+        for name, kind in types.items()
+    )
+    return found if ok else None
 
 
 def in_index(repo: git.Repo, now: str) -> list[Backfill]:
@@ -163,16 +199,10 @@ def backfill_reminders(repo: git.Repo, sha: str, paths: set[str], store: Cache) 
     after the fact, not a violation. Remembered per commit in ``store``; nothing for a
     shallow clone, whose history cannot tell."""
     key = result_key("backfilled", sha)
-    cached = store.get(key)
-    found: list[Backfill] | None = None
-    if isinstance(cached, list) and all(isinstance(b, dict) for b in cached):
-        try:
-            found = [Backfill(**b) for b in cached]
-        except TypeError:
-            found = None
+    found = _remembered(store.get(key))
     if found is None:
         try:
-            found = in_history(repo, sha)
+            found = in_history(repo, sha, store=store)
         except InputError:
             return []
         store.put(key, [asdict(b) for b in found])

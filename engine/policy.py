@@ -189,15 +189,14 @@ def load_committed(repo: Path, source: str) -> Policy:
     import tempfile
 
     files = _committed_files(repo, source)
-    if not files:
-        return load(bundled_policy_dir())
-    key = tuple(sorted(files.items()))
+    key = tuple(sorted(files.items()))  # () for the installed rulebook
     if key in _COMMITTED:
         return _COMMITTED[key]
     with tempfile.TemporaryDirectory(prefix="govmedia-policy-") as tmp:
         folder = Path(tmp) / "policy"
-        write_committed(repo, source, folder)
-        _COMMITTED[key] = load(folder)
+        _COMMITTED[key] = (
+            load(folder) if write_committed(repo, source, folder) else load(bundled_policy_dir())
+        )
         return _COMMITTED[key]
 
 

@@ -7,11 +7,11 @@ from datetime import date
 
 import git
 
-from engine import history, snapshot
+from engine import delta, history, snapshot
 from engine.cache import result_key
-from engine.commands.common import Options, parse_as_of, run_evaluation
+from engine.commands.common import Options, parse_as_of, plan_evaluation, run_evaluation
 from engine.errors import InputError
-from engine.evaluate import Result, cached_violations
+from engine.evaluate import Plan, Result, cached_violations, materialise
 from engine.fsutil import write_atomic
 from engine.policy import Policy
 from engine.report import FORMATS, Report, load_formats, safe
@@ -81,18 +81,71 @@ def _remember_index(opts: Options, result: Result) -> None:
     Not when a staged supervision record was left out for not being committed yet: once
     committed (and signed) it counts, so the same tree would be judged differently.
     """
+    tree = _index_tree(opts, result)
+    if tree is not None:
+        key = _base_key(tree, result.as_of, result.policy)
+        opts.cache().put(key, [v.to_dict() for v in result.violations])
+
+
+def _index_tree(opts: Options, result: Result) -> str | None:
+    """The staged index's records tree id, under which its judgement may be remembered;
+    None when it may not: a staged supervision record was left out for not being
+    committed yet (once committed and signed it counts, so the same tree would be
+    judged differently), or files elsewhere are unmerged."""
     if any(
         w.reason == "uncommitted" and w.path.startswith("records/supervision/")
         for w in result.authority.warnings
     ):
-        return
+        return None
     repo = snapshot.open_repo(opts.repo)
     try:
-        index_tree = str(repo.git.write_tree())
+        return records_tree(repo, str(repo.git.write_tree()))
     except git.GitCommandError:
-        return  # unmerged files elsewhere in the index: nothing to remember, only slower
-    key = _base_key(records_tree(repo, index_tree), result.as_of, result.policy)
-    opts.cache().put(key, [v.to_dict() for v in result.violations])
+        return None
+
+
+def base_summary(opts: Options, base: str, planned: Plan) -> delta.Summary | None:
+    """The base's summary (engine/delta.py), judged like ``planned`` (its check date, rulebook
+    and reading of later posts): remembered by the records tree id, else made by judging
+    the base in full once. None for a base without records."""
+    repo = snapshot.open_repo(opts.repo)
+    commit = snapshot.resolve_commit(repo, base)
+    tree = records_tree(repo, commit.hexsha)
+    if tree == "no-records":
+        return None
+    store = opts.cache()
+    key = delta.summary_key(tree, planned)
+    found = delta.Summary.from_json(store.get(key))
+    if found is None:
+        base_plan = plan_evaluation(
+            opts,
+            rev=commit.hexsha,
+            staged=False,
+            as_of=planned.as_of,
+            policy=planned.policy,
+            as_stood=planned.as_stood,
+        )
+        found = delta.summarise(
+            base_plan, materialise(base_plan, [p.pid for p in base_plan.partitions])
+        )
+        store.put(key, found.to_json())
+    return found
+
+
+def judge_change(opts: Options, base: str, policy: Policy) -> delta.Change | None:
+    """The staged index judged against ``base`` partition by partition (engine/delta.py),
+    remembered for the next run; None when only the full comparison can tell."""
+    planned = plan_evaluation(opts, policy=policy)
+    summary = base_summary(opts, base, planned)
+    if summary is None:
+        return None
+    change = delta.judge_change(planned, summary, opts.cache())
+    if change is None:
+        return None
+    tree = _index_tree(opts, change.result)
+    if tree is not None:
+        opts.cache().put(delta.summary_key(tree, planned), change.summary.to_json())
+    return change
 
 
 def backfill_reminders(opts: Options, result: Result) -> list[Reminder]:
@@ -143,19 +196,29 @@ def run(
     blocking: list[Violation] | None = None,
     *,
     backfills: bool = True,
+    by_change: bool = False,
 ) -> int:
     """Report; exit 1 on errors. ``keep`` (if given) receives the evaluation, for the hook's
-    reminders; ``blocking`` (if given) the errors that decide the exit code."""
+    reminders; ``blocking`` (if given) the errors that decide the exit code.
+
+    ``by_change`` (the hook): the staged index is judged against ``base`` only where it
+    differs (engine/delta.py); the report lists the violations, waivers and reminders of
+    the changed accounts, and counts the rest."""
     load_formats()
     if base and since:
         raise InputError("--base 和 --since 只能二选一", hint="去掉其中一个选项。")
     if since:
         base = base_before(opts, since)
     policy = opts.policy()
-    result = run_evaluation(opts, policy=policy)
+    change = (
+        judge_change(opts, base, policy)
+        if by_change and base and opts.staged and opts.use_cache
+        else None
+    )
+    result = change.result if change else run_evaluation(opts, policy=policy)
     if keep is not None:
         keep.append(result)
-    if opts.staged and opts.use_cache:
+    if opts.staged and opts.use_cache and change is None:
         _remember_index(opts, result)
     if backfills:
         result.reminders = sorted(
@@ -163,13 +226,16 @@ def run(
         )
     report = Report(result, result.open, lang=lang)
     if base:
-        found = compare(result.violations, base_violations(opts, base, result.as_of, policy))
+        found = compare(
+            result.violations,
+            change.base if change else base_violations(opts, base, result.as_of, policy),
+        )
         accepted = acknowledged_since(opts, base, found.new)
         report = Report(
             result,
             [v for v in found.new if v not in accepted],
             base=base,
-            base_known=len(found.unchanged),
+            base_known=len(found.unchanged) + (change.unchanged_open if change else 0),
             lang=lang,
             changed=found.changed,
             fixed=found.fixed,

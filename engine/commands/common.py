@@ -10,7 +10,7 @@ from engine import policy as policy_mod
 from engine import snapshot as snapshot_mod
 from engine.cache import Cache, default_dir
 from engine.errors import InputError
-from engine.evaluate import Result, evaluate
+from engine.evaluate import Plan, Result, judge_all, plan
 
 # Check dates outside these years are typing mistakes (9999, 1900): refused at once,
 # before any record is read. The measures date from 2020; 2100 leaves room.
@@ -91,6 +91,19 @@ def run_evaluation(
     as_of: date | None = None,
     policy: policy_mod.Policy | None = None,
 ) -> Result:
+    return judge_all(plan_evaluation(opts, rev, staged, as_of, policy))
+
+
+def plan_evaluation(
+    opts: Options,
+    rev: str | None = None,
+    staged: bool | None = None,
+    as_of: date | None = None,
+    policy: policy_mod.Policy | None = None,
+    as_stood: bool | None = None,
+) -> Plan:
+    """``run_evaluation`` up to its plan (engine/evaluate.py ``plan``); ``as_stood``
+    overrides whether the check date is taken as explicit."""
     snap = snapshot_mod.load(
         opts.repo, rev if rev is not None else opts.rev, opts.staged if staged is None else staged
     )
@@ -98,5 +111,5 @@ def run_evaluation(
     # An explicit check date asks how the records stood on that day: later posts are
     # left out (one reminder says so). The default date (today, the commit's date) keeps
     # a post dated after it as bad input: a typing mistake.
-    explicit = (as_of or opts.as_of) is not None
-    return evaluate(snap, policy or opts.policy(), day, opts.cache(), as_stood=explicit)
+    explicit = (as_of or opts.as_of) is not None if as_stood is None else as_stood
+    return plan(snap, policy or opts.policy(), day, opts.cache(), as_stood=explicit)

@@ -41,7 +41,9 @@ def run(opts: Options, lang: str) -> int:
     kept: list[Result] = []
     # The hook reports back-filled reviews of this commit itself (below), quickly; the
     # whole history's are for `check` and `audit`.
-    code = check.run(opts, base, "text", lang, keep=kept, blocking=blocking, backfills=False)
+    code = check.run(
+        opts, base, "text", lang, keep=kept, blocking=blocking, backfills=False, by_change=True
+    )
     if base and hidden_by_rulebook(opts, base, lang):
         code = 1
     for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:

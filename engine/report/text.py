@@ -149,7 +149,7 @@ def render(report: Report) -> str:
                 if report.base
                 else ""
             )
-            + f", {len(waived)} waived; checked {len(r.banner.units)} units, "
+            + f", {len(waived) + r.waived_elsewhere} waived; checked {len(r.banner.units)} units, "
             f"{len(r.banner.accounts)} accounts, {posts} posts."
         )
     else:
@@ -163,7 +163,7 @@ def render(report: Report) -> str:
                 else ""
             )
             + (f"(其中 {n_ack} 处如实登记)" if n_ack else "")
-            + f",{len(waived)} 处已豁免;检查了 {len(r.banner.units)} 个单位、"
+            + f",{len(waived) + r.waived_elsewhere} 处已豁免;检查了 {len(r.banner.units)} 个单位、"
             f"{len(r.banner.accounts)} 个账号、{posts} 条发布。"
         )
     return "\n".join(lines) + "\n"
