@@ -321,6 +321,8 @@ def _violation(
         day=fact.day.isoformat(),
         evidence={**fact.fields, **fact.context, **derived, **extra},
         fact_keys=[f.key for f in run] if len(run) > 1 else [],
+        check_name=check.name,
+        read=sorted(check.fields - {"fact"}),
     )
 
 
@@ -832,6 +834,8 @@ _VIOLATION_TYPES: dict[str, type | tuple[type, ...]] = {
     "waiver": (str, type(None)),
     "fact_keys": list,
     "acknowledged": (str, type(None)),
+    "check_name": str,
+    "read": list,
 }
 
 
