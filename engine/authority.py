@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine import records
+from engine.bounded import BoundedDict
 from engine.errors import InputError, InputErrors
 from engine.records import Record
 from engine.resources import bundled_policy_dir
@@ -423,7 +424,7 @@ def _delegates(record: Record) -> frozenset[str]:
 
 
 # Registry versions by blob id (None: an invalid version).
-_VERSIONS: dict[str, _Version | None] = {}
+_VERSIONS: BoundedDict[str, _Version | None] = BoundedDict(4_096)
 
 
 def _versions(repo: _Git, blobs: set[str], store: Cache | None) -> dict[str, _Version | None]:
@@ -587,7 +588,7 @@ def chain(
     return Chain(version.identities, root, delegates=version.delegates, fallback=fallback)
 
 
-_SIGNATURE_CACHE: dict[str, tuple[str, str]] = {}
+_SIGNATURE_CACHE: BoundedDict[str, tuple[str, str]] = BoundedDict(65_536)
 
 
 def _cached_signatures(

@@ -13,7 +13,7 @@ the rule version in force on the day that picks the version in ``check``.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -21,15 +21,16 @@ from typing import Any
 
 from engine.banner import AccountFiles, Banner
 from engine.facts import Context
-from engine.facts.accounts import earliest_closure, uncovered
-from engine.facts.interaction import answer_deadline
+from engine.facts.accounts import earliest_closure, responsible_periods, uncovered
+from engine.facts.interaction import answer_deadline, received_messages
+from engine.facts.outsourcing import contract_periods, outsourced_from
 from engine.facts.posts import _day as post_day
 from engine.facts.posts import notice_exemptions
 from engine.facts.supervision import SUPERVISION_DIR, closure_order
 from engine.labels import DUE_KIND, WEEKDAY, account_zh, article_zh, label
 from engine.policy import Policy, Version
 from engine.records import Record
-from engine.timeutil import iso_local, parse_date, parse_datetime
+from engine.timeutil import parse_date
 from engine.violations import Violation, fingerprint
 from engine.workdays import CalendarMissing, WorkCalendar, missing_hint
 
@@ -166,47 +167,38 @@ def weeks(due: Due, files: AccountFiles) -> Iterator[DueItem]:
 
 def messages(due: Due, files: AccountFiles) -> Iterator[DueItem]:
     """Art. 18: messages not answered by the check date, with their answer deadline."""
-    seen: Counter[str] = Counter()
-    for record in files.messages:
-        for i, message in enumerate(record.data["message"]):
-            received = parse_datetime(str(message["received"]))
-            if received.date() > due.as_of:
-                continue
-            stamp = iso_local(received)
-            seen[stamp] += 1
-            answered = message.get("answered")
-            if answered and parse_datetime(str(answered)).date() <= due.as_of:
-                continue
-            version = due.version("art-18", received.date())
-            if version is None:
-                continue
-            try:
-                deadline = answer_deadline(
-                    due.calendar, received.date(), int(version.parameters["answer_working_days"])
-                )
-            except CalendarMissing as exc:
-                due.needs_year(exc, received.date(), f"{stamp[:10]} 收到的留言")
-                continue
-            if deadline > due.horizon:
-                continue
-            suffix = "" if seen[stamp] == 1 else f"#{seen[stamp]}"
-            when = stamp.replace("T", " ")[:16]
-            yield DueItem(
-                kind="message",
-                deadline=deadline,
-                article=18,
-                check="art-18/unanswered",
-                unit=files.unit,
-                account=files.id,
-                path=record.path,
-                line=record.line("message", i, "received"),
-                title=f"{when} 收到的留言「{message['topic']}」还没有答复,"
-                f"答复期限 {md(deadline)} 24:00",
-                todo=f"答复留言,并在 {record.path} 中填写答复时间(answered)",
-                overdue=deadline < due.as_of,
-                key=f"{files.id}/message/{stamp}{suffix}",
-                fact_key=f"{files.id}/message/{stamp}{suffix}",
+    for m in received_messages(files, due.as_of):
+        if m.answer is not None:
+            continue
+        received = m.received
+        version = due.version("art-18", received.date())
+        if version is None:
+            continue
+        try:
+            deadline = answer_deadline(
+                due.calendar, received.date(), int(version.parameters["answer_working_days"])
             )
+        except CalendarMissing as exc:
+            due.needs_year(exc, received.date(), f"{m.stamp[:10]} 收到的留言")
+            continue
+        if deadline > due.horizon:
+            continue
+        when = m.stamp.replace("T", " ")[:16]
+        yield DueItem(
+            kind="message",
+            deadline=deadline,
+            article=18,
+            check="art-18/unanswered",
+            unit=files.unit,
+            account=files.id,
+            path=m.record.path,
+            line=m.record.line("message", m.index, "received"),
+            title=f"{when} 收到的留言「{m.data['topic']}」还没有答复,答复期限 {md(deadline)} 24:00",
+            todo=f"答复留言,并在 {m.record.path} 中填写答复时间(answered)",
+            overdue=deadline < due.as_of,
+            key=m.key,
+            fact_key=m.key,
+        )
 
 
 def latest_notice_start(calendar: WorkCalendar, closed: date, needed: int) -> date:
@@ -350,10 +342,6 @@ def contracts(due: Due, files: AccountFiles) -> Iterator[DueItem]:
     if data.get("operated_by") != "contractor":
         return
     events = files.events_of("contract")
-    periods = [(parse_date(e.data["start"]), parse_date(e.data["end"])) for e in events]
-    start = files.opened
-    if "outsourced_from" in data:
-        start = max(start, parse_date(data["outsourced_from"]))
     ending = max(events, key=lambda e: str(e.data["end"]), default=None)
 
     def what(begin: date) -> tuple[str, str]:
@@ -369,8 +357,8 @@ def contracts(due: Due, files: AccountFiles) -> Iterator[DueItem]:
         "contract",
         "art-07",
         "art-07/no-contract",
-        periods,
-        start,
+        contract_periods(files),
+        outsourced_from(files),
         ending or files.record,
         ("end",) if ending else ("operated_by",),
         what,
@@ -379,10 +367,6 @@ def contracts(due: Due, files: AccountFiles) -> Iterator[DueItem]:
 
 def responsibles(due: Due, files: AccountFiles) -> Iterator[DueItem]:
     events = files.events_of("responsible")
-    periods = [
-        (parse_date(e.data["from"]), parse_date(e.data["to"]) if "to" in e.data else date.max)
-        for e in events
-    ]
     ending = max(
         (e for e in events if "to" in e.data), key=lambda e: str(e.data["to"]), default=None
     )
@@ -400,7 +384,7 @@ def responsibles(due: Due, files: AccountFiles) -> Iterator[DueItem]:
         "responsible",
         "art-19",
         "art-19/no-responsible-person",
-        periods,
+        responsible_periods(files),
         files.opened,
         ending or files.record,
         ("to",) if ending else ("name",),

@@ -9,16 +9,9 @@ changed. Post files of an account are parsed only when its partition misses.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import multiprocessing
 import os
-import signal
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -41,6 +34,7 @@ from engine.facts import (
 )
 from engine.labels import account_zh, article_zh, count_zh, message_values
 from engine.policy import Check, Policy, Version
+from engine.pool import compute_all
 from engine.records import Record
 from engine.removed import removed_accounts
 from engine.snapshot import Snapshot
@@ -324,6 +318,8 @@ def _violation(
         day=fact.day.isoformat(),
         evidence={**fact.fields, **fact.context, **derived, **extra},
         fact_keys=[f.key for f in run] if len(run) > 1 else [],
+        check_name=check.name,
+        read=sorted(check.fields - {"fact"}),
     )
 
 
@@ -355,151 +351,6 @@ def calendar_reminders(tally: Uncounted) -> list[Reminder]:
             )
         )
     return out
-
-
-# Partitions computed at once by worker processes (forked: they share the parent's memory).
-_TASKS: list[Callable[[], dict[str, Any]]] = []
-# Fewer missed partitions than this are computed in-process (a hook misses one or two).
-_MIN_PARALLEL = 8
-
-
-def _jobs() -> int:
-    """Worker processes for cold partitions: GOVMEDIA_JOBS, else the usable cores."""
-    wanted = os.environ.get("GOVMEDIA_JOBS", "")
-    if wanted.isdigit():
-        return max(1, int(wanted))
-    return len(os.sched_getaffinity(0))
-
-
-def _start_worker(parent: int) -> None:
-    # The parent alone answers Ctrl-C (sent to the whole process group) and SIGTERM:
-    # it stops the workers itself. A worker ignores Ctrl-C and dies quietly of
-    # SIGTERM, instead of running the parent's handlers and printing tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with(parent)
-    # What the worker inherited stays put: not scanned by the collector, nor copied
-    # by it touching the pages. Parsing allocates millions of acyclic containers,
-    # which would trigger a collection every few hundred allocations.
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 50)
-
-
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when its parent dies, even of SIGKILL (Linux)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the parent's own clean-up must do
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def new_pool(jobs: int, method: str) -> ProcessPoolExecutor:
-    """Worker processes that leave Ctrl-C and SIGTERM to their parent and die with it;
-    end them with ``stop_workers`` when the run is interrupted."""
-    return ProcessPoolExecutor(
-        jobs, multiprocessing.get_context(method), _start_worker, (os.getpid(),)
-    )
-
-
-@contextlib.contextmanager
-def sigint_blocked() -> Iterator[None]:
-    """Hold Ctrl-C back while worker processes are spawned: a spawned worker inherits the
-    blocked signal (the mask survives exec), so it can never die of KeyboardInterrupt
-    before its initializer ignores SIGINT; the parent gets the held Ctrl-C right after."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End a pool's workers now (the run was interrupted), without waiting for their tasks."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    # Taken before shutdown(), which forgets it: it must have ended before the
-    # interpreter's exit handler wakes it through a pipe it may be closing.
-    manager = getattr(pool, "_executor_manager_thread", None)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    # Pending futures are left as they are (not cancelled): the pool marks them broken
-    # once its workers are gone, and a cancelled one would make that fail (CPython 3.11).
-    pool.shutdown(wait=False)
-    for process in processes:
-        process.join(timeout=2)
-        if process.is_alive():
-            process.kill()
-            process.join(timeout=2)
-    # The pool's manager thread notices the dead workers and ends; waiting for it keeps
-    # the interpreter's exit from racing it (CPython then prints a spurious traceback).
-    if manager is not None:
-        manager.join(timeout=5)
-
-
-def _run_task(index: int) -> dict[str, Any] | None:
-    try:
-        return _TASKS[index]()
-    except Exception:
-        return None  # the parent runs the task again itself, and raises the same error
-
-
-def _compute_all(
-    tasks: list[Callable[[], dict[str, Any]]], prefetch: Callable[[], None]
-) -> Generator[dict[str, Any], None, None]:
-    """Each task's result in order; on two or more cores, computed by forked workers.
-
-    ``prefetch`` reads ahead, in one go, the files the tasks will read; when the
-    tasks run in workers, each worker reads its own files instead, meanwhile.
-    """
-    jobs = min(_jobs(), len(tasks))
-    if (
-        jobs < 2
-        or len(tasks) < _MIN_PARALLEL
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        prefetch()
-        threshold = gc.get_threshold()
-        if len(tasks) >= _MIN_PARALLEL:  # a cold run on one core: collect rarely meanwhile
-            gc.set_threshold(100_000, 50, 50)
-        try:
-            yield from (task() for task in tasks)
-        finally:
-            gc.set_threshold(*threshold)
-        return
-    _TASKS[:] = tasks
-    done = 0
-    finished = False
-    pool = new_pool(jobs, "fork")
-    try:
-        try:
-            # Futures submitted one by one, not pool.map: map cancels the pending ones when
-            # interrupted, and CPython 3.11's pool then fails to mark a cancelled future
-            # broken (InvalidStateError printed from its manager thread).
-            for future in [pool.submit(_run_task, i) for i in range(len(tasks))]:
-                result = future.result()
-                value = tasks[done]() if result is None else result
-                done += 1
-                yield value
-        except BrokenProcessPool:
-            pass  # a worker died (a crash in native code): what is left runs here, in the open
-        yield from (task() for task in tasks[done:])
-        finished = True
-    finally:
-        # Interrupted (Ctrl-C, SIGTERM, an input error) or abandoned by the caller:
-        # no worker may outlive the run.
-        if finished:
-            pool.shutdown(wait=False, cancel_futures=True)
-        else:
-            stop_workers(pool)
-        _TASKS.clear()
 
 
 def _load(snapshot: Snapshot, paths: Iterable[str]) -> list[Record]:
@@ -729,7 +580,7 @@ def materialise(planned: Plan, pids: Iterable[str]) -> dict[str, PartitionResult
         partial(_compute, planned, p.build) for p in missed
     ]
     prefetch = partial(planned.snapshot.prefetch, [path for p in missed for path in p.post_paths])
-    with closing(_compute_all(tasks, prefetch)) as computing:
+    with closing(compute_all(tasks, prefetch)) as computing:
         for p, computed in zip(missed, computing, strict=True):
             store.put(p.key, computed)
             results[p.pid] = partition_result(computed)
@@ -924,6 +775,8 @@ _VIOLATION_TYPES: dict[str, type | tuple[type, ...]] = {
     "waiver": (str, type(None)),
     "fact_keys": list,
     "acknowledged": (str, type(None)),
+    "check_name": str,
+    "read": list,
 }
 
 

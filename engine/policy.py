@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import contract
+from engine.bounded import BoundedDict
 from engine.errors import InputError, InputErrors
 from engine.lines import LineIndex
 from engine.records import _schema_message, _validator, parse_toml, surely_valid
@@ -202,7 +203,7 @@ def load_committed(repo: Path, source: str) -> Policy:
 
 # Rulebooks loaded from git in this process, by their files' blob ids: the hook reads
 # the staged one and HEAD's, often the same.
-_COMMITTED: dict[tuple[tuple[str, str], ...], Policy] = {}
+_COMMITTED: BoundedDict[tuple[tuple[str, str], ...], Policy] = BoundedDict(16)
 
 
 # ---------------------------------------------------------------- conditions

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 import rtoml
 
+from engine.bounded import BoundedDict
 from engine.errors import InputError, InputErrors
 from engine.labels import field_path_zh, value_zh
 from engine.lines import KeyPath, LineIndex
@@ -111,7 +112,7 @@ KINDS = kinds()
 
 
 # Paths already located: a hook locates every path of two snapshots, twice each.
-_LOCATED: dict[str, tuple[str, dict[str, str]]] = {}
+_LOCATED: BoundedDict[str, tuple[str, dict[str, str]]] = BoundedDict(100_000)
 
 
 def kind_of(path: str) -> tuple[str, dict[str, str]] | None:

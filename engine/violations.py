@@ -39,6 +39,12 @@ class Violation:
     # The acknowledgement record (records/acknowledgements/) by which a clerk stated that
     # this violation is recorded as it really happened (如实登记). It stays a violation.
     acknowledged: str | None = None
+    # The check that fired, as the rulebook names it within the version: its id, or
+    # ``id#key`` for a check repeated per parameter-table entry (``each``). With ``read``
+    # it lets ``govmedia explain`` trace the violation without judging anything again.
+    check_name: str = ""
+    # The fact fields the check's condition read (their values are in ``evidence``).
+    read: list[str] = field(default_factory=list)
 
     @property
     def check_id(self) -> str:

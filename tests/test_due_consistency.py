@@ -128,6 +128,22 @@ def test_message(received: date, hour: int, age: int, answered_after: int | None
     assert [v.check for v in result.open if v.rule == "art-18"] == ["answered-late"]
 
 
+def test_messages_of_one_minute_are_the_facts_check_judges() -> None:
+    """Two unanswered messages of one minute and an answered one: due lists the two under
+    the fact keys check reports them by (the same reading of the records serves both)."""
+    at = datetime(2024, 3, 4, 9, 30)
+    one_message = '[[message]]\nreceived = {}\ntopic = "咨询"\nasker = "群众"\n'
+    answered = one_message.format((at + DAY).isoformat()) + f"answered = {(at + DAY).isoformat()}\n"
+    text = "\n".join([one_message.format(at.isoformat())] * 2 + [answered])
+    files = {**units(), **account(date(2024, 1, 2)), "accounts/wx-t/messages/2024-03.toml": text}
+    listed = [i for i in due_items(files, date(2024, 3, 5), within=30) if i.kind == "message"]
+    stamp = "wx-t/message/2024-03-04T09:30:00"
+    assert [i.fact_key for i in listed] == [stamp, f"{stamp}#2"]
+    deadline = max(i.deadline for i in listed)
+    late = [v for v in evaluated(files, deadline + DAY).open if v.check == "unanswered"]
+    assert sorted(v.fact_key for v in late) == [stamp, f"{stamp}#2"]
+
+
 # ---------------------------------------------------------------- arts 23, 24
 
 

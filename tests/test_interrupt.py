@@ -211,14 +211,14 @@ def test_stopped_workers_leave_no_pool_thread_behind() -> None:
     """After ``stop_workers`` the pool's manager thread has ended: at exit CPython wakes
     every live one through a pipe the thread may be closing meanwhile, and printed
     "Exception ignored ... Bad file descriptor" when it lost that race."""
-    from engine import evaluate as evaluate_mod
+    from engine.pool import new_pool, stop_workers
 
-    pool = evaluate_mod.new_pool(2, "fork")
+    pool = new_pool(2, "fork")
     futures = [pool.submit(time.sleep, 30) for _ in range(2)]
     time.sleep(0.5)  # both workers busy
     manager = pool._executor_manager_thread  # type: ignore[attr-defined]
     assert manager is not None and manager.is_alive()
-    evaluate_mod.stop_workers(pool)
+    stop_workers(pool)
     assert not manager.is_alive()
     assert all(f.done() for f in futures)
 

@@ -3,8 +3,9 @@
 For a fingerprint the snapshot is evaluated (work tree, ``--staged`` or REV) and
 the violation is traced back: the article, the rule version in force on the
 fact's date with its parameters, the check and its condition, the fact's
-fields, and the lines of the record it came from. Values of fields the record
-schema marks private are masked in those lines.
+fields, and the lines of the record it came from. The violation carries the check
+that fired and the fields its condition read, so no rule is run again here. Values
+of fields the record schema marks private are masked in those lines.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 
 import click
 
-from engine import records, rules_engine
+from engine import records
 from engine.commands.common import Options, run_evaluation
 from engine.commands.rules import period, value_text
 from engine.errors import InputError
@@ -207,7 +208,7 @@ def explain_violation(opts: Options, fp: str, lang: str, details: bool = False) 
     v = found[0]
     rule = _rule(policy, v.rule)
     version = rule.version(v.version)
-    check = _matched_check(version, v)
+    check = _fired_check(version, v)
     status = "未整改" if v.status == "open" else f"已豁免(豁免记录 {v.waiver})"
     out = [
         f"违规 {v.fingerprint}: {message(v, lang)}",
@@ -230,7 +231,7 @@ def explain_violation(opts: Options, fp: str, lang: str, details: bool = False) 
     if check is not None and details:
         out.append(f"  事实类型: {check.fact}")
         out.append(f"  条件: {_condition(check)}")
-    used = check.fields if check is not None else frozenset()
+    used = frozenset(v.read)
     derived = [(label, v.evidence[name]) for name, label in DERIVED.items() if name in v.evidence]
     if derived:
         out += ["", "按工作日历推算(适用版本的参数):"]
@@ -261,23 +262,11 @@ def _account_name(result: Result, account: str) -> str:
     return account
 
 
-def _matched_check(version: Version, v: Violation) -> Check | None:
-    """The check that fired; for a check expanded per parameter-table entry, the entry that matched."""
-    candidates = [c for c in version.checks if c.id == v.check]
-    if len(candidates) <= 1:
-        return candidates[0] if candidates else None
-    conditions = {c.name: c.condition for c in candidates}
-    wanted = set().union(*(c.fields for c in candidates)) - {"fact"}
-    fact: dict[str, rules_engine.FactValue] = {"fact": candidates[0].fact}
-    for name in wanted:
-        value = v.evidence.get(name)
-        if isinstance(value, str | int | float | bool):
-            fact[name] = value
-    names = {name for name, _ in rules_engine.match(conditions, [fact])}
-    for c in candidates:
-        if c.name in names:
-            return c
-    return candidates[0]
+def _fired_check(version: Version, v: Violation) -> Check | None:
+    """The check that fired, as the violation names it (for a check expanded per
+    parameter-table entry, the entry that matched): nothing is judged again. None when
+    no check of the rulebook found it (an account's records removed, engine/removed.py)."""
+    return next((c for c in version.checks if c.name == v.check_name), None)
 
 
 # ---------------------------------------------------------------- record lines

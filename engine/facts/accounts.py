@@ -271,6 +271,15 @@ def uncovered(start: date, last: date, periods: list[tuple[date, date]]) -> list
     return gaps
 
 
+def responsible_periods(files: AccountFiles) -> list[tuple[date, date]]:
+    """The terms of the account's responsible people (``date.max``: no end recorded);
+    ``check`` and ``govmedia due`` read them alike."""
+    return [
+        (parse_date(e.data["from"]), parse_date(e.data["to"]) if "to" in e.data else date.max)
+        for e in files.events_of("responsible")
+    ]
+
+
 RESPONSIBILITY_GAP = declare("responsibility-gap", {"gap_days": int})
 
 
@@ -280,10 +289,7 @@ def responsibility_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     last = judged_day(ctx, files)
     if last is None:
         return
-    periods = [
-        (parse_date(e.data["from"]), parse_date(e.data["to"]) if "to" in e.data else date.max)
-        for e in files.events_of("responsible")
-    ]
+    periods = responsible_periods(files)
     for start, end in uncovered(max(files.opened, ctx.judged_from), last, periods):
         yield Fact(
             kind="responsibility-gap",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine.banner import AccountFiles
 from engine.facts import Context, Fact, account_fact, count_working_days, declare, violation_values
 from engine.labels import VALUE, label
+from engine.records import Record
 from engine.timeutil import iso_local, parse_date, parse_datetime
 from engine.workdays import CalendarMissing, WorkCalendar
 
@@ -30,6 +32,40 @@ def answer_deadline(calendar: WorkCalendar, received: date, working_days: int) -
 MESSAGE = declare("message", {"answered": bool, "needs_answer": bool, "elapsed_working_days": int})
 
 
+@dataclass(frozen=True)
+class Received:
+    """A public message received by the check date, as ``check`` and ``govmedia due`` read it."""
+
+    record: Record
+    index: int  # its place in the record's ``[[message]]`` list
+    data: Mapping[str, Any]
+    received: datetime
+    stamp: str  # the time of receipt, ISO 8601 in China time
+    key: str  # the fact key: account, receipt time, and #n for a repeat of that minute
+    answer: datetime | None  # the answer, if given by the check date
+
+
+def received_messages(files: AccountFiles, as_of: date) -> Iterator[Received]:
+    """The account's messages received by ``as_of``, in record order; an answer given
+    after ``as_of`` counts as none yet."""
+    seen: Counter[str] = Counter()
+    for record in files.messages:
+        for i, message in enumerate(record.data["message"]):
+            received = parse_datetime(str(message["received"]))
+            if received.date() > as_of:
+                continue
+            stamp = iso_local(received)
+            seen[stamp] += 1
+            answered_at = message.get("answered")
+            answer = parse_datetime(str(answered_at)) if answered_at else None
+            if answer is not None and answer.date() > as_of:
+                answer = None  # not yet answered as of the check date
+            suffix = "" if seen[stamp] == 1 else f"#{seen[stamp]}"
+            yield Received(
+                record, i, message, received, stamp, f"{files.id}/message/{stamp}{suffix}", answer
+            )
+
+
 @account_fact("message")
 def messages(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """One fact per message received by the check date.
@@ -39,47 +75,36 @@ def messages(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     message is late exactly when that count reaches the limit N: then the N-th working
     day after receipt (the deadline, ``answer_deadline``) ended before that day.
     """
-    seen: Counter[str] = Counter()
-    for record in files.messages:
-        for i, message in enumerate(record.data["message"]):
-            received = parse_datetime(str(message["received"]))
-            if received.date() > ctx.as_of:
-                continue
-            stamp = iso_local(received)
-            seen[stamp] += 1
-            answered_at = message.get("answered")
-            answer = parse_datetime(str(answered_at)) if answered_at else None
-            if answer is not None and answer.date() > ctx.as_of:
-                answer = None  # not yet answered as of the check date
-            until = answer.date() if answer is not None else ctx.as_of
-            days, missing = count_working_days(
-                ctx, received.date() + timedelta(days=1), until - timedelta(days=1)
-            )
-            no_answer = str(message.get("no_answer", ""))
-            suffix = "" if seen[stamp] == 1 else f"#{seen[stamp]}"
-            yield Fact(
-                kind="message",
-                key=f"{files.id}/message/{stamp}{suffix}",
-                day=received.date(),
-                record=record,
-                where=("message", i, "answered" if answer is not None else "received"),
-                unit=files.unit,
-                account=files.id,
-                fields={
-                    "answered": answer is not None,
-                    "needs_answer": not no_answer,
-                    "elapsed_working_days": days,
-                },
-                context={
-                    "topic": str(message["topic"]),
-                    "received": stamp.replace("T", " "),
-                    "received_day": received.date().isoformat(),
-                    "answered_at": iso_local(answer).replace("T", " ") if answer else "未答复",
-                    "answered_day": answer.date().isoformat() if answer else "",
-                    "no_answer": label(VALUE, no_answer) if no_answer else "",
-                },
-                uncounted={"elapsed_working_days": missing} if missing else {},
-            )
+    for m in received_messages(files, ctx.as_of):
+        received, answer = m.received, m.answer
+        until = answer.date() if answer is not None else ctx.as_of
+        days, missing = count_working_days(
+            ctx, received.date() + timedelta(days=1), until - timedelta(days=1)
+        )
+        no_answer = str(m.data.get("no_answer", ""))
+        yield Fact(
+            kind="message",
+            key=m.key,
+            day=received.date(),
+            record=m.record,
+            where=("message", m.index, "answered" if answer is not None else "received"),
+            unit=files.unit,
+            account=files.id,
+            fields={
+                "answered": answer is not None,
+                "needs_answer": not no_answer,
+                "elapsed_working_days": days,
+            },
+            context={
+                "topic": str(m.data["topic"]),
+                "received": m.stamp.replace("T", " "),
+                "received_day": received.date().isoformat(),
+                "answered_at": iso_local(answer).replace("T", " ") if answer else "未答复",
+                "answered_day": answer.date().isoformat() if answer else "",
+                "no_answer": label(VALUE, no_answer) if no_answer else "",
+            },
+            uncounted={"elapsed_working_days": missing} if missing else {},
+        )
 
 
 @violation_values("message")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from engine.banner import AccountFiles
 from engine.facts import Context, Fact, FactValue, account_fact, declare
@@ -10,6 +11,23 @@ from engine.facts.accounts import judged_day, uncovered
 from engine.timeutil import parse_date
 
 CONTRACT_GAP = declare("contract-gap", {"gap_days": int})
+
+
+def outsourced_from(files: AccountFiles) -> date:
+    """The first day a contractor runs the account: ``outsourced_from``, not before it opened."""
+    data = files.record.data
+    if "outsourced_from" in data:
+        return max(files.opened, parse_date(data["outsourced_from"]))
+    return files.opened
+
+
+def contract_periods(files: AccountFiles) -> list[tuple[date, date]]:
+    """The terms of the account's outsourcing contracts; ``check`` and ``govmedia due``
+    read them alike."""
+    return [
+        (parse_date(e.data["start"]), parse_date(e.data["end"]))
+        for e in files.events_of("contract")
+    ]
 
 
 @account_fact("contract-gap")
@@ -21,16 +39,8 @@ def contract_gaps(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     last = judged_day(ctx, files)
     if last is None:
         return
-    start = max(
-        files.opened,
-        ctx.judged_from,
-        parse_date(data["outsourced_from"]) if "outsourced_from" in data else files.opened,
-    )
-    periods = [
-        (parse_date(e.data["start"]), parse_date(e.data["end"]))
-        for e in files.events_of("contract")
-    ]
-    for begin, end in uncovered(start, last, periods):
+    start = max(outsourced_from(files), ctx.judged_from)
+    for begin, end in uncovered(start, last, contract_periods(files)):
         yield Fact(
             kind="contract-gap",
             key=f"{files.id}/contract-gap/{begin.isoformat()}",

@@ -20,8 +20,9 @@ from engine import snapshot as snapshot_mod
 from engine.authority import Root
 from engine.cache import Cache, result_key
 from engine.errors import InputError
-from engine.evaluate import Result, evaluate, new_pool, sigint_blocked, stop_workers
+from engine.evaluate import Result, evaluate
 from engine.policy import Policy
+from engine.pool import new_pool, sigint_blocked, stop_workers
 from engine.records import Record
 from engine.site.markup import Escaper
 from engine.snapshot import SHALLOW_HINT, CommitInfo, Snapshot
@@ -339,7 +340,7 @@ def history(
         pool = new_pool(workers, "spawn")
         try:
             with sigint_blocked():  # workers are spawned while tasks are submitted
-                # Not pool.map: see engine/evaluate.py, _compute_all.
+                # Not pool.map: see engine/pool.py, compute_all.
                 pending = [pool.submit(_judge_commit, *a) for a in args]
             results = [future.result() for future in pending]
         except BaseException:  # interrupted, or a worker failed: no worker outlives the build

@@ -171,6 +171,40 @@ at = 2021-01-13T09:00:00
     assert "reviewed_levels = 1  ← 条件用到" in result.stdout
 
 
+def test_explain_never_runs_the_rules(
+    records_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The violation names the check that fired (here one entry of an expanded check):
+    with the partitions cached, explain works while the rules engine cannot run at all."""
+    from engine import rules_engine
+
+    root = records_repo()
+    posts = root / "records/accounts/wx-test/posts/2021-01.toml"
+    posts.write_text(
+        posts.read_text(encoding="utf-8")
+        + '[[post]]\npublished = 2021-01-13T10:00:00\ntitle = "某项政策解读"\ncategory = "policy"\n'
+        "[[post.review]]\nlevel = 1\nat = 2021-01-13T09:00:00\n",
+        encoding="utf-8",
+    )
+    args = ["--repo", str(root), "--as-of", "2021-01-17"]
+    check = CliRunner().invoke(main, ["check", *args, "--format", "json"])
+    (v,) = [v for v in json.loads(check.stdout)["violations"] if v["check"] == "review-missing"]
+    before = CliRunner().invoke(main, ["explain", v["fingerprint"], *args, "--details"])
+    assert before.exit_code == 0, before.stderr
+
+    def broken(*_: object) -> None:
+        raise AssertionError("the rules engine ran")
+
+    monkeypatch.setattr(rules_engine, "match", broken)
+    judged = CliRunner().invoke(main, ["check", *args, "--no-cache"])
+    assert judged.exit_code == 3 and "the rules engine ran" in judged.stderr  # the patch bites
+    after = CliRunner().invoke(main, ["explain", v["fingerprint"], *args, "--details"])
+    assert after.exit_code == 0, after.stderr
+    assert "检查 art-14/review-missing(参数表项 policy = 2)" in after.stdout
+    assert "reviewed_levels = 1  ← 条件用到" in after.stdout
+    assert after.stdout == before.stdout
+
+
 def test_private_values_of_a_record(repo: Path) -> None:
     from datetime import date
 
