@@ -27,7 +27,6 @@ import base64
 import binascii
 import hashlib
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine import records
+from engine import gitsafe, records
 from engine.errors import InputError, InputErrors
 from engine.records import Record
 from engine.resources import bundled_policy_dir
@@ -270,80 +269,33 @@ def issuing_unit(record: Record, root: TrustRoot | None) -> str:
 
 
 class _Git:
+    """The git questions authority asks, through the git layer (engine/gitsafe.py)."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
     def run(self, *args: str, stdin: str | None = None, check: bool = True) -> str:
-        proc = subprocess.run(
-            ["git", "-C", str(self.directory), "-c", "core.quotePath=false", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-        )
-        if check and proc.returncode != 0:
-            raise subprocess.CalledProcessError(proc.returncode, args, proc.stdout, proc.stderr)
-        return proc.stdout
+        return gitsafe.run(self.directory, *args, stdin=stdin, check=check)
 
     def head(self) -> tuple[str, bool] | None:
         """(HEAD's sha, whether the repository is shallow), or None outside git / without commits."""
-        proc = subprocess.run(
-            ["git", "-C", str(self.directory), "rev-parse", "--is-shallow-repository", "HEAD"],
-            capture_output=True,
-            text=True,
-        )
-        lines = proc.stdout.split()
-        if proc.returncode != 0 or len(lines) != 2:
+        lines = (gitsafe.rev_parse(self.directory, "--is-shallow-repository", "HEAD") or "").split()
+        if len(lines) != 2:
             return None
         return lines[1], lines[0] == "true"
 
     def is_git(self) -> bool:
-        proc = subprocess.run(
-            ["git", "-C", str(self.directory), "rev-parse", "--git-dir"],
-            capture_output=True,
-            text=True,
-        )
-        return proc.returncode == 0
+        return gitsafe.rev_parse(self.directory, "--git-dir") is not None
 
     def shallow_commits(self) -> frozenset[str]:
-        path = self.run("rev-parse", "--git-path", "shallow").strip()
-        file = Path(path) if Path(path).is_absolute() else self.directory / path
-        try:
-            return frozenset(file.read_text().split())
-        except OSError:
-            return frozenset()
+        return gitsafe.shallow_commits(self.directory)
 
     def blobs(self, specs: list[str]) -> dict[str, str]:
         """``rev:path`` -> blob id, for the specs that exist."""
-        if not specs:
-            return {}
-        out = self.run("cat-file", "--batch-check", stdin="".join(f"{s}\n" for s in specs))
-        found: dict[str, str] = {}
-        for spec, line in zip(specs, out.splitlines(), strict=True):
-            parts = line.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                found[spec] = parts[0]
-        return found
+        return gitsafe.blob_ids(self.directory, specs)
 
     def contents(self, blobs: Iterable[str]) -> dict[str, bytes]:
-        wanted = list(dict.fromkeys(blobs))
-        if not wanted:
-            return {}
-        proc = subprocess.run(
-            ["git", "-C", str(self.directory), "cat-file", "--batch"],
-            input="".join(f"{b}\n" for b in wanted).encode(),
-            capture_output=True,
-            check=True,
-        )
-        out, pos, found = proc.stdout, 0, {}
-        for blob in wanted:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) == 3:
-                size = int(header[2])
-                found[blob] = out[pos : pos + size]
-                pos += size + 1
-        return found
+        return gitsafe.read_blobs(self.directory, blobs)
 
     def graph(self, rev: str, dirs: Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
         """The commits reachable from ``rev`` that touch ``dirs``, merges included, newest
