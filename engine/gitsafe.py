@@ -21,8 +21,8 @@ tests/test_layers.py):
   blobs per round trip (the hot path of a cold check); ``read_blobs`` for a one-off;
 - ``blob_ids`` (``cat-file --batch-check``), ``ls_tree``, ``ls_files``, ``rev_parse``,
   ``has_commits``, ``shallow_commits``: the listings the callers need;
-- ``open_repo`` and the GitPython types (``Repo``, ``Commit``, ``DiffIndex``) for the
-  callers that walk commits with GitPython's object model.
+- ``open_repo`` (a ``Repo``: where the repository is) and ``resolve`` (a ``Commit``:
+  its id, time, author and summary), read with git itself (no GitPython).
 """
 
 from __future__ import annotations
@@ -31,15 +31,11 @@ import os
 import subprocess
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-import git as _gitpython
-
 from engine.errors import InputError
-
-Repo = _gitpython.Repo
-Commit = _gitpython.Commit
-DiffIndex = _gitpython.DiffIndex
 
 _ADVICE = ("advice.graftFileDeprecated", "false")
 
@@ -63,6 +59,30 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     harden(env)
     return env
+
+
+# ---------------------------------------------------------------- repositories and commits
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A git repository: its work tree (None if bare), git dir and common git dir."""
+
+    working_tree_dir: str | None
+    git_dir: str
+    common_dir: str
+
+    @property
+    def working_dir(self) -> str:
+        return self.working_tree_dir or self.git_dir
+
+
+@dataclass(frozen=True)
+class Commit:
+    hexsha: str
+    committed_datetime: datetime  # aware (UTC)
+    author_name: str
+    summary: str  # the first line of the message
 
 
 # ---------------------------------------------------------------- commands
@@ -189,26 +209,45 @@ def blob_ids(repo: Repo | Path | str, specs: list[str]) -> dict[str, str]:
 
 
 def open_repo(path: Path) -> Repo:
-    try:
-        return Repo(path, search_parent_directories=True)
-    except (_gitpython.InvalidGitRepositoryError, _gitpython.NoSuchPathError) as exc:
+    """The repository ``path`` is in (an input error, exit 2, if none)."""
+    # One git: the last question (the work tree) fails in a bare repository, after the others.
+    asked = (
+        "rev-parse",
+        "--path-format=absolute",
+        "--git-dir",
+        "--git-common-dir",
+        "--show-toplevel",
+    )
+    out = run(path, *asked, check=False) if Path(path).is_dir() else ""
+    lines = out.splitlines()
+    if len(lines) < 2:
         raise InputError(
             f"{path} 不是 git 仓库",
             hint="在记录仓库的目录中运行,或用 --repo 指定仓库路径;读取工作区时可不用 git。",
-        ) from exc
+        )
+    return Repo(lines[2] if len(lines) > 2 else None, lines[0], lines[1])
 
 
 def resolve(repo: Repo, rev: str, whole: bool = False) -> Commit | None:
     """The commit ``rev`` names, or None if it names none. ``whole``: also None when the
     commit's tree is absent (a shallow clone names its boundary's parents without
     having them)."""
+    sha = rev_parse(repo, "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}")
+    if not sha:
+        return None
+    if whole and not succeeds(repo, "cat-file", "-e", f"{sha}^{{tree}}"):
+        return None
     try:
-        found = repo.commit(rev)
-    except (_gitpython.BadName, _gitpython.BadObject, ValueError, _gitpython.GitCommandError):
+        out = run(repo, "log", "-1", "--no-walk", "--format=%ct%x00%an%x00%B", sha)
+    except GitFailed:
         return None
-    if whole and not succeeds(repo, "cat-file", "-e", f"{found.hexsha}^{{tree}}"):
-        return None
-    return found
+    stamp, author, message = out.split("\0", 2)
+    return Commit(
+        sha,
+        datetime.fromtimestamp(int(stamp), UTC),
+        author,
+        message.split("\n", 1)[0],
+    )
 
 
 # ---------------------------------------------------------------- blobs

@@ -323,8 +323,8 @@ def from_commit(repo: gitsafe.Repo, rev: str, require_records: bool = False) -> 
     info = CommitInfo(
         sha=commit.hexsha,
         date=commit.committed_datetime.astimezone(CHINA_TZ),
-        author=str(commit.author.name),
-        summary=str(commit.summary),
+        author=commit.author_name,
+        summary=commit.summary,
     )
     return Snapshot(
         "commit", f"提交 {commit.hexsha[:10]}", entries, _GitReader(repo), info, _repo_dir(repo)

@@ -253,8 +253,6 @@ def _judge_commit(
         )
     except InputError as exc:
         return [], exc.message
-    finally:
-        repo.close()
     return _seen(result), ""
 
 
