@@ -5,15 +5,15 @@ Git read as it is: no replace objects, no grafts. ``git replace`` (and ``git rep
 ``.git/info/grafts`` gives commits other parents. Both would let a clerk make forged
 content or a forged history count (docs/decisions/0008-threat-model.md). govmedia
 reads objects as their ids name them: ``harden`` sets, for the whole process and
-every git it starts (this module's and GitPython's):
+every git it starts:
 
 - ``GIT_NO_REPLACE_OBJECTS=1``: replace refs are ignored;
 - ``GIT_GRAFT_FILE`` pointing at an empty file: ``info/grafts`` is ignored;
 - ``advice.graftFileDeprecated=false`` (through ``GIT_CONFIG_COUNT``): git says
   nothing about the ignored grafts file on stderr.
 
-The layer (the only engine module that starts git or imports GitPython, enforced by
-tests/test_layers.py):
+The layer (the only engine module that starts git, enforced by tests/test_layers.py;
+GitPython is not used):
 
 - ``run`` / ``run_bytes``: one git command, in the hardened environment; a failure
   raises ``GitFailed`` (``.input_error`` turns it into a Chinese input error, exit 2);
