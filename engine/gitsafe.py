@@ -27,6 +27,7 @@ GitPython is not used):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import weakref
@@ -258,8 +259,10 @@ class BlobReader:
 
     Object ids are written in chunks small enough (41 bytes each) to fit the pipe
     buffer, so writing never waits on reading; each chunk's answers are read in bulk.
-    The process belongs to the process that started it: a forked worker starts its own
-    (once, on its first read) and never touches its parent's pipes.
+    The process belongs to the process that started it: a forked worker closes its
+    copies of the parent's pipes at once (``_after_fork``: else the parent's git would
+    never see the end of its input while a worker lives) and starts its own git on its
+    first read.
     """
 
     _CHUNK = 1000
@@ -269,6 +272,7 @@ class BlobReader:
         self._proc: subprocess.Popen[bytes] | None = None
         self._pid = 0
         self._finalizer: weakref.finalize[..., BlobReader] | None = None
+        _READERS.add(self)
 
     def _git(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._pid != os.getpid():
@@ -318,6 +322,25 @@ class BlobReader:
         if self._finalizer is not None:
             self._finalizer()
         self._proc = None
+
+
+_READERS: weakref.WeakSet[BlobReader] = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    """In a forked child: let go of the parents' gits (their pipes' copies closed here)."""
+    for reader in list(_READERS):
+        proc, reader._proc = reader._proc, None
+        if proc is None:
+            continue
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                # Closes this process's copy only (the parent flushed what it wrote).
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def _end(proc: subprocess.Popen[bytes], pid: int) -> None:

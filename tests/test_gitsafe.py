@@ -4,6 +4,8 @@ commands' errors, its listings."""
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -64,13 +66,18 @@ def test_a_forked_child_reads_with_its_own_git(tmp_path: Path) -> None:
         try:
             ok = reader.read(blob) == FILES["records/a.toml"] and reader._proc is not parent_git
             os.write(write_end, b"1" if ok else b"0")
+            time.sleep(30)  # alive while the parent closes its reader (killed below)
         finally:
             os._exit(0)
     os.close(write_end)
     assert os.read(read_end, 1) == b"1"
-    os.waitpid(pid, 0)
     assert reader.read(blob) == FILES["records/a.toml"] and reader._proc is parent_git
+    # The child closed its copies of the parent's pipes at once: closing the reader ends
+    # the parent's git while the child still lives (else this would wait for the child).
     reader.close()
+    assert parent_git is not None and parent_git.returncode == 0
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 def test_a_failed_command_is_a_chinese_input_error(tmp_path: Path) -> None:
