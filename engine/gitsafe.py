@@ -93,11 +93,14 @@ class GitFailed(Exception):
     """A git command that exited with an error."""
 
     def __init__(self, args: tuple[str, ...], returncode: int, stderr: str, stdout: str) -> None:
-        super().__init__(f"git {' '.join(args)}: exit {returncode}: {stderr.strip()}")
+        super().__init__(args, returncode, stderr, stdout)  # picklable: a worker may raise it
         self.git_args = args
         self.returncode = returncode
         self.stderr = stderr
         self.stdout = stdout
+
+    def __str__(self) -> str:
+        return f"git {' '.join(self.git_args)}: exit {self.returncode}: {self.stderr.strip()}"
 
     def input_error(self, what: str, hint: str = "按 git 的提示处理后重新运行。") -> InputError:
         """The failure as a Chinese input error (exit 2): ``what`` did not succeed, and

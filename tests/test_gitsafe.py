@@ -4,6 +4,7 @@ commands' errors, its listings."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import time
 from pathlib import Path
@@ -84,7 +85,9 @@ def test_a_failed_command_is_a_chinese_input_error(tmp_path: Path) -> None:
     root = _repo(tmp_path, FILES)
     with pytest.raises(gitsafe.GitFailed) as caught:
         gitsafe.run(root, "rev-parse", "--verify", "no-such-branch")
-    error = caught.value.input_error("找不到分支")
+    again = pickle.loads(pickle.dumps(caught.value))  # from a worker process, intact
+    assert str(again) == str(caught.value) and "no-such-branch" in str(again)
+    error = again.input_error("找不到分支")
     assert error.message == "找不到分支: fatal: Needed a single revision"  # what git said
     assert error.hint
     assert gitsafe.rev_parse(root, "--verify", "-q", "no-such-branch") is None
