@@ -27,16 +27,15 @@ import base64
 import binascii
 import hashlib
 import os
-import subprocess
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine import records
+from engine import gitsafe, records
 from engine.bounded import BoundedDict
 from engine.errors import InputError, InputErrors
 from engine.records import Record
@@ -45,6 +44,7 @@ from engine.snapshot import SHALLOW_HINT, Snapshot
 from engine.timeutil import CHINA_TZ
 
 if TYPE_CHECKING:
+    from engine.banner import Banner
     from engine.cache import Cache
     from engine.policy import Policy
 
@@ -75,9 +75,14 @@ class Finding:
         return f"{self.path}: {self.message}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Verdict:
-    """Which governed files count, and why the others do not."""
+    """Which governed files count, and why the others do not: the authority step's answer.
+
+    ``verify`` fills the signature findings; ``settle`` adds what counts for the banner
+    (the waivers that count, the supervision records in force). The banner itself is
+    never changed: it holds the records as they are on file.
+    """
 
     verified: frozenset[str]
     warnings: list[Finding] = field(default_factory=list)
@@ -85,6 +90,12 @@ class Verdict:
     # Supervision records kept in force in their last signed version (path -> record),
     # where the current file (changed, closed, moved or deleted) was not signed.
     kept: dict[str, Record] = field(default_factory=dict)
+    # Set by ``settle``: the banner's waivers that count, and its supervision records in
+    # force (signed, or kept in their last signed version), by path.
+    waivers: tuple[Record, ...] = ()
+    supervision: tuple[Record, ...] = ()
+    # Supervision records on file that are not in force (judged as withheld).
+    withheld: frozenset[str] = frozenset()
 
     def counts(self, path: str) -> bool:
         return self.trusted_all or path in self.verified
@@ -94,6 +105,31 @@ class Verdict:
 
 
 TRUST_ALL = Verdict(frozenset(), trusted_all=True)
+
+
+def settle(verdict: Verdict, the_banner: Banner) -> Verdict:
+    """``verdict`` with what counts for ``the_banner``: its waivers that count, its
+    supervision records in force and those withheld (the banner is left as it is).
+
+    A kept version naming an account or unit no longer in records/ is left out: the
+    account's removal is itself reported (engine/removed.py).
+    """
+    kept = [
+        r
+        for r in verdict.kept.values()
+        if str(r.data.get("account", "")) in ("", *the_banner.accounts)
+        and str(r.data.get("unit", "")) in ("", *the_banner.units)
+    ]
+    signed = [r for r in the_banner.supervision if verdict.counts(r.path)]
+    withheld = frozenset(
+        r.path for r in the_banner.supervision if not verdict.counts(r.path)
+    ) - frozenset(verdict.kept)
+    return replace(
+        verdict,
+        waivers=tuple(r for r in the_banner.waivers if verdict.counts(r.path)),
+        supervision=tuple(sorted(signed + kept, key=lambda r: r.path)),
+        withheld=withheld,
+    )
 
 
 @dataclass(frozen=True)
@@ -271,80 +307,33 @@ def issuing_unit(record: Record, root: TrustRoot | None) -> str:
 
 
 class _Git:
+    """The git questions authority asks, through the git layer (engine/gitsafe.py)."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
     def run(self, *args: str, stdin: str | None = None, check: bool = True) -> str:
-        proc = subprocess.run(
-            ["git", "-C", str(self.directory), "-c", "core.quotePath=false", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-        )
-        if check and proc.returncode != 0:
-            raise subprocess.CalledProcessError(proc.returncode, args, proc.stdout, proc.stderr)
-        return proc.stdout
+        return gitsafe.run(self.directory, *args, stdin=stdin, check=check)
 
     def head(self) -> tuple[str, bool] | None:
         """(HEAD's sha, whether the repository is shallow), or None outside git / without commits."""
-        proc = subprocess.run(
-            ["git", "-C", str(self.directory), "rev-parse", "--is-shallow-repository", "HEAD"],
-            capture_output=True,
-            text=True,
-        )
-        lines = proc.stdout.split()
-        if proc.returncode != 0 or len(lines) != 2:
+        lines = (gitsafe.rev_parse(self.directory, "--is-shallow-repository", "HEAD") or "").split()
+        if len(lines) != 2:
             return None
         return lines[1], lines[0] == "true"
 
     def is_git(self) -> bool:
-        proc = subprocess.run(
-            ["git", "-C", str(self.directory), "rev-parse", "--git-dir"],
-            capture_output=True,
-            text=True,
-        )
-        return proc.returncode == 0
+        return gitsafe.rev_parse(self.directory, "--git-dir") is not None
 
     def shallow_commits(self) -> frozenset[str]:
-        path = self.run("rev-parse", "--git-path", "shallow").strip()
-        file = Path(path) if Path(path).is_absolute() else self.directory / path
-        try:
-            return frozenset(file.read_text().split())
-        except OSError:
-            return frozenset()
+        return gitsafe.shallow_commits(self.directory)
 
     def blobs(self, specs: list[str]) -> dict[str, str]:
         """``rev:path`` -> blob id, for the specs that exist."""
-        if not specs:
-            return {}
-        out = self.run("cat-file", "--batch-check", stdin="".join(f"{s}\n" for s in specs))
-        found: dict[str, str] = {}
-        for spec, line in zip(specs, out.splitlines(), strict=True):
-            parts = line.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                found[spec] = parts[0]
-        return found
+        return gitsafe.blob_ids(self.directory, specs)
 
     def contents(self, blobs: Iterable[str]) -> dict[str, bytes]:
-        wanted = list(dict.fromkeys(blobs))
-        if not wanted:
-            return {}
-        proc = subprocess.run(
-            ["git", "-C", str(self.directory), "cat-file", "--batch"],
-            input="".join(f"{b}\n" for b in wanted).encode(),
-            capture_output=True,
-            check=True,
-        )
-        out, pos, found = proc.stdout, 0, {}
-        for blob in wanted:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) == 3:
-                size = int(header[2])
-                found[blob] = out[pos : pos + size]
-                pos += size + 1
-        return found
+        return gitsafe.read_blobs(self.directory, blobs)
 
     def graph(self, rev: str, dirs: Iterable[str]) -> tuple[list[str], dict[str, list[str]]]:
         """The commits reachable from ``rev`` that touch ``dirs``, merges included, newest
@@ -498,94 +487,137 @@ def chain(
         return Chain(
             [], None, "records/authority.toml 不存在,没有任何单位登记签名人员", "no-authority"
         )
-    dates = {}
-    if order:
-        out = repo.run(
-            "log", "--no-walk=unsorted", "--stdin", "--format=%H %ct", stdin="\n".join(order) + "\n"
-        )
-        for line in out.splitlines():
-            sha, _, stamp = line.partition(" ")
-            dates[sha] = datetime.fromtimestamp(int(stamp), CHINA_TZ)
-    blob_of = repo.blobs([f"{sha}:{AUTHORITY_PATH}" for sha in order])
-
-    def version_at(sha: str) -> str | None:
-        return blob_of.get(f"{sha}:{AUTHORITY_PATH}")
-
-    versions = _versions(repo, {b for b in blob_of.values()} | {current}, store)
+    found = repo.blobs([f"{sha}:{AUTHORITY_PATH}" for sha in order])
+    blob_of = {sha: found.get(f"{sha}:{AUTHORITY_PATH}") for sha in order}
+    versions = _versions(repo, {b for b in blob_of.values() if b} | {current}, store)
     every_key = [i for v in versions.values() if v for i in v.identities]
-    signatures = _cached_signatures(repo, order, every_key, store)
-    boss = root_pin.unit
-    # The trusted version in force after each commit (None: nothing trusted yet).
-    trusted: dict[str, str | None] = {}
-    roots: list[tuple[str, datetime]] = []
-    problems: list[str] = []
+    fold = _ChainFold(
+        root_pin,
+        shallow,
+        parents,
+        blob_of,
+        versions,
+        _cached_signatures(repo, order, every_key, store),
+        _commit_dates(repo, order),
+    )
     for sha in reversed(order):
-        when = dates.get(sha, datetime.now(CHINA_TZ))
-        blob = version_at(sha)
-        before = [trusted.get(p) for p in parents[sha]]
+        fold.step(sha)
+    return fold.result(order[0] if order else None, current)
+
+
+def _commit_dates(repo: _Git, commits: list[str]) -> dict[str, datetime]:
+    """Commit -> its commit time (China time), in one git call."""
+    if not commits:
+        return {}
+    out = repo.run(
+        "log", "--no-walk=unsorted", "--stdin", "--format=%H %ct", stdin="\n".join(commits) + "\n"
+    )
+    dates = {}
+    for line in out.splitlines():
+        sha, _, stamp = line.partition(" ")
+        dates[sha] = datetime.fromtimestamp(int(stamp), CHINA_TZ)
+    return dates
+
+
+@dataclass
+class _ChainFold:
+    """The registry's history folded oldest first: the trusted version after each commit."""
+
+    root_pin: TrustRoot
+    shallow: frozenset[str]
+    parents: dict[str, list[str]]
+    blob_of: dict[str, str | None]  # commit -> the registry's blob there (None: absent)
+    versions: dict[str, _Version | None]  # blob -> its parsed version (None: invalid)
+    signatures: dict[str, tuple[str, str]]  # commit -> (git's %G?, key fingerprint)
+    dates: dict[str, datetime]
+    # The trusted version in force after each commit (None: nothing trusted yet).
+    trusted: dict[str, str | None] = field(default_factory=dict)
+    roots: list[tuple[str, datetime]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def step(self, sha: str) -> None:
+        """Decide the trusted version after ``sha`` (its parents already decided)."""
+        when = self.dates.get(sha, datetime.now(CHINA_TZ))
+        blob = self.blob_of.get(sha)
+        before = [self.trusted.get(p) for p in self.parents.get(sha, [])]
         inherited = before[0] if before else None
-        status, key = signatures.get(sha, ("N", ""))
-        signed_key = key if status in _SIGNED else ""
-        if sha in shallow:
-            trusted[sha] = None
-            problems.append("shallow")
-            continue
-        if blob is not None and (blob == inherited or blob in before):
-            trusted[sha] = blob  # unchanged, or a merge taking one trusted side's version
-            continue
-        if inherited is None and all(version_at(p) is None for p in parents[sha]):
-            # A first version (a root): it must be signed with a pinned key it registers.
-            version = versions.get(blob) if blob is not None else None
-            pinned = {
-                i.fingerprint
-                for i in (version.identities if version else [])
-                if i.unit == boss and i.fingerprint in root_pin.fingerprints
-            }
-            if blob is not None and signed_key in pinned:
-                trusted[sha] = blob
-                roots.append((sha, when))
-            else:
-                trusted[sha] = None
-                problems.append(
-                    f"授权名录在提交 {sha[:10]}({when:%Y-%m-%d})建立,但没有用信任根"
-                    f"({root_pin.source})固定的主管单位「{boss}」密钥签名"
-                )
-            continue
-        allowed = versions.get(inherited) if inherited is not None else None
+        if sha in self.shallow:
+            self.trusted[sha] = None
+            self.problems.append("shallow")
+        elif blob is not None and (blob == inherited or blob in before):
+            self.trusted[sha] = blob  # unchanged, or a merge taking one trusted side's version
+        elif inherited is None and all(
+            self.blob_of.get(p) is None for p in self.parents.get(sha, [])
+        ):
+            self._first_version(sha, blob, when)
+        else:
+            self._change(sha, blob, inherited, when)
+
+    def _signed_key(self, sha: str) -> str:
+        status, key = self.signatures.get(sha, ("N", ""))
+        return key if status in _SIGNED else ""
+
+    def _first_version(self, sha: str, blob: str | None, when: datetime) -> None:
+        """A first version (a root): it must be signed with a pinned key it registers."""
+        boss = self.root_pin.unit
+        version = self.versions.get(blob) if blob is not None else None
+        pinned = {
+            i.fingerprint
+            for i in (version.identities if version else [])
+            if i.unit == boss and i.fingerprint in self.root_pin.fingerprints
+        }
+        if blob is not None and self._signed_key(sha) in pinned:
+            self.trusted[sha] = blob
+            self.roots.append((sha, when))
+            return
+        self.trusted[sha] = None
+        self.problems.append(
+            f"授权名录在提交 {sha[:10]}({when:%Y-%m-%d})建立,但没有用信任根"
+            f"({self.root_pin.source})固定的主管单位「{boss}」密钥签名"
+        )
+
+    def _change(self, sha: str, blob: str | None, inherited: str | None, when: datetime) -> None:
+        """A change of a version: signed by the supervising unit in the last trusted one."""
+        boss = self.root_pin.unit
+        allowed = self.versions.get(inherited) if inherited is not None else None
         signers = {i.fingerprint for i in (allowed.identities if allowed else []) if i.unit == boss}
+        signed_key = self._signed_key(sha)
         if signed_key and signed_key in signers:
-            trusted[sha] = blob  # a signed change (a signed deletion leaves nothing)
-            continue
-        trusted[sha] = inherited
+            self.trusted[sha] = blob  # a signed change (a signed deletion leaves nothing)
+            return
+        self.trusted[sha] = inherited
+        status, key = self.signatures.get(sha, ("N", ""))
         why = (
             "没有签名"
             if status == "N"
-            else (
-                f"签名密钥 {key or '(无法核验)'} 不属于主管单位「{boss}」在上一可信版本中登记的人员"
+            else f"签名密钥 {key or '(无法核验)'} 不属于主管单位「{boss}」在上一可信版本中登记的人员"
+        )
+        self.problems.append(f"修改 records/authority.toml 的提交 {sha[:10]}({when:%Y-%m-%d}){why}")
+
+    def result(self, tip: str | None, current: str) -> Chain:
+        """The chain at ``tip`` (the newest commit that changed the registry)."""
+        in_force = self.trusted.get(tip) if tip is not None else None
+        root = Root(*self.roots[0]) if self.roots else None
+        if "shallow" in self.problems:
+            return Chain(
+                [],
+                None,
+                "此仓库是浅克隆(shallow clone),缺少 records/authority.toml 的早期历史,"
+                "无法确认授权名录的根版本",
+                "shallow",
             )
-        )
-        problems.append(f"修改 records/authority.toml 的提交 {sha[:10]}({when:%Y-%m-%d}){why}")
-    in_force = trusted.get(order[0]) if order else None
-    root = Root(*roots[0]) if roots else None
-    if "shallow" in problems:
-        return Chain(
-            [],
-            None,
-            "此仓库是浅克隆(shallow clone),缺少 records/authority.toml 的早期历史,"
-            "无法确认授权名录的根版本",
-            "shallow",
-        )
-    problems = [p for p in problems if p != "shallow"]
-    if in_force is None:
-        why = "；".join(problems) or "找不到 records/authority.toml 可信的第一个版本"
-        return Chain([], root, why, "authority-untrusted")
-    version = versions.get(in_force)
-    if version is None:
-        return Chain([], root, "授权名录的可信版本无法读取", "authority-untrusted")
-    fallback = ""
-    if in_force != current:
-        fallback = ("；".join(problems) or "当前版本不是可信版本") + ";按最后一个可信版本核验签名"
-    return Chain(version.identities, root, delegates=version.delegates, fallback=fallback)
+        if in_force is None:
+            why = "；".join(self.problems) or "找不到 records/authority.toml 可信的第一个版本"
+            return Chain([], root, why, "authority-untrusted")
+        version = self.versions.get(in_force)
+        if version is None:
+            return Chain([], root, "授权名录的可信版本无法读取", "authority-untrusted")
+        fallback = ""
+        if in_force != current:
+            fallback = (
+                "；".join(self.problems) or "当前版本不是可信版本"
+            ) + ";按最后一个可信版本核验签名"
+        return Chain(version.identities, root, delegates=version.delegates, fallback=fallback)
 
 
 _SIGNATURE_CACHE: BoundedDict[str, tuple[str, str]] = BoundedDict(65_536)
@@ -631,6 +663,27 @@ def _message(kind: str, unit: str, why: str, fix: str) -> str:
     return f"{what}:{why}。修改方法:{fix}。"
 
 
+class _Refusals:
+    """The findings of one verification: why each governed file that does not count
+    does not (Chinese messages with the fix), and notes on the registry."""
+
+    def __init__(self, root_pin: TrustRoot) -> None:
+        self.root_pin = root_pin
+        self.warnings: list[Finding] = []
+
+    def refuse(self, record: Record, reason: str, why: str, fix: str) -> None:
+        unit = issuing_unit(record, self.root_pin)
+        self.warnings.append(Finding(record.path, reason, _message(record.kind, unit, why, fix)))
+
+    def note(self, path: str, reason: str, message: str) -> None:
+        self.warnings.append(Finding(path, reason, message))
+
+    def replace(self, path: str, finding: Finding) -> None:
+        """``finding`` instead of every earlier finding about ``path``."""
+        self.warnings[:] = [w for w in self.warnings if w.path != path]
+        self.warnings.append(finding)
+
+
 def verify(
     snapshot: Snapshot,
     governed: list[Record],
@@ -640,39 +693,23 @@ def verify(
     store: Cache | None = None,
 ) -> Verdict:
     """Which of the ``governed`` records (waivers, supervision records) have authority,
-    and which supervision records stay in force in their last signed version."""
+    and which supervision records stay in force in their last signed version.
+
+    The steps: no history to check (``_without_history``); content not committed yet
+    (``_committed``); the registry's chain (``chain``, ``_refuse_untrusted``); each
+    file's introducing commits (``_signed``); supervision records kept in their last
+    signed version (``_kept_supervision``).
+    """
     root_pin = load_trust_root()
     if authority is not None:
         identities(authority)  # input errors in the file being checked: exit 2
         check_units(authority, units)
-    warnings: list[Finding] = []
-
-    def refuse(record: Record, reason: str, why: str, fix: str) -> None:
-        unit = issuing_unit(record, root_pin)
-        warnings.append(Finding(record.path, reason, _message(record.kind, unit, why, fix)))
-
+    found = _Refusals(root_pin)
     repo = _Git(snapshot.source) if snapshot.source is not None else None
     head = repo.head() if repo is not None else None
     if repo is None or head is None:
-        if not governed:
-            return Verdict(frozenset())
-        no_git = repo is None or not repo.is_git()
-        for record in governed:
-            if no_git:
-                refuse(
-                    record,
-                    "no-git",
-                    "记录不在 git 仓库中,无法核验签名",
-                    "在记录仓库(git)中检查,并由批准单位签名提交",
-                )
-            else:
-                refuse(
-                    record,
-                    "uncommitted",
-                    "尚未提交(仓库还没有任何提交)",
-                    _fix_hint(issuing_unit(record, root_pin)),
-                )
-        return Verdict(frozenset(), warnings)
+        _without_history(repo, governed, found)
+        return Verdict(frozenset(), found.warnings)
     head_sha, is_shallow = head
     shallow = repo.shallow_commits() if is_shallow else frozenset()
     rev = snapshot.commit.sha if snapshot.commit is not None else head_sha
@@ -681,68 +718,120 @@ def verify(
     sup_order, _ = repo.graph(rev, [SUPERVISION_DIR])
     if not governed and not sup_order:
         return Verdict(frozenset())
-
-    # In the work tree or the index, only content equal to HEAD's (as git stores it:
-    # line endings converted, file modes aside) is committed.
-    committed: dict[str, str] = {r.path: r.blob for r in governed}
-    if snapshot.kind != "commit":
-        at_head = repo.blobs([f"{rev}:{r.path}" for r in governed] + [f"{rev}:{AUTHORITY_PATH}"])
-        stored = {r.path: r.blob for r in governed}
-        if snapshot.kind == "worktree":
-            stored.update(repo.hash_paths([r.path for r in governed]))
-            if authority is not None:
-                auth_blob = repo.hash_paths([AUTHORITY_PATH]).get(AUTHORITY_PATH)
-            else:
-                auth_blob = None
-        else:
-            auth_blob = authority.blob if authority is not None else None
-        for record in governed:
-            if at_head.get(f"{rev}:{record.path}") != stored[record.path]:
-                del committed[record.path]
-                refuse(
-                    record,
-                    "uncommitted",
-                    "当前内容尚未提交(与上一次提交中的版本不同),还没有签名",
-                    _fix_hint(issuing_unit(record, root_pin)) + "(提交前的检查中这条提醒是正常的)",
-                )
-            else:
-                committed[record.path] = stored[record.path]
-        head_auth = at_head.get(f"{rev}:{AUTHORITY_PATH}")
-        if authority is not None and head_auth is not None and head_auth != auth_blob:
-            warnings.append(
-                Finding(
-                    AUTHORITY_PATH,
-                    "authority-uncommitted",
-                    "授权名录有尚未提交的修改,核验签名时按上一次提交中的版本;"
-                    "修改由主管单位登记的人员签名提交后生效。",
-                )
-            )
-
+    committed = _committed(repo, snapshot, rev, governed, authority, found)
     trust = chain(repo, rev, root_pin, shallow, store)
     by_path = {r.path: r for r in governed}
     if trust.problem:
-        if trust.reason == "shallow":
-            why, fix = f"授权名录不可信({trust.problem})", SHALLOW_HINT.rstrip("。")
-        elif trust.reason == "no-authority":
-            why = "没有授权名录 records/authority.toml(在已提交的版本中)"
-            fix = "建立并提交 records/authority.toml,登记各单位有权签名的人员及其 SSH 公钥"
-        else:
-            why = f"授权名录不可信({trust.problem})"
-            fix = (
-                "授权名录的第一版须由主管单位用信任根固定的密钥签名提交,每次修改都须由主管单位"
-                "在上一可信版本中登记的人员签名提交;改正后重新签名提交"
-            )
-        for path in committed:
-            refuse(by_path[path], trust.reason, why, fix)
-        return Verdict(frozenset(), warnings)
+        _refuse_untrusted(trust, [by_path[p] for p in committed], found)
+        return Verdict(frozenset(), found.warnings)
     if trust.fallback:
-        warnings.append(
-            Finding(
-                AUTHORITY_PATH, "authority-fallback", f"授权名录的当前版本不可信:{trust.fallback}。"
-            )
+        found.note(
+            AUTHORITY_PATH, "authority-fallback", f"授权名录的当前版本不可信:{trust.fallback}。"
         )
-
     history = _History(repo, rev, shallow, store, trust.identities)
+    verified = _signed(repo, history, trust, committed, by_path, found, store)
+    kept = _kept_supervision(
+        repo, rev, history, sup_order, by_path, committed, verified, root_pin, found, store
+    )
+    return Verdict(frozenset(verified), found.warnings, kept=kept)
+
+
+def _without_history(repo: _Git | None, governed: list[Record], found: _Refusals) -> None:
+    """Outside git, or in a repository without commits: nothing is signed."""
+    no_git = repo is None or not repo.is_git()
+    for record in governed:
+        if no_git:
+            found.refuse(
+                record,
+                "no-git",
+                "记录不在 git 仓库中,无法核验签名",
+                "在记录仓库(git)中检查,并由批准单位签名提交",
+            )
+        else:
+            found.refuse(
+                record,
+                "uncommitted",
+                "尚未提交(仓库还没有任何提交)",
+                _fix_hint(issuing_unit(record, found.root_pin)),
+            )
+
+
+def _committed(
+    repo: _Git,
+    snapshot: Snapshot,
+    rev: str,
+    governed: list[Record],
+    authority: Record | None,
+    found: _Refusals,
+) -> dict[str, str]:
+    """Governed path -> blob id, for the files whose content is committed at ``rev``.
+
+    In the work tree or the index, only content equal to HEAD's (as git stores it: line
+    endings converted, file modes aside) is committed; the rest is refused, and an
+    uncommitted change of the registry is noted.
+    """
+    committed: dict[str, str] = {r.path: r.blob for r in governed}
+    if snapshot.kind == "commit":
+        return committed
+    at_head = repo.blobs([f"{rev}:{r.path}" for r in governed] + [f"{rev}:{AUTHORITY_PATH}"])
+    stored = {r.path: r.blob for r in governed}
+    auth_blob = authority.blob if authority is not None else None
+    if snapshot.kind == "worktree":
+        stored.update(repo.hash_paths([r.path for r in governed]))
+        if authority is not None:
+            auth_blob = repo.hash_paths([AUTHORITY_PATH]).get(AUTHORITY_PATH)
+    for record in governed:
+        if at_head.get(f"{rev}:{record.path}") != stored[record.path]:
+            del committed[record.path]
+            found.refuse(
+                record,
+                "uncommitted",
+                "当前内容尚未提交(与上一次提交中的版本不同),还没有签名",
+                _fix_hint(issuing_unit(record, found.root_pin))
+                + "(提交前的检查中这条提醒是正常的)",
+            )
+        else:
+            committed[record.path] = stored[record.path]
+    head_auth = at_head.get(f"{rev}:{AUTHORITY_PATH}")
+    if authority is not None and head_auth is not None and head_auth != auth_blob:
+        found.note(
+            AUTHORITY_PATH,
+            "authority-uncommitted",
+            "授权名录有尚未提交的修改,核验签名时按上一次提交中的版本;"
+            "修改由主管单位登记的人员签名提交后生效。",
+        )
+    return committed
+
+
+def _refuse_untrusted(trust: Chain, records_: list[Record], found: _Refusals) -> None:
+    """Every committed governed file, when the registry cannot be trusted."""
+    if trust.reason == "shallow":
+        why, fix = f"授权名录不可信({trust.problem})", SHALLOW_HINT.rstrip("。")
+    elif trust.reason == "no-authority":
+        why = "没有授权名录 records/authority.toml(在已提交的版本中)"
+        fix = "建立并提交 records/authority.toml,登记各单位有权签名的人员及其 SSH 公钥"
+    else:
+        why = f"授权名录不可信({trust.problem})"
+        fix = (
+            "授权名录的第一版须由主管单位用信任根固定的密钥签名提交,每次修改都须由主管单位"
+            "在上一可信版本中登记的人员签名提交;改正后重新签名提交"
+        )
+    for record in records_:
+        found.refuse(record, trust.reason, why, fix)
+
+
+def _signed(
+    repo: _Git,
+    history: _History,
+    trust: Chain,
+    committed: dict[str, str],
+    by_path: dict[str, Record],
+    found: _Refusals,
+    store: Cache | None,
+) -> set[str]:
+    """The committed files whose introducing commits the right unit signed (the rest
+    refused): a waiver approved by the supervising unit or a unit it delegated to."""
+    root_pin = found.root_pin
     # Few git calls: every version of every governed file along the history at once, then
     # every introducing commit's signature at once.
     history.versions((c, path) for c in history.order for path in committed)
@@ -756,9 +845,8 @@ def verify(
     for path, blob in committed.items():
         record = by_path[path]
         unit = issuing_unit(record, root_pin)
-        fix = _fix_hint(unit)
         if record.kind == "waiver" and unit != root_pin.unit and unit not in trust.delegates:
-            refuse(
+            found.refuse(
                 record,
                 "not-supervisor",
                 f"豁免只能由主管单位「{root_pin.unit}」批准(或由它在授权名录 waiver_delegates 中"
@@ -769,19 +857,10 @@ def verify(
         problem = history.check(path, blob, unit)
         if problem is None:
             verified.add(path)
-        else:
-            refuse(
-                record,
-                problem[0],
-                problem[1],
-                SHALLOW_HINT.rstrip("。") if problem[0] == "shallow" else fix,
-            )
-
-    kept = _kept_supervision(
-        repo, rev, history, sup_order, {r.path: r for r in governed}, committed, verified,
-        root_pin, warnings, store,
-    )  # fmt: skip
-    return Verdict(frozenset(verified), warnings, kept=kept)
+            continue
+        fix = SHALLOW_HINT.rstrip("。") if problem[0] == "shallow" else _fix_hint(unit)
+        found.refuse(record, problem[0], problem[1], fix)
+    return verified
 
 
 class _History:
@@ -919,25 +998,65 @@ def _kept_supervision(
     committed: dict[str, str],
     verified: set[str],
     root_pin: TrustRoot,
-    warnings: list[Finding],
+    found: _Refusals,
     store: Cache | None,
 ) -> dict[str, Record]:
     """Supervision records whose issuing unit did not sign their current state (an edit,
     a closure, a move, a deletion): they stay in force in their last signed version.
 
     The signed versions of each file are folded oldest first over the commits that
-    changed it: a change (or a deletion) takes effect only when it is signed by the unit
-    that issued the version in force before it and, for new content, by the unit that
-    issues it. Merges change nothing here (a merge's own resolution is not a signed act
-    of the issuing unit): a file a merge changed keeps its last signed version.
+    changed it (``_in_force``): a change (or a deletion) takes effect only when it is
+    signed by the unit that issued the version in force before it and, for new content,
+    by the unit that issues it. Merges change nothing here (a merge's own resolution is
+    not a signed act of the issuing unit): a file a merge changed keeps its last signed
+    version. Such a file leaves ``verified`` and its findings become one "kept-signed".
     """
     if not order:
         return {}
+    events = _supervision_events(repo, rev)
+    if not events:
+        return {}
+    known = {committed[p]: governed[p] for p in committed if p.startswith(SUPERVISION_DIR)}
+    versions = _SupervisionVersions(repo, root_pin, known, store)
+    _cached_signatures(repo, sorted({c for c, _, _ in events}), history.keys, store)
+    in_force = _in_force(events, history.signer_unit, versions.issuer)
+    kept: dict[str, Record] = {}
+    for path, (blob, issuer, commit) in sorted(in_force.items()):
+        if path in verified and committed.get(path) == blob:
+            continue
+        record = versions.record(path, blob)
+        if record is None:
+            continue
+        # Signed in full history, perhaps, but not by the issuer of the version in force.
+        verified.discard(path)
+        kept[path] = record
+        state = "已被删除或移走" if path not in governed else "当前内容"
+        found.replace(
+            path,
+            Finding(
+                path,
+                "kept-signed",
+                f"监管记录{state}没有作出单位「{issuer}」的签名"
+                f"(删除、移动、修改或关闭监管记录都须由作出单位签名提交),"
+                f"仍按提交 {commit[:10]} 中签名的版本执行",
+            ),
+        )
+    return kept
+
+
+def _supervision_events(repo: _Git, rev: str) -> list[tuple[str, str, str]]:
+    """(commit, path, new blob or "" for a deletion) of every change of a supervision
+    record reachable from ``rev``, oldest first, merges left out."""
     out = repo.run(
         "log", "--full-history", "--topo-order", "--reverse", "--no-merges", "--format=commit %H",
         "--raw", "--no-renames", "--no-abbrev", rev, "--", SUPERVISION_DIR,
     )  # fmt: skip
-    events: list[tuple[str, str, str]] = []  # (commit, path, new blob or "")
+    return _parse_raw_log(out)
+
+
+def _parse_raw_log(out: str) -> list[tuple[str, str, str]]:
+    """``git log --format='commit %H' --raw`` as (commit, path, new blob or "")."""
+    events: list[tuple[str, str, str]] = []
     commit = ""
     for line in out.splitlines():
         if line.startswith("commit "):
@@ -945,45 +1064,21 @@ def _kept_supervision(
         elif line.startswith(":") and "\t" in line:
             meta, path = line.split("\t", 1)
             fields = meta.lstrip(":").split()
-            new = fields[3].strip("0")
-            events.append((commit, path, fields[3] if new else ""))
-    if not events:
-        return {}
-    known = {committed[p]: governed[p] for p in committed if p.startswith(SUPERVISION_DIR)}
-    parsed: dict[str, Record | None] = {}
+            events.append((commit, path, fields[3] if fields[3].strip("0") else ""))
+    return events
 
-    def record_of(path: str, blob: str) -> Record | None:
-        if blob in known:
-            return known[blob]
-        if blob not in parsed:
-            data = repo.contents([blob]).get(blob, b"")
-            try:
-                loaded = records.load_many(iter([(path, blob, partial(bytes, data))]))
-                parsed[blob] = loaded[0] if loaded else None
-            except InputError:
-                parsed[blob] = None
-        return parsed[blob]
 
-    def issuer_of(path: str, blob: str) -> str | None:
-        """The issuing unit of a version, remembered by blob id across runs."""
-        from engine.cache import result_key
-
-        if blob in known:
-            return issuing_unit(known[blob], root_pin)
-        key = result_key("supervision-issuer", blob, root_pin.unit)
-        saved = store.get(key) if store is not None else None
-        if isinstance(saved, dict) and "issuer" in saved:
-            return None if saved["issuer"] is None else str(saved["issuer"])
-        record = record_of(path, blob)
-        unit = issuing_unit(record, root_pin) if record is not None else None
-        if store is not None:
-            store.put(key, {"issuer": unit})
-        return unit
-
-    in_force: dict[str, tuple[str, str, str]] = {}  # path -> (blob, issuer, signing commit)
-    _cached_signatures(repo, sorted({c for c, _, _ in events}), history.keys, store)
+def _in_force(
+    events: list[tuple[str, str, str]],
+    signer_of: Callable[[str], str | None],
+    issuer_of: Callable[[str, str], str | None],
+) -> dict[str, tuple[str, str, str]]:
+    """Path -> (blob, issuing unit, signing commit) of each supervision record's version
+    in force after ``events`` (oldest first): a change counts only when signed by the
+    unit that issued the version before it and, for new content, by its issuer."""
+    in_force: dict[str, tuple[str, str, str]] = {}
     for commit, path, blob in events:
-        signer = history.signer_unit(commit)
+        signer = signer_of(commit)
         if signer is None:
             continue
         before = in_force.get(path)
@@ -991,33 +1086,50 @@ def _kept_supervision(
             continue  # only the issuing unit changes, closes or removes its record
         if not blob:
             in_force.pop(path, None)
-            continue
-        if issuer_of(path, blob) != signer:
-            continue
-        in_force[path] = (blob, signer, commit)
-    kept: dict[str, Record] = {}
-    for path, (blob, issuer, commit) in sorted(in_force.items()):
-        current = governed.get(path)
-        if path in verified and committed.get(path) == blob:
-            continue
-        record = record_of(path, blob)
-        if record is None:
-            continue
-        # Signed in full history, perhaps, but not by the issuer of the version in force.
-        verified.discard(path)
-        kept[path] = record
-        state = "已被删除或移走" if current is None else "当前内容"
-        warnings[:] = [w for w in warnings if w.path != path]
-        warnings.append(
-            Finding(
-                path,
-                "kept-signed",
-                f"监管记录{state}没有作出单位「{issuer}」的签名"
-                f"(删除、移动、修改或关闭监管记录都须由作出单位签名提交),"
-                f"仍按提交 {commit[:10]} 中签名的版本执行",
-            )
-        )
-    return kept
+        elif issuer_of(path, blob) == signer:
+            in_force[path] = (blob, signer, commit)
+    return in_force
+
+
+class _SupervisionVersions:
+    """Versions of supervision records by blob id: parsed once, issuers remembered."""
+
+    def __init__(
+        self, repo: _Git, root_pin: TrustRoot, known: dict[str, Record], store: Cache | None
+    ) -> None:
+        self.repo = repo
+        self.root_pin = root_pin
+        self.known = known  # blob -> the current record with that content
+        self.store = store
+        self.parsed: dict[str, Record | None] = {}
+
+    def record(self, path: str, blob: str) -> Record | None:
+        if blob in self.known:
+            return self.known[blob]
+        if blob not in self.parsed:
+            data = self.repo.contents([blob]).get(blob, b"")
+            try:
+                loaded = records.load_many(iter([(path, blob, partial(bytes, data))]))
+                self.parsed[blob] = loaded[0] if loaded else None
+            except InputError:
+                self.parsed[blob] = None
+        return self.parsed[blob]
+
+    def issuer(self, path: str, blob: str) -> str | None:
+        """The issuing unit of a version, remembered by blob id across runs."""
+        from engine.cache import result_key
+
+        if blob in self.known:
+            return issuing_unit(self.known[blob], self.root_pin)
+        key = result_key("supervision-issuer", blob, self.root_pin.unit)
+        saved = self.store.get(key) if self.store is not None else None
+        if isinstance(saved, dict) and "issuer" in saved:
+            return None if saved["issuer"] is None else str(saved["issuer"])
+        record = self.record(path, blob)
+        unit = issuing_unit(record, self.root_pin) if record is not None else None
+        if self.store is not None:
+            self.store.put(key, {"issuer": unit})
+        return unit
 
 
 def trust_root(directory: Path, rev: str, policy: Policy | None) -> tuple[Root | None, str]:

@@ -185,7 +185,7 @@ def judge_change(planned: Plan, base: Summary, store: Cache) -> Change | None:
     )
     touched = {f"records/accounts/{pid}/" for pid in changed if pid}
     waivers = [
-        w for w in planned.banner.waivers if str(w.data["target"]).startswith(tuple(touched))
+        w for w in planned.verdict.waivers if str(w.data["target"]).startswith(tuple(touched))
     ]
     reminders += calendar_reminders(tally) + later_reminders(later, planned.as_of)
     reminders += unmatched_waivers(violations, waivers) if touched else []

@@ -82,6 +82,8 @@ class Due:
     violations: list[Violation] = field(default_factory=list)
     # account id -> the days on which it published (posts of the current weeks only)
     post_days: dict[str, list[date]] = field(default_factory=dict)
+    # The waivers that count (engine/authority.py), not every waiver on file.
+    waivers: list[Record] = field(kw_only=True)
 
     def __post_init__(self) -> None:
         self.calendar: WorkCalendar = self.banner.calendar()
@@ -497,7 +499,7 @@ def waivers(due: Due) -> Iterator[DueItem]:
     for violation in due.violations:
         if violation.status == "waived" and violation.waiver:
             hidden[violation.waiver].append(violation)
-    for waiver in due.banner.waivers:
+    for waiver in due.waivers:
         expires = parse_date(waiver.data["expires"])
         if not due.as_of <= expires <= due.horizon or waiver.path not in hidden:
             continue
@@ -578,7 +580,7 @@ def waived(due: Due, item: DueItem) -> bool:
     if item.kind in ("contract", "responsible") and item.account:
         target = due.banner.accounts[item.account].record.path  # gaps are the account's
     rule, check = item.check.split("/", 1)
-    for waiver in due.banner.waivers:
+    for waiver in due.waivers:
         data = waiver.data
         if not parse_date(data["approved"]) <= day <= parse_date(data["expires"]):
             continue

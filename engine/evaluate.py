@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from engine import __version__, banner, records, rules_engine
-from engine.authority import TRUST_ALL, Verdict, verify
+from engine.authority import TRUST_ALL, Verdict, settle, verify
 from engine.cache import Cache, digest, engine_digest
 from engine.errors import InputError, InputErrors
 from engine.facts import (
@@ -431,7 +431,7 @@ class Plan:
         entries = self.snapshot.entries
         return digest(
             [self.as_of.isoformat(), self.policy.digest],
-            [f"{r.path}={entries.get(r.path, r.blob)}" for r in self.banner.waivers]
+            [f"{r.path}={entries.get(r.path, r.blob)}" for r in self.verdict.waivers]
             + [f"{r.path}={entries.get(r.path, r.blob)}" for r in self.banner.acknowledgements],
         )
 
@@ -491,6 +491,7 @@ def plan(
     banner.check_as_of(the_banner, as_of)
     check_waivers(the_banner.waivers, policy)
     verdict = _authority(snapshot, loaded, the_banner, policy, store, trust_all)
+    the_banner = as_judged(the_banner, verdict)
     ctx = Context(the_banner, the_banner.calendar(), as_of, policy.measures_effective, policy)
 
     entries = snapshot.entries
@@ -600,7 +601,7 @@ def finish(planned: Plan, results: list[PartitionResult]) -> Result:
         # Accounts whose files left records/ without a closure (engine/removed.py).
         violations.extend(removed_accounts(planned.snapshot, planned.policy, planned.as_of))
     violations = mark(planned, violations)
-    reminders += unmatched_waivers(violations, planned.banner.waivers)
+    reminders += unmatched_waivers(violations, list(planned.verdict.waivers))
     violations.sort(key=Violation.sort_key)
     return Result(
         snapshot=planned.snapshot,
@@ -634,7 +635,7 @@ def finish_totals(
 
 def mark(planned: Plan, violations: list[Violation]) -> list[Violation]:
     """Violations as reported: waived by the waivers that count, marked as acknowledged."""
-    violations = apply_waivers(violations, planned.banner.waivers, planned.as_of)
+    violations = apply_waivers(violations, list(planned.verdict.waivers), planned.as_of)
     return apply_acknowledgements(violations, planned.banner.acknowledgements)
 
 
@@ -666,30 +667,24 @@ def _authority(
     store: Cache,
     trust_all: bool,
 ) -> Verdict:
-    """Keep only the waivers and supervision records their units signed (engine/authority.py)."""
+    """The waivers and supervision records their units signed, and why the others do not
+    count (engine/authority.py); the banner is left as it is on file."""
     if trust_all:
-        return TRUST_ALL
+        return settle(TRUST_ALL, the_banner)
     registry = next((r for r in loaded if r.kind == "authority"), None)
     governed = [*the_banner.waivers, *the_banner.supervision]
     verdict = verify(snapshot, governed, registry, policy, the_banner.units, store)
-    the_banner.waivers = [r for r in the_banner.waivers if verdict.counts(r.path)]
-    the_banner.withheld = frozenset(
-        r.path for r in the_banner.supervision if not verdict.counts(r.path)
+    return settle(verdict, the_banner)
+
+
+def as_judged(the_banner: banner.Banner, verdict: Verdict) -> banner.Banner:
+    """A copy of the banner that the facts judge: its supervision records in force and
+    those withheld for lack of authority (``the_banner`` itself is not changed)."""
+    return replace(
+        the_banner,
+        supervision=list(verdict.supervision),
+        withheld=verdict.withheld,
     )
-    # A kept version naming an account or unit no longer in records/ is left out: the
-    # account's removal is itself reported (engine/removed.py).
-    kept = [
-        r
-        for r in verdict.kept.values()
-        if str(r.data.get("account", "")) in ("", *the_banner.accounts)
-        and str(r.data.get("unit", "")) in ("", *the_banner.units)
-    ]
-    the_banner.supervision = sorted(
-        [r for r in the_banner.supervision if verdict.counts(r.path)] + kept,
-        key=lambda r: r.path,
-    )
-    the_banner.withheld -= frozenset(verdict.kept)
-    return verdict
 
 
 PartitionResult = tuple[list[Violation], dict[str, int], Uncounted, list[str], list[Reminder]]

@@ -10,13 +10,11 @@ for a look, not judged as a violation: a late record can be an honest correction
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
-from pathlib import Path
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
-import git
-
-from engine import records
+from engine import gitsafe, records
 from engine.cache import Cache, result_key
 from engine.errors import InputError
 from engine.lines import LineIndex
@@ -78,13 +76,16 @@ def compare(path: str, old: bytes, new: bytes) -> Iterator[tuple[int, dict[str, 
             yield index, post, level, at
 
 
-def _changed_posts(diff: git.DiffIndex) -> Iterator[tuple[str, bytes, bytes]]:
-    for item in diff:
-        if item.change_type != "M" or not item.b_path:
+def _changed_posts(raw: str) -> Iterator[tuple[str, str, str]]:
+    """(path, old blob, new blob) of the post files a ``--raw`` diff lists as modified."""
+    for line in raw.splitlines():
+        if not line.startswith(":") or "\t" not in line:
             continue
-        if not (item.b_path.startswith(POSTS_PREFIX) and "/posts/" in item.b_path):
+        meta, path = line.split("\t", 1)
+        fields = meta.split()
+        if fields[4] != "M" or not (path.startswith(POSTS_PREFIX) and "/posts/" in path):
             continue
-        yield item.b_path, item.a_blob.data_stream.read(), item.b_blob.data_stream.read()
+        yield path, fields[2], fields[3]
 
 
 def _findings(
@@ -115,94 +116,79 @@ def _findings(
     return found
 
 
-def _shallow_commits(repo: git.Repo) -> frozenset[str]:
-    """The commits whose parents a shallow clone lacks (none in a full clone)."""
-    try:
-        return frozenset((Path(repo.common_dir) / "shallow").read_text().split())
-    except OSError:
-        return frozenset()
-
-
 def in_history(
-    repo: git.Repo, rev: str = "HEAD", max_count: int | None = None, store: Cache | None = None
+    repo: gitsafe.Repo, rev: str = "HEAD", max_count: int | None = None
 ) -> list[Backfill]:
-    """Back-filled reviews in every commit reachable from ``rev`` that changed post files.
-
-    What a commit back-filled depends only on that commit (and its first parent): with a
-    ``store`` it is remembered per commit, so a check after a new commit reads only the
-    new commit's changes, whatever the length of the history."""
-    found: list[Backfill] = []
-    shallow = _shallow_commits(repo)
-    for commit in repo.iter_commits(rev, paths="records/accounts", max_count=max_count):
-        if commit.hexsha in shallow:
+    """Back-filled reviews in every commit reachable from ``rev`` that changed post files
+    (each compared with its first parent), read in one ``git log`` and one blob batch."""
+    shallow = gitsafe.shallow_commits(repo)
+    out = gitsafe.run(
+        repo, "log", "--diff-merges=first-parent", "--raw", "--no-renames", "--no-abbrev",
+        "--format=%x00%H%x09%P%x09%ct%x09%an", *([f"-n{max_count}"] if max_count else []),
+        rev, "--", "records/accounts",
+    )  # fmt: skip
+    commits: list[tuple[str, str, str, list[tuple[str, str, str]]]] = []
+    for chunk in out.split("\0"):
+        if not chunk.strip():
+            continue
+        head, _, raw = chunk.partition("\n")
+        sha, parents, stamp, author = head.split("\t", 3)
+        if sha in shallow:
             # A shallow clone's oldest commit lists parents it does not have: what it
             # changed is unknown, and so is everything before it.
             raise InputError(
-                f"此仓库是浅克隆(shallow clone),缺少提交 {commit.hexsha[:10]} 之前的历史,"
+                f"此仓库是浅克隆(shallow clone),缺少提交 {sha[:10]} 之前的历史,"
                 "无法核查其中的审核记录是何时写入的",
                 hint=SHALLOW_HINT + "也可以用 --max-count 只核查已取回的较新提交。",
             )
-        if not commit.parents:
+        if not parents.strip():
             continue
-        key = result_key("backfilled-commit", commit.hexsha)
-        remembered = _remembered(store.get(key)) if store is not None else None
-        if remembered is None:
-            remembered = _in_commit(commit)
-            if store is not None:
-                store.put(key, [asdict(b) for b in remembered])
-        found.extend(remembered)
-    return found
-
-
-def _in_commit(commit: git.Commit) -> list[Backfill]:
-    """The back-filled reviews one commit added (against its first parent)."""
-    when = iso_local(commit.committed_datetime.astimezone(CHINA_TZ))
-    diff = commit.parents[0].diff(commit, paths="records/accounts")
+        when = iso_local(datetime.fromtimestamp(int(stamp), CHINA_TZ))
+        commits.append((sha, when, author, list(_changed_posts(raw))))
+    contents = gitsafe.read_blobs(repo, (b for *_, c in commits for _, o, n in c for b in (o, n)))
     found: list[Backfill] = []
-    for path, old, new in _changed_posts(diff):
-        found.extend(_findings(path, old, new, commit.hexsha, when, str(commit.author.name)))
+    for sha, when, author, changed in commits:
+        for path, old, new in changed:
+            found.extend(
+                _findings(path, contents.get(old, b""), contents.get(new, b""), sha, when, author)
+            )
     return found
 
 
-def _remembered(cached: Any) -> list[Backfill] | None:
-    """Findings read back from the cache, or None (a miss) if not shaped like them."""
-    if not isinstance(cached, list) or not all(isinstance(b, dict) for b in cached):
-        return None
-    try:
-        found = [Backfill(**b) for b in cached]
-    except TypeError:
-        return None
-    types = {f.name: f.type for f in fields(Backfill)}
-    ok = all(
-        type(getattr(b, name)) is (int if kind == "int" else str)
-        for b in found
-        for name, kind in types.items()
-    )
-    return found if ok else None
-
-
-def in_index(repo: git.Repo, now: str) -> list[Backfill]:
+def in_index(repo: gitsafe.Repo, now: str) -> list[Backfill]:
     """Back-filled reviews the staged index would add on top of HEAD (``now``: China time)."""
-    if not repo.head.is_valid():
+    if not gitsafe.has_commits(repo):
         return []
-    # a = HEAD, b = the staged version.
-    diff = repo.index.diff("HEAD", paths="records/accounts", R=True)
+    raw = gitsafe.run(
+        repo, "diff-index", "--cached", "--raw", "--no-renames", "--no-abbrev", "HEAD", "--",
+        "records/accounts",
+    )  # fmt: skip
+    changed = list(_changed_posts(raw))
+    contents = gitsafe.read_blobs(repo, (b for _, o, n in changed for b in (o, n)))
     found: list[Backfill] = []
-    for path, old, new in _changed_posts(diff):
-        found.extend(_findings(path, old, new, "", now, ""))
+    for path, old, new in changed:
+        found.extend(_findings(path, contents.get(old, b""), contents.get(new, b""), "", now, ""))
     return found
 
 
-def backfill_reminders(repo: git.Repo, sha: str, paths: set[str], store: Cache) -> list[Reminder]:
+def backfill_reminders(
+    repo: gitsafe.Repo, sha: str, paths: set[str], store: Cache
+) -> list[Reminder]:
     """The back-filled reviews of ``in_history(repo, sha)`` whose post file is among
     ``paths``, as reminders for ``check`` and the site: evidence of paperwork written
     after the fact, not a violation. Remembered per commit in ``store``; nothing for a
     shallow clone, whose history cannot tell."""
     key = result_key("backfilled", sha)
-    found = _remembered(store.get(key))
+    cached = store.get(key)
+    found: list[Backfill] | None = None
+    if isinstance(cached, list) and all(isinstance(b, dict) for b in cached):
+        try:
+            found = [Backfill(**b) for b in cached]
+        except TypeError:
+            found = None
     if found is None:
         try:
-            found = in_history(repo, sha, store=store)
+            found = in_history(repo, sha)
         except InputError:
             return []
         store.put(key, [asdict(b) for b in found])

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine import contract
+from engine import contract, gitsafe
 from engine.bounded import BoundedDict
 from engine.errors import InputError, InputErrors
 from engine.lines import LineIndex
@@ -138,21 +138,12 @@ def default_policy_dir(repo: Path) -> Path:
 def _committed_files(repo: Path, source: str) -> dict[str, str]:
     """``policy/*.toml`` of a commit (``source`` a revision) or of the staged index
     (``source`` = ``":index"``): file name -> blob id."""
-    import subprocess
-
     if source == ":index":
-        listing = ["ls-files", "-s", "-z", "--", "policy/"]
+        listed = [(blob, path) for _, blob, _, path in gitsafe.ls_files(repo, "policy/")]
     else:
-        listing = ["ls-tree", "-r", "-z", source, "--", "policy/"]
-    out = subprocess.run(
-        ["git", "-C", str(repo), *listing], capture_output=True, check=True
-    ).stdout.decode("utf-8", errors="replace")
+        listed = [(blob, path) for _, _, blob, path in gitsafe.ls_tree(repo, source, "policy/")]
     files: dict[str, str] = {}
-    for item in out.split("\0"):
-        if not item:
-            continue
-        meta, path = item.split("\t", 1)
-        blob = meta.split()[1] if source == ":index" else meta.split()[2]
+    for blob, path in listed:
         name = path[len("policy/") :]
         if "/" not in name and name.endswith(".toml"):
             files[name] = blob
@@ -162,24 +153,13 @@ def _committed_files(repo: Path, source: str) -> dict[str, str]:
 def write_committed(repo: Path, source: str, folder: Path) -> bool:
     """Write the rulebook a commit or the staged index holds into ``folder`` (new); False
     (nothing written) when it holds none."""
-    import subprocess
-
     files = _committed_files(repo, source)
     if not files:
         return False
-    batch = subprocess.run(
-        ["git", "-C", str(repo), "cat-file", "--batch"],
-        input="".join(f"{b}\n" for b in files.values()).encode(),
-        capture_output=True,
-        check=True,
-    ).stdout
+    contents = gitsafe.read_blobs(repo, files.values())
     folder.mkdir(parents=True)
-    pos = 0
-    for name in files:
-        end = batch.index(b"\n", pos)
-        size = int(batch[pos:end].split()[2])
-        (folder / name).write_bytes(batch[end + 1 : end + 1 + size])
-        pos = end + 1 + size + 1
+    for name, blob in files.items():
+        (folder / name).write_bytes(contents[blob])
     return True
 
 

@@ -13,11 +13,10 @@ parent of the newest commit that deleted its ``account.toml`` (full history).
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 from pathlib import Path
 
-from engine import records
+from engine import gitsafe, records
 from engine.errors import InputError
 from engine.labels import account_zh
 from engine.policy import Policy
@@ -28,13 +27,9 @@ RULE, CHECK = "art-13", "account-removed"
 _ACCOUNTS = "records/accounts/"
 
 
-def _git(directory: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    return subprocess.run(
-        ["git", "-C", str(directory), "-c", "core.quotePath=false", *args],
-        input=stdin,
-        capture_output=True,
-        check=False,
-    ).stdout
+def _git(directory: Path, *args: str) -> bytes:
+    """git's output through the git layer; empty when git fails (no such commit)."""
+    return gitsafe.run_bytes(directory, *args, check=False)
 
 
 def _accounts_in(entries: dict[str, str] | list[str]) -> set[str]:
@@ -122,19 +117,7 @@ def removed_accounts(snapshot: Snapshot, policy: Policy, as_of: date) -> list[Vi
 
 
 def _contents(directory: Path, blobs: list[str]) -> dict[str, bytes]:
-    if not blobs:
-        return {}
-    out = _git(directory, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in blobs).encode())
-    found, pos = {}, 0
-    for blob in blobs:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            found[blob] = out[pos : pos + size]
-            pos += size + 1
-    return found
+    return gitsafe.read_blobs(directory, blobs)
 
 
 def _data(path: str, data: bytes) -> dict[str, object]:

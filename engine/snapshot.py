@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import git
-
+from engine import gitsafe
 from engine.errors import InputError, InputErrors
 from engine.textsafe import UNSAFE, clean
 from engine.timeutil import CHINA_TZ
@@ -93,72 +91,28 @@ class _FileReader(_Reader):
 
 
 class _GitReader(_Reader):
-    # Object ids written to `git cat-file --batch` before reading its answers:
-    # small enough (41 bytes each) to fit the pipe buffer, so writing never waits.
-    _CHUNK = 1000
+    """Blobs read through the git layer's persistent ``cat-file --batch``
+    (engine/gitsafe.py): one git per process, many blobs per round trip."""
 
-    def __init__(self, repo: git.Repo) -> None:
-        self.repo = repo
+    def __init__(self, repo: gitsafe.Repo) -> None:
+        self._git = gitsafe.BlobReader(repo)
         self._fetched: dict[str, bytes] = {}
-        self._pid = os.getpid()
-        self._worker_git: subprocess.Popen[bytes] | None = None  # set in forked workers only
 
     def read(self, path: str, blob: str) -> bytes:
         data = self._fetched.get(blob)
         if data is None:
-            if os.getpid() != self._pid:
-                # gitpython's git processes belong to the parent; a forked worker
-                # reads only what was prefetched.
-                raise RuntimeError(f"{path} was not prefetched")
-            data = bytes(self.repo.odb.stream(bytes.fromhex(blob)).read())
+            data = self._git.read(blob)
         return data
 
     def prefetch(self, blobs: list[str]) -> None:
         """Read many blobs through one `git cat-file --batch`, not one round trip each."""
         wanted = [b for b in dict.fromkeys(blobs) if b not in self._fetched]
-        if not wanted:
-            return
-        if os.getpid() != self._pid:
-            # A forked worker prefetches once per partition: one git for all of them
-            # (starting git costs more than reading a partition), ended with the worker.
-            if self._worker_git is None:
-                self._worker_git = self._start_git()
-            self._fetch(self._worker_git, wanted)
-            return
-        with self._start_git() as proc:
-            self._fetch(proc, wanted)
-            assert proc.stdin is not None
-            proc.stdin.close()
-
-    def _start_git(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            ["git", "--git-dir", str(self.repo.git_dir), "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
-
-    def _fetch(self, proc: subprocess.Popen[bytes], wanted: list[str]) -> None:
-        assert proc.stdin is not None and proc.stdout is not None
-        for start in range(0, len(wanted), self._CHUNK):
-            chunk = wanted[start : start + self._CHUNK]
-            proc.stdin.write("".join(f"{b}\n" for b in chunk).encode())
-            proc.stdin.flush()
-            for _ in chunk:
-                header = proc.stdout.readline().split()
-                if len(header) != 3:
-                    continue  # missing: read() asks git again and reports it
-                data = proc.stdout.read(int(header[2]) + 1)[:-1]
-                self._fetched[header[0].decode()] = data
+        if wanted:
+            self._fetched.update(self._git.read_many(wanted))
 
 
-def open_repo(path: Path) -> git.Repo:
-    try:
-        return git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise InputError(
-            f"{path} 不是 git 仓库",
-            hint="在记录仓库的目录中运行,或用 --repo 指定仓库路径;读取工作区时可不用 git。",
-        ) from exc
+def open_repo(path: Path) -> gitsafe.Repo:
+    return gitsafe.open_repo(path)
 
 
 # Git file modes of tree and index entries that are not plain files.
@@ -287,20 +241,15 @@ def _git_entry(mode: str, path: str, errors: list[InputError]) -> bool:
     return True
 
 
-def from_index(repo: git.Repo, require_records: bool = False) -> Snapshot:
+def from_index(repo: gitsafe.Repo, require_records: bool = False) -> Snapshot:
     """The staged version of every file under records/.
 
     A symlink (mode 120000) or a submodule under records/ is an input error, as in
     the work tree; with ``require_records`` so is an index without records/.
     """
-    out = repo.git.ls_files("-s", "-z", "--", RECORDS_DIR)
     entries: dict[str, str] = {}
     errors: list[InputError] = []
-    for item in out.split("\0"):
-        if not item:
-            continue
-        meta, path = item.split("\t", 1)
-        mode, blob, stage = meta.split()
+    for mode, blob, stage, path in gitsafe.ls_files(repo, RECORDS_DIR):
         if stage != "0":
             raise InputError(
                 "暂存区中有未解决的合并冲突",
@@ -319,40 +268,38 @@ def from_index(repo: git.Repo, require_records: bool = False) -> Snapshot:
     return Snapshot("index", "暂存区", entries, _GitReader(repo), source=_repo_dir(repo))
 
 
-def _repo_dir(repo: git.Repo) -> Path:
-    return Path(repo.working_tree_dir or repo.git_dir)
+def _repo_dir(repo: gitsafe.Repo) -> Path:
+    return gitsafe.where(repo)
 
 
 SHALLOW_HINT = "运行 git fetch --unshallow 取回完整历史后再试(CI 中检出时设置 fetch-depth: 0)。"
 
 
-def is_shallow(repo: git.Repo) -> bool:
+def is_shallow(repo: gitsafe.Repo) -> bool:
     return (Path(repo.git_dir) / "shallow").is_file() or (
         Path(repo.common_dir) / "shallow"
     ).is_file()
 
 
-def resolve_commit(repo: git.Repo, rev: str) -> git.Commit:
-    try:
-        commit = repo.commit(rev)
-        if is_shallow(repo):
-            # A shallow clone names its boundary's parents without having them.
-            repo.git.cat_file("-e", f"{commit.hexsha}^{{tree}}")
-        return commit
-    except (git.BadName, git.BadObject, ValueError, git.GitCommandError) as exc:
-        if is_shallow(repo):
+def resolve_commit(repo: gitsafe.Repo, rev: str) -> gitsafe.Commit:
+    # A shallow clone names its boundary's parents without having them.
+    shallow = is_shallow(repo)
+    commit = gitsafe.resolve(repo, rev, whole=shallow)
+    if commit is None:
+        if shallow:
             raise InputError(
                 f"找不到 git 引用「{rev}」:此仓库是浅克隆(shallow clone),"
                 "缺少较早提交的历史,该提交可能不在已取回的历史中",
                 hint=SHALLOW_HINT,
-            ) from exc
+            )
         raise InputError(
             f"未知的 git 引用「{rev}」",
             hint="用 git log --oneline 查看可用的提交,或检查分支名、标签名是否拼写正确。",
-        ) from exc
+        )
+    return commit
 
 
-def from_commit(repo: git.Repo, rev: str, require_records: bool = False) -> Snapshot:
+def from_commit(repo: gitsafe.Repo, rev: str, require_records: bool = False) -> Snapshot:
     """The files under records/ in a commit, read without checking it out.
 
     A symlink (a blob of mode 120000) or a submodule under records/ is an input
@@ -360,14 +307,9 @@ def from_commit(repo: git.Repo, rev: str, require_records: bool = False) -> Snap
     records/ (the site shows such a commit as "no records yet" instead).
     """
     commit = resolve_commit(repo, rev)
-    out = repo.git.ls_tree("-r", "-z", commit.hexsha, "--", RECORDS_DIR)
     entries: dict[str, str] = {}
     errors: list[InputError] = []
-    for item in out.split("\0"):
-        if not item:
-            continue
-        meta, path = item.split("\t", 1)
-        mode, kind, blob = meta.split()
+    for mode, kind, blob, path in gitsafe.ls_tree(repo, commit.hexsha, RECORDS_DIR):
         if _git_entry(mode, path, errors) and kind == "blob":
             entries[path] = blob
     if errors:
@@ -381,8 +323,8 @@ def from_commit(repo: git.Repo, rev: str, require_records: bool = False) -> Snap
     info = CommitInfo(
         sha=commit.hexsha,
         date=commit.committed_datetime.astimezone(CHINA_TZ),
-        author=str(commit.author.name),
-        summary=str(commit.summary),
+        author=commit.author_name,
+        summary=commit.summary,
     )
     return Snapshot(
         "commit", f"提交 {commit.hexsha[:10]}", entries, _GitReader(repo), info, _repo_dir(repo)

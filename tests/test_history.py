@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from conftest import git, run_cli
 
 POSTS = "records/accounts/wx-test/posts/2021-01.toml"
@@ -80,32 +79,3 @@ def test_check_reminds_of_a_backfilled_review(records_repo: Callable[..., Path])
     # The commit before the back-fill has nothing to remind of.
     before = run_cli("check", "HEAD~1", "--repo", str(root), "--as-of", "2021-01-18")
     assert "才写入记录" not in before.stdout
-
-
-def test_each_commit_is_read_once(
-    records_repo: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What a commit back-filled is remembered per commit: after a new commit, only the new
-    one is read, and the findings are those of a walk without memory."""
-    import git as gitpython
-
-    from engine import history
-    from engine.cache import Cache
-
-    root = records_repo()
-    path = root / POSTS
-    path.write_text(path.read_text(encoding="utf-8") + LEVEL_3, encoding="utf-8")
-    git(root, "commit", "-qam", "补录审核", env={"GIT_COMMITTER_DATE": "2021-02-01T10:00:00+08:00"})
-    store = Cache(tmp_path / "store")
-    read: list[str] = []
-    real = history._in_commit
-    monkeypatch.setattr(history, "_in_commit", lambda c: read.append(c.hexsha) or real(c))
-    repo = gitpython.Repo(root)
-    first = history.in_history(repo, "HEAD", store=store)
-    assert len(first) == 1 and len(read) == 1
-    path.write_text(path.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
-    git(root, "commit", "-qam", "备注")
-    second = history.in_history(repo, "HEAD", store=store)
-    head = git(root, "rev-parse", "HEAD").stdout.strip()
-    assert read == [first[0].commit, head]  # the older commit came from the store
-    assert second == history.in_history(repo, "HEAD") == first

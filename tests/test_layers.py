@@ -196,3 +196,94 @@ def test_china_time_lives_in_timeutil() -> None:
                 assert "CHINA_TZ" not in [a.name for a in node.names], path
     assert "engine.snapshot" not in import_graph()["engine.timeutil"]
     assert "engine.snapshot" not in import_graph()["engine.records"]
+
+
+# ---------------------------------------------------------------- the git access layer
+
+GIT_LAYER = "engine.gitsafe"
+# Modules that start programs other than git (and may import subprocess for them).
+OTHER_PROGRAMS = {
+    "engine.commands.init": "pre-commit install",
+    "engine.commands.signing": "ssh-keygen",
+}
+_OS_SPAWNERS = ("system", "popen", "exec", "spawn", "posix_spawn", "fork")
+
+
+def git_access(source: str) -> list[str]:
+    """Ways ``source`` reaches git (or any program) by itself, bypassing the git layer:
+    imports of GitPython / gitdb / subprocess, a command list starting with "git",
+    GitPython's command wrapper (``repo.git.log(...)``) or object database, os spawners."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        for name in names:
+            top = name.split(".")[0]
+            if top in ("git", "gitdb", "subprocess", "pygit2", "dulwich"):
+                found.append(f"import {name} (line {node.lineno})")
+        if isinstance(node, ast.List | ast.Tuple) and node.elts:
+            first = node.elts[0]
+            if isinstance(first, ast.Constant) and first.value in ("git", "git.exe"):
+                found.append(f'a command list starting with "git" (line {node.lineno})')
+        if isinstance(node, ast.Attribute):
+            inner = node.value
+            if isinstance(inner, ast.Attribute) and inner.attr == "git":
+                found.append(f"GitPython's command wrapper .git.{node.attr} (line {node.lineno})")
+            if node.attr == "odb":
+                found.append(f"GitPython's object database .odb (line {node.lineno})")
+            if (
+                isinstance(inner, ast.Name)
+                and inner.id == "os"
+                and node.attr.startswith(_OS_SPAWNERS)
+            ):
+                found.append(f"os.{node.attr} (line {node.lineno})")
+    return found
+
+
+def test_the_git_access_finder_finds_each_way_round_the_layer() -> None:
+    planted = {
+        "import subprocess\n": "import subprocess",
+        "from subprocess import run\n": "import subprocess",
+        "import git\n": "import git",
+        "from git.exc import GitCommandError\n": "import git.exc",
+        "x = repo.git.log('-n1')\n": ".git.log",
+        "x = repo.odb.stream(b'')\n": ".odb",
+        "run(['git', 'log'])\n": 'starting with "git"',
+        "import os\nos.system('git log')\n": "os.system",
+    }
+    for source, what in planted.items():
+        found = git_access(source)
+        assert len(found) >= 1 and any(what in f for f in found), (source, found)
+    assert git_access("from engine import gitsafe\nx = gitsafe.run(repo, 'log')\n") == []
+    # The layer itself is seen doing all of it.
+    layer = git_access((ENGINE / "gitsafe.py").read_text("utf-8"))
+    assert any("import subprocess" in f for f in layer)
+    assert any('starting with "git"' in f for f in layer)
+
+
+def test_only_the_git_layer_starts_git() -> None:
+    """Every git govmedia starts goes through engine/gitsafe.py (hardened: no replace
+    objects, no grafts; one blob reader): no other engine module imports GitPython or
+    subprocess for git, or spawns git itself (the layer does not use GitPython either)."""
+    modules = _modules()
+    assert GIT_LAYER in modules
+    offenders: dict[str, list[str]] = {}
+    for module, path in sorted(modules.items()):
+        if module == GIT_LAYER:
+            continue
+        found = git_access(path.read_text("utf-8"))
+        if module in OTHER_PROGRAMS:
+            found = [f for f in found if not f.startswith("import subprocess")]
+        if found:
+            offenders[module] = found
+    assert offenders == {}
+    layer = git_access(modules[GIT_LAYER].read_text("utf-8"))
+    assert not [f for f in layer if f.startswith(("import git", "import gitdb"))]
+    # The modules allowed subprocess for other programs still need it (else drop them).
+    for module in OTHER_PROGRAMS:
+        assert any(
+            f.startswith("import subprocess") for f in git_access(modules[module].read_text())
+        ), module

@@ -493,6 +493,7 @@ def test_reminders_are_shown_escaped_on_the_home_page() -> None:
     result = SimpleNamespace(
         violations=[],
         banner=banner,
+        authority=SimpleNamespace(waivers=()),  # the waivers that count: none
         reminders=[
             Reminder(kind="backfilled", message=f"「{SCRIPT}」的第 2 级审核在发布后才写入记录",
                      hint="请主管单位核实", day="2021-01-12"),

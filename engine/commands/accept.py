@@ -14,7 +14,7 @@ from datetime import datetime
 
 import click
 
-from engine import snapshot
+from engine import gitsafe, snapshot
 from engine.commands.common import Options, run_evaluation
 from engine.errors import InputError
 from engine.labels import article_zh
@@ -28,7 +28,7 @@ _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 def _find(opts: Options, fingerprint: str) -> Violation | None:
     """The violation with this fingerprint in the staged index, else in the work tree."""
     repo = snapshot.open_repo(opts.repo)
-    where = [True, False] if repo.head.is_valid() or repo.index.entries else [False]
+    where = [True, False] if gitsafe.has_commits(repo) or gitsafe.ls_files(repo) else [False]
     for staged in where:
         result = run_evaluation(opts, staged=staged)
         for v in result.violations:

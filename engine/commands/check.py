@@ -5,9 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-import git
-
-from engine import delta, history, snapshot
+from engine import delta, gitsafe, history, snapshot
 from engine.cache import result_key
 from engine.commands.common import Options, parse_as_of, plan_evaluation, run_evaluation
 from engine.errors import InputError
@@ -22,7 +20,11 @@ def base_before(opts: Options, since: str) -> str:
     """The last commit before ``since`` (a date), for "what changed since then"."""
     day = parse_as_of(since, "--since", bounded=False)
     repo = snapshot.open_repo(opts.repo)
-    sha = repo.git.rev_list("-1", f"--before={day}T00:00:00+08:00", "HEAD") if day else ""
+    sha = (
+        gitsafe.run(repo, "rev-list", "-1", f"--before={day}T00:00:00+08:00", "HEAD").strip()
+        if day
+        else ""
+    )
     if not sha and snapshot.is_shallow(repo):
         raise InputError(
             f"此仓库是浅克隆(shallow clone),已取回的历史中没有 {since} 之前的提交,无法比较",
@@ -36,12 +38,9 @@ def base_before(opts: Options, since: str) -> str:
     return str(sha)
 
 
-def records_tree(repo: git.Repo, treeish: str) -> str:
+def records_tree(repo: gitsafe.Repo, treeish: str) -> str:
     """The id of the records/ tree in a commit or tree: it names every record's content."""
-    try:
-        return str(repo.git.rev_parse(f"{treeish}:{snapshot.RECORDS_DIR}"))
-    except git.GitCommandError:
-        return "no-records"
+    return gitsafe.rev_parse(repo, f"{treeish}:{snapshot.RECORDS_DIR}") or "no-records"
 
 
 def _base_key(tree: str, as_of: date, policy: Policy) -> str:
@@ -99,8 +98,8 @@ def _index_tree(opts: Options, result: Result) -> str | None:
         return None
     repo = snapshot.open_repo(opts.repo)
     try:
-        return records_tree(repo, str(repo.git.write_tree()))
-    except git.GitCommandError:
+        return records_tree(repo, gitsafe.run(repo, "write-tree").strip())
+    except gitsafe.GitFailed:
         return None
 
 
@@ -159,9 +158,7 @@ def backfill_reminders(opts: Options, result: Result) -> list[Reminder]:
     sha = (
         commit.sha
         if commit is not None
-        else repo.head.commit.hexsha
-        if repo.head.is_valid()
-        else ""
+        else gitsafe.rev_parse(repo, "--verify", "-q", "HEAD") or ""
     )
     if not sha:
         return []
@@ -178,9 +175,7 @@ def acknowledged_since(opts: Options, base: str, new: list[Violation]) -> list[V
     commit = snapshot.resolve_commit(repo, base).hexsha
     out = []
     for v in marked:
-        try:
-            repo.git.cat_file("-e", f"{commit}:{v.acknowledged}")
-        except git.GitCommandError:
+        if not gitsafe.succeeds(repo, "cat-file", "-e", f"{commit}:{v.acknowledged}"):
             out.append(v)  # the acknowledgement is new since the base
     return out
 

@@ -35,7 +35,15 @@ def prepare(result: Result, within: int, accounts: Iterable[str] | None = None) 
             (p, snapshot.entries[p], partial(snapshot.read, p)) for p in paths
         )
         post_days[files.id] = count_post_days(loaded)
-    return Due(result.banner, result.policy, result.as_of, within, result.violations, post_days)
+    return Due(
+        result.banner,
+        result.policy,
+        result.as_of,
+        within,
+        result.violations,
+        post_days,
+        waivers=list(result.authority.waivers),
+    )
 
 
 def who(due: Due, item: DueItem) -> str:

@@ -8,9 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-import git
 
-from engine import history, snapshot
+from engine import gitsafe, history, snapshot
 from engine.commands import audit, check, due
 from engine.commands.common import Options, run_evaluation
 from engine.errors import InputError
@@ -29,8 +28,8 @@ exec {python} -m engine.cli hook run --repo "$(git rev-parse --show-toplevel)"
 
 def run(opts: Options, lang: str) -> int:
     repo = snapshot.open_repo(opts.repo)
-    base = "HEAD" if repo.head.is_valid() else None
-    if not repo.git.ls_files("--", snapshot.RECORDS_DIR) and (
+    base = "HEAD" if gitsafe.has_commits(repo) else None
+    if not gitsafe.ls_files(repo, snapshot.RECORDS_DIR) and (
         base is None or check.records_tree(repo, base) == "no-records"
     ):
         # A repository before its first records (say, committing its hook config):
@@ -82,9 +81,11 @@ BLOCKED = (
 )
 
 
-def touched_accounts(repo: git.Repo) -> list[str]:
+def touched_accounts(repo: gitsafe.Repo) -> list[str]:
     """Accounts whose folder the staged changes touch."""
-    names = repo.git.diff("--cached", "--name-only", "--", f"{snapshot.RECORDS_DIR}/accounts/")
+    names = gitsafe.run(
+        repo, "diff", "--cached", "--name-only", "--", f"{snapshot.RECORDS_DIR}/accounts/"
+    )
     found = {p.split("/")[2] for p in names.splitlines() if p.count("/") >= 3}
     return sorted(found)
 

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-import git
 import tomli_w
 
-from engine import snapshot
+from engine import gitsafe, snapshot
 from engine.commands import hook as hook_cmd
 from engine.errors import InputError
 from engine.fsutil import write_atomic
@@ -97,13 +96,13 @@ def _ask_text(title: str, default: str | None = None) -> str:
 def _checkout_source() -> tuple[str, str]:
     """The govmedia checkout this command runs from, as a pre-commit source (URL, commit)."""
     top = bundled_policy_dir().parent
-    try:
-        repo = git.Repo(top)
-        if Path(repo.working_tree_dir or "").resolve() != top.resolve():
-            return "", ""
-        return top.resolve().as_uri(), repo.head.commit.hexsha
-    except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError, ValueError):
+    if not top.is_dir():
         return "", ""
+    found = gitsafe.rev_parse(top, "--show-toplevel")
+    head = gitsafe.rev_parse(top, "--verify", "-q", "HEAD")
+    if not found or not head or Path(found).resolve() != top.resolve():
+        return "", ""
+    return top.resolve().as_uri(), head
 
 
 def gather(
@@ -292,7 +291,7 @@ def run(s: Setup) -> int:
             )
     root.mkdir(parents=True, exist_ok=True)
     if made_git:
-        subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+        gitsafe.run(root, "init", "-q")
     written, kept = [], []
     for rel, text in files.items():
         target = root / rel

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 import tomli_w
 
-from engine import records, snapshot
+from engine import gitsafe, records, snapshot
 from engine.authority import GOVERNED_DIRS
 from engine.errors import InputError
 from engine.fsutil import write_atomic
@@ -47,14 +47,12 @@ def ssh_keygen() -> str:
     )
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    if check and done.returncode != 0:
-        raise InputError(
-            f"git {args[0]} 没有成功: {done.stderr.strip() or done.stdout.strip()}",
-            hint="按 git 的提示处理后重新运行。",
-        )
-    return done
+def _git(root: Path, *args: str) -> str:
+    """git's output (engine/gitsafe.py); a failure is an input error (exit 2)."""
+    try:
+        return gitsafe.run(root, *args)
+    except gitsafe.GitFailed as exc:
+        raise exc.input_error(f"git {args[0]} 没有成功") from None
 
 
 def _units(root: Path) -> list[str]:
@@ -139,7 +137,7 @@ def approve(root: Path, file: str, yes: bool) -> int:
     # The record must be valid before it is signed: a signature over a broken file is wasted.
     data = target.read_bytes()
     records.load_record(rel, "", lambda: data)
-    staged = [p for p in _git(top, "diff", "--cached", "--name-only", "-z").stdout.split("\0") if p]
+    staged = [p for p in _git(top, "diff", "--cached", "--name-only", "-z").split("\0") if p]
     others = [p for p in staged if p != rel]
     if others:
         raise InputError(
@@ -147,9 +145,9 @@ def approve(root: Path, file: str, yes: bool) -> int:
             hint=f"先提交或撤下这些文件(git restore --staged 文件): {'、'.join(others[:5])}"
             + (f" 等 {len(others)} 个" if len(others) > 5 else ""),
         )
-    if not _git(top, "status", "--porcelain", "--", rel).stdout.strip():
+    if not _git(top, "status", "--porcelain", "--", rel).strip():
         raise InputError(f"{rel} 没有改动,不需要再提交", hint="已提交的文件不必再签名。")
-    if not _git(top, "config", "user.signingkey", check=False).stdout.strip():
+    if not gitsafe.run(top, "config", "user.signingkey", check=False).strip():
         raise InputError(
             "这个仓库还没有设置签名密钥",
             hint="先运行 govmedia key new,再重新运行 govmedia approve。",
@@ -160,12 +158,13 @@ def approve(root: Path, file: str, yes: bool) -> int:
         return 0
     message = f"签名提交{what} {Path(rel).stem}"
     _git(top, "add", "--", rel)
-    done = _git(top, "commit", "-S", "-m", message, "--only", "--", rel, check=False)
-    if done.returncode != 0:
-        raise InputError(
-            f"签名提交没有成功: {done.stderr.strip() or done.stdout.strip()}",
+    try:
+        gitsafe.run(top, "commit", "-S", "-m", message, "--only", "--", rel)
+    except gitsafe.GitFailed as exc:
+        raise exc.input_error(
+            "签名提交没有成功",
             hint="检查签名密钥(govmedia key new)和 git 的用户名、邮箱(git config user.name / user.email)。",
-        )
+        ) from None
     click.echo(f"已单独签名提交{what} {rel}。")
     click.echo("现在可以提交它所涉及的记录了;这条记录经主管单位登记的密钥核验后才生效。")
     return 0

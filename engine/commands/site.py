@@ -13,7 +13,7 @@ from typing import IO
 
 import click
 
-from engine import snapshot
+from engine import gitsafe, snapshot
 from engine.errors import InputError
 from engine.resources import theme_dir
 
@@ -27,7 +27,7 @@ def run(repo: Path, ref: str, as_of: date | None, site_dir: Path, config_file: s
     from mkdocs.exceptions import MkDocsException
 
     git_repo = snapshot.open_repo(repo)
-    if not (ref == "HEAD" and not git_repo.head.is_valid()):
+    if not (ref == "HEAD" and not gitsafe.has_commits(git_repo)):
         snapshot.resolve_commit(git_repo, ref)  # a bad ref is bad input: exit 2
     config_path = Path(config_file) if config_file else repo / "mkdocs.yml"
     if config_file and not config_path.is_file():

@@ -106,7 +106,7 @@ def render(report: Report) -> str:
     index = {d["id"]: i for i, d in enumerate(rules)}
     reasons = {
         w.path: f"{w.data['reason']}(豁免记录 {w.path},有效至 {w.data['expires']})"
-        for w in r.banner.waivers
+        for w in r.authority.waivers  # the waivers that count (engine/authority.py)
     }
     results = [_result(v, report, index, reasons) for v in [*report.shown, *r.waived]]
     doc = {

@@ -10,9 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import git
-
 from engine import authority as authority_mod
+from engine import gitsafe
 from engine import history as history_mod
 from engine import policy as policy_mod
 from engine import records as records_mod
@@ -165,9 +164,9 @@ def public_fields(record: Record) -> dict[str, Any]:
 # ---------------------------------------------------------------- gathering
 
 
-def _commit_or_none(repo: git.Repo, ref: str) -> git.Commit | None:
+def _commit_or_none(repo: gitsafe.Repo, ref: str) -> gitsafe.Commit | None:
     """The commit ``ref`` names; None only for ``HEAD`` of a repository without commits."""
-    if ref == "HEAD" and not repo.head.is_valid():
+    if ref == "HEAD" and not gitsafe.has_commits(repo):
         return None
     return snapshot_mod.resolve_commit(repo, ref)
 
@@ -198,8 +197,10 @@ def _load_all(snap: Snapshot) -> list[Record]:
     )
 
 
-def recent_changes(repo: git.Repo, sha: str, limit: int = 10) -> list[Change]:
-    out = repo.git.log(
+def recent_changes(repo: gitsafe.Repo, sha: str, limit: int = 10) -> list[Change]:
+    out = gitsafe.run(
+        repo,
+        "log",
         f"-n{limit}",
         "--format=%x00%H%x09%ct",
         "--name-only",
@@ -253,14 +254,12 @@ def _judge_commit(
         )
     except InputError as exc:
         return [], exc.message
-    finally:
-        repo.close()
     return _seen(result), ""
 
 
-def _samples(repo: git.Repo, sha: str, samples: int) -> list[tuple[str, str, datetime]]:
+def _samples(repo: gitsafe.Repo, sha: str, samples: int) -> list[tuple[str, str, datetime]]:
     """(month, commit, commit time): the newest commit of each month that touched records/."""
-    out = repo.git.log("--format=%H%x09%ct", sha, "--", snapshot_mod.RECORDS_DIR)
+    out = gitsafe.run(repo, "log", "--format=%H%x09%ct", sha, "--", snapshot_mod.RECORDS_DIR)
     newest: dict[str, tuple[str, datetime]] = {}
     for line in out.splitlines():
         commit_sha, stamp = line.split("\t")
@@ -294,7 +293,7 @@ def _as_seen(items: list[Any]) -> list[Seen] | None:
 
 
 def history(
-    repo: git.Repo,
+    repo: gitsafe.Repo,
     sha: str,
     policy: Policy,
     policy_dir: Path,
@@ -385,9 +384,11 @@ def history(
     return points, first_seen
 
 
-def entered_dates(repo: git.Repo, sha: str) -> dict[str, date]:
+def entered_dates(repo: gitsafe.Repo, sha: str) -> dict[str, date]:
     """records/ path -> the day its file was first committed (China time), from one git log."""
-    out = repo.git.log(
+    out = gitsafe.run(
+        repo,
+        "log",
         "--reverse",
         "--diff-filter=A",
         "--no-renames",
@@ -453,9 +454,7 @@ def gather(
         key=Reminder.sort_key,
     )
     note = "" if snap.entries else "该提交中没有 records/ 目录,暂无记录可检查。"
-    root, problem = authority_mod.trust_root(
-        Path(repo.working_tree_dir or repo.git_dir), commit.hexsha, policy
-    )
+    root, problem = authority_mod.trust_root(gitsafe.where(repo), commit.hexsha, policy)
     points, first_seen = history(
         repo, commit.hexsha, policy, policy_dir, cache, history_samples, day, result
     )

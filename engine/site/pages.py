@@ -162,7 +162,8 @@ class Pages:
         self.reminders: list[Any] = list(getattr(result, "reminders", []) or []) if result else []
         self.accounts: dict[str, AccountFiles] = dict(result.banner.accounts) if result else {}
         self.units: dict[str, Record] = dict(result.banner.units) if result else {}
-        self.waivers: list[Record] = result.banner.waivers if result else []
+        # The waivers that count (engine/authority.py), not every waiver on file.
+        self.waivers: list[Record] = list(result.authority.waivers) if result else []
         self.rules = sorted(model.policy.rules.values(), key=lambda r: r.article)
         existing = {
             "index.md",

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import tempfile
 import time
 from datetime import date
@@ -37,6 +36,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from engine import gitsafe
 from engine import policy as policy_mod
 from engine.cache import Cache, default_dir
 from engine.errors import InputError
@@ -97,7 +97,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         folder = Path(self._rulebook.name) / "policy"
         try:
             found = policy_mod.write_committed(repo, self.config.ref, folder)
-        except subprocess.CalledProcessError:  # no such ref, or not a repository yet
+        except gitsafe.GitFailed:  # no such ref, or not a repository yet
             found = False
         return folder if found else bundled_policy_dir()
 
