@@ -134,7 +134,9 @@ def site_of(root: Path, as_of: str = BASE_AS_OF, policy: Path | None = None) -> 
         rulebook = policy or Path(folder) / "policy"
         if policy is None and not policy_mod.write_committed(root, "HEAD", rulebook):
             rulebook = bundled_policy_dir()
-        model = gather(root, "HEAD", date.fromisoformat(as_of), rulebook, Cache(None), 3)
+        # One history sample: the newest, which is the site's own evaluation (the older
+        # months are judged by the same evaluate, one commit each).
+        model = gather(root, "HEAD", date.fromisoformat(as_of), rulebook, Cache(None), 1)
     pages = Pages(model, use_directory_urls=False)
     files: dict[str, str] = dict(pages.all())
     files.update(pages.downloads())

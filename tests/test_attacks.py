@@ -61,13 +61,21 @@ def signed(tmp_path: Path, name: str = "repo") -> Path:
     return signed_records(tmp_path, name=name)
 
 
-def on_site(root: Path, as_of: str = BASE_AS_OF, policy: Path | None = None) -> Site:
-    """The site for ``root`` at HEAD, checked against ``check HEAD`` (same check date): it
-    publishes the same open violations, waived violations and authority warnings, and
-    lists a waiver as 「有效期内的豁免」 only when it counts, and every waiver applied."""
+def on_site(
+    root: Path,
+    as_of: str = BASE_AS_OF,
+    policy: Path | None = None,
+    doc: dict[str, Any] | None = None,
+) -> Site:
+    """The site for ``root`` at HEAD, checked against ``check HEAD`` (same check date; its
+    report ``doc`` when the test has it): it publishes the same open violations, waived
+    violations and authority warnings, and lists a waiver as 「有效期内的豁免」 only when
+    it counts, and every waiver applied."""
     site = site_of(root, as_of, policy)
-    args = ("HEAD", "--as-of", as_of, *(("--policy", str(policy)) if policy else ()))
-    doc = check(root, *args)
+    if doc is None:
+        args = ("HEAD", "--as-of", as_of, *(("--policy", str(policy)) if policy else ()))
+        doc = check(root, *args)
+    assert doc["snapshot"]["kind"] == "commit" and doc["as_of"] == as_of
     assert site.open_checks() == sorted(f"{v['rule']}/{v['check']}" for v in doc["violations"])
     assert site.waived() == waived(doc)
     assert site.reasons() == reasons(doc)
@@ -110,7 +118,7 @@ def test_s1_an_unsigned_merge_cannot_bring_back_a_revoked_waiver(tmp_path: Path)
     assert reasons(doc) == {f"records/{WAIVER}": "unsigned"}
     assert "合并提交" in doc["authority_warnings"][0]["message"]
     assert reasons(check(root)) == {f"records/{WAIVER}": "unsigned"}  # the work tree too
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert WAIVER_REASON not in site.waivers_in_force() and site.waived() == []
     assert "art-15/commercial-ad" in site.open_checks()
     assert site.reasons() == {f"records/{WAIVER}": "unsigned"}
@@ -126,7 +134,7 @@ def test_s1_an_unsigned_merge_cannot_restore_a_longer_expiry(tmp_path: Path) -> 
     git(root, "merge", "-q", "-s", "ours", "main", "-m", "合并")
     doc = check(root, "HEAD")
     assert waived(doc) == [] and reasons(doc) == {f"records/{WAIVER}": "unsigned"}
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert WAIVER_REASON not in site.waivers_in_force()
     assert "art-15/commercial-ad" in site.open_checks()
 
@@ -144,7 +152,7 @@ def test_an_ordinary_merge_keeps_what_was_signed(tmp_path: Path) -> None:
     git(root, "merge", "-q", "--no-ff", "topic", "-m", "合并")
     doc = check(root, "HEAD")
     assert waived(doc) == [f"records/{WAIVER}"] and doc["authority_warnings"] == []
-    site = on_site(root)  # the signed waiver is published, in force
+    site = on_site(root, doc=doc)  # the signed waiver is published, in force
     assert WAIVER_REASON in site.waivers_in_force() and site.reasons() == {}
 
 
@@ -190,7 +198,7 @@ def test_s9_a_graft_cannot_make_an_unsigned_registry_the_root(tmp_path: Path) ->
     assert waived(doc) == []
     assert reasons(doc)[f"records/{WAIVER}"] == "unknown-key"
     assert reasons(doc)["records/authority.toml"] == "authority-fallback"
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert WAIVER_REASON not in site.waivers_in_force()
     assert site.reasons()[f"records/{WAIVER}"] == "unknown-key"
     assert "art-15/commercial-ad" in site.open_checks() and site.overdue()
@@ -206,7 +214,7 @@ def test_s9_info_grafts_is_ignored(tmp_path: Path) -> None:
     commit(root, "自己批准", "clerk-key")
     doc = check(root, "HEAD")
     assert waived(doc) == [] and reasons(doc)[f"records/{WAIVER}"] == "unknown-key"
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert WAIVER_REASON not in site.waivers_in_force()
     assert site.reasons()[f"records/{WAIVER}"] == "unknown-key"
 
@@ -223,7 +231,7 @@ def test_a_mode_only_commit_does_not_unsign_a_waiver(tmp_path: Path) -> None:
     doc = check(root, "HEAD")
     assert waived(doc) == [f"records/{WAIVER}"] and doc["authority_warnings"] == []
     assert waived(check(root)) == [f"records/{WAIVER}"]
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert WAIVER_REASON in site.waivers_in_force() and site.reasons() == {}
 
 
@@ -296,7 +304,7 @@ def test_s6_unsigned_deletion_comment_move_and_closure_keep_the_signed_version(
         assert reasons(doc)[f"records/{ORDER}"] == "kept-signed", name
         message = next(w["message"] for w in doc["authority_warnings"] if w["path"].endswith(ORDER))
         assert "仍按提交" in message, name
-        site = on_site(root)
+        site = on_site(root, doc=doc)
         assert site.overdue(), name
         assert site.reasons()[f"records/{ORDER}"] == "kept-signed", name
         assert "仍按提交" in site.text(), name  # the signature section says why
@@ -308,7 +316,7 @@ def test_s6_a_signed_closure_by_the_issuer_takes_effect(tmp_path: Path) -> None:
     commit(root, "撤销整改通知", "zwfwj-key")
     doc = check(root, "HEAD")
     assert not overdue(doc) and doc["authority_warnings"] == []
-    assert not on_site(root).overdue()
+    assert not on_site(root, doc=doc).overdue()
 
 
 # ---------------------------------------------------------------- S7: registry
@@ -324,7 +332,7 @@ def test_s7_an_unsigned_line_in_the_registry_drops_no_duty(tmp_path: Path) -> No
     assert len(doc["violations"]) == len(before["violations"])
     assert overdue(doc) and waived(doc) == [f"records/{WAIVER}"]
     assert reasons(doc) == {"records/authority.toml": "authority-fallback"}
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert len(site.report["violations"]) == len(before["violations"]) and site.overdue()
     assert WAIVER_REASON in site.waivers_in_force()
     assert site.reasons() == {"records/authority.toml": "authority-fallback"}
@@ -341,7 +349,7 @@ def test_s8_another_registered_unit_cannot_approve_a_waiver(tmp_path: Path) -> N
     commit(root, "测试镇自己批准", "xiaozhen-key")
     doc = check(root, "HEAD")
     assert waived(doc) == [] and reasons(doc) == {f"records/{WAIVER}": "not-supervisor"}
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert WAIVER_REASON not in site.waivers_in_force()
     assert site.reasons() == {f"records/{WAIVER}": "not-supervisor"}
     assert "art-15/commercial-ad" in site.open_checks()
@@ -358,7 +366,7 @@ def test_s8_a_unit_the_supervisor_delegated_to_can_approve(tmp_path: Path) -> No
     commit(root, "测试镇批准", "xiaozhen-key")
     doc = check(root, "HEAD")
     assert waived(doc) == [f"records/{WAIVER}"] and doc["authority_warnings"] == []
-    assert WAIVER_REASON in on_site(root).waivers_in_force()
+    assert WAIVER_REASON in on_site(root, doc=doc).waivers_in_force()
 
 
 def test_a_delegation_the_supervisor_did_not_sign_is_ignored(tmp_path: Path) -> None:
@@ -373,7 +381,7 @@ def test_a_delegation_the_supervisor_did_not_sign_is_ignored(tmp_path: Path) -> 
     doc = check(root, "HEAD")
     assert waived(doc) == []
     assert reasons(doc)[f"records/{WAIVER}"] == "not-supervisor"
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert WAIVER_REASON not in site.waivers_in_force()
     assert site.reasons()[f"records/{WAIVER}"] == "not-supervisor"
 
@@ -390,7 +398,7 @@ def test_a_self_made_registry_does_not_make_its_waivers_count(tmp_path: Path) ->
     assert waived(doc) == []
     assert reasons(doc) == {f"records/{WAIVER}": "authority-untrusted"}
     assert "信任根" in doc["authority_warnings"][0]["message"]
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert WAIVER_REASON not in site.waivers_in_force()
     assert site.reasons() == {f"records/{WAIVER}": "authority-untrusted"}
     assert "授权名录根版本: 无" in site.text()
@@ -451,7 +459,7 @@ def test_the_supervising_unit_is_not_read_from_the_work_tree(tmp_path: Path) -> 
     commit(root, "测试镇改名录", "xiaozhen-key")
     doc = check(root, "HEAD")
     assert reasons(doc) == {"records/authority.toml": "authority-fallback"}
-    site = on_site(root)  # the site's authority follows the trust root, not policy/ either
+    site = on_site(root, doc=doc)  # the site's authority follows the trust root, not policy/ either
     assert site.reasons() == {"records/authority.toml": "authority-fallback"}
     assert WAIVER_REASON in site.waivers_in_force() and site.overdue()
     _ = key  # the keys are real (tests/signing.py)
@@ -562,7 +570,7 @@ def test_an_account_moved_out_of_records_is_a_violation(tmp_path: Path) -> None:
     doc = check(root, "HEAD")
     removed = [v for v in doc["violations"] if v["check"] == "account-removed"]
     assert [v["account"] for v in removed] == ["wx-test"]
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     published = [v for v in site.report["violations"] if v["check"] == "account-removed"]
     assert [v["account"] for v in published] == ["wx-test"]
     assert "移出了 records/" in site.files["units/xiaozhen.md"]  # on its unit's page
@@ -584,7 +592,7 @@ def test_a_closed_account_may_leave_records(tmp_path: Path) -> None:
     commit(root, "归档已关停账号")
     doc = check(root, "HEAD")
     assert not [v for v in doc["violations"] if v["check"] == "account-removed"]
-    assert "art-13/account-removed" not in on_site(root).open_checks()
+    assert "art-13/account-removed" not in on_site(root, doc=doc).open_checks()
 
 
 # ---------------------------------------------------------------- input hardening
@@ -706,7 +714,7 @@ def test_a_waiver_that_matches_nothing_is_a_reminder(tmp_path: Path) -> None:
         "无法评判或值得核实(不是违规,不阻止提交)" in text.stdout
         and "豁免没有对应任何违规" in text.stdout
     )
-    site = on_site(root)  # published as a reminder, and the waiver as in force (it counts)
+    site = on_site(root, doc=doc)  # published as a reminder, and the waiver as in force (it counts)
     assert [m["kind"] for m in site.report["reminders"]] == ["waiver-unmatched"]
     assert "豁免没有对应任何违规" in site.files["data/reminders.csv"]
     assert "豁免没有对应任何违规" in site.files["index.md"]
@@ -803,7 +811,7 @@ def test_an_order_on_a_removed_account_does_not_break_the_check(tmp_path: Path) 
         "wx-test"
     ]
     assert reasons(doc)["records/supervision/2021-01-05-sanction.toml"] == "kept-signed"
-    site = on_site(root)
+    site = on_site(root, doc=doc)
     assert "art-13/account-removed" in site.open_checks()
     assert site.reasons()["records/supervision/2021-01-05-sanction.toml"] == "kept-signed"
 
