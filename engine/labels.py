@@ -12,6 +12,11 @@ from collections.abc import Mapping, Sequence
 SEVERITY = {"error": "违规", "warning": "警示"}
 # 「提醒」 is what a Reminder (engine/violations.py) is called: never a violation.
 SEVERITY_EN = {"error": "error", "warning": "warning"}
+REMINDER = "提醒"
+# The heading of the reminders in every report format (text, JUnit, SARIF).
+REMINDERS_HEADING = "无法评判或值得核实(不是违规,不阻止提交)"
+REMINDERS_HEADING_EN = "cannot be judged or worth a look (not violations, never blocking)"
+REMINDER_HINT = "怎么办"
 
 RULE_KIND = {
     "checkable": "可由规则检查",

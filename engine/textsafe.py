@@ -17,6 +17,20 @@ UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u2
 _SHOWN = re.compile(UNSAFE.pattern[:-1] + "\ud800-\udfff]")
 
 
+def _escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
 def clean(text: str) -> str:
     """``text`` with control and bidi characters written as visible escapes."""
-    return _SHOWN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _SHOWN.sub(_escape, text)
+
+
+# Line breaks and tabs kept: for formats where they are whitespace, or that escape them
+# themselves (HTML, XML, CSV, iCalendar, JSON).
+_SHOWN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + _SHOWN.pattern[len("[\x00-\x1f") :])
+
+
+def clean_lines(text: str) -> str:
+    """``clean``, keeping line breaks (``\\n``, ``\\r``) and tabs as they are."""
+    return _SHOWN_LINES.sub(_escape, text)

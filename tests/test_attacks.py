@@ -2,7 +2,9 @@
 
 Every case uses real git commands as a clerk with write access would (replace, graft,
 merge, autocrlf, chmod, mv), real SSH keys (tests/signing.py), ``check HEAD`` and the
-installed hook. The threat model: docs/decisions/0008-threat-model.md.
+installed hook, and the site built for the attacked repository at HEAD (``on_site``:
+the site's model and pages, tests/authority_repos.py; a few cases also through a real
+``govmedia site``). The threat model: docs/decisions/0008-threat-model.md.
 """
 
 from __future__ import annotations
@@ -10,30 +12,31 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import BASE_AS_OF, base_records, git, run_cli, write_records
+import pytest
+from authority_repos import (
+    ORDER,
+    ORDER_TEXT,
+    REGISTRY,
+    WAIVER_REASON,
+    WAIVER_TEXT,
+    Site,
+    check_json,
+    hook_env,
+    overdue,
+    reasons,
+    signed_records,
+    site_of,
+    waived,
+)
+from conftest import BASE_AS_OF, ROOT, base_records, git, run_cli, write_records
 from signing import authority, commit, key, signed_repo
 from test_waivers import AD_POSTS, POSTS, WAIVER
 
-WAIVER_TEXT = """rule = "art-15/commercial-ad"
-target = "records/accounts/wx-test/posts/2021-01.toml"
-reason = "公益性助农展销,经旗政务服务局同意临时发布"
-approved_by = "zwfwj"
-approver = "审批人"
-approved = 2021-01-11
-expires = 2021-01-31
-"""
-ORDER = "supervision/2021-01-05-rectification.toml"
-ORDER_TEXT = """type = "rectification-order"
-unit = "xiaozhen"
-issued = 2021-01-05
-deadline = 2021-01-12
-issue = "错别字"
-"""
-REGISTRY = (("zwfwj", "zwfwj-key"), ("xiaozhen", "xiaozhen-key"))
+from engine.errors import InputError
+
 # git as the clerk runs it: replace objects and grafts in force (engine/gitsafe.py
 # turns them off in every git govmedia starts, and in this test process too).
 PLAIN_GIT = {"GIT_NO_REPLACE_OBJECTS": "", "GIT_GRAFT_FILE": ""}
@@ -48,41 +51,40 @@ def plain_git(root: Path, *args: str) -> str:
 
 
 def check(root: Path, *args: str) -> dict[str, Any]:
-    out = run_cli(
-        "check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache", "--format", "json",
-        *args,
-    )  # fmt: skip
-    assert out.returncode in (0, 1), out.stderr
-    assert out.stderr == "", out.stderr
-    doc: dict[str, Any] = json.loads(out.stdout)
+    _code, doc, stderr = check_json(root, *args)
+    assert stderr == "", stderr
     return doc
-
-
-def reasons(doc: dict[str, Any]) -> dict[str, str]:
-    return {w["path"]: w["reason"] for w in doc["authority_warnings"]}
-
-
-def waived(doc: dict[str, Any]) -> list[str]:
-    return [v["waiver"] for v in doc["waived"]]
-
-
-def overdue(doc: dict[str, Any]) -> bool:
-    return any(v["rule"] == "art-23" for v in doc["violations"])
 
 
 def signed(tmp_path: Path, name: str = "repo") -> Path:
     """Registry, base records, the ad post; then the waiver and the order, signed by zwfwj."""
-    root = signed_repo(tmp_path / name, {**base_records(), POSTS: AD_POSTS}, registry=REGISTRY)
-    write_records(root, {WAIVER: WAIVER_TEXT, ORDER: ORDER_TEXT})
-    commit(root, "登记豁免和整改通知", "zwfwj-key")
-    return root
+    return signed_records(tmp_path, name=name)
 
 
-def hook_env() -> dict[str, str]:
-    return {
-        "GOVMEDIA_AS_OF": BASE_AS_OF,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
+def on_site(
+    root: Path,
+    as_of: str = BASE_AS_OF,
+    policy: Path | None = None,
+    doc: dict[str, Any] | None = None,
+) -> Site:
+    """The site for ``root`` at HEAD, checked against ``check HEAD`` (same check date; its
+    report ``doc`` when the test has it): it publishes the same open violations, waived
+    violations and authority warnings, and lists a waiver as 「有效期内的豁免」 only when
+    it counts, and every waiver applied."""
+    site = site_of(root, as_of, policy)
+    if doc is None:
+        args = ("HEAD", "--as-of", as_of, *(("--policy", str(policy)) if policy else ()))
+        doc = check(root, *args)
+    assert doc["snapshot"]["kind"] == "commit" and doc["as_of"] == as_of
+    assert site.open_checks() == sorted(f"{v['rule']}/{v['check']}" for v in doc["violations"])
+    assert site.waived() == waived(doc)
+    assert site.reasons() == reasons(doc)
+    in_force = site.waivers_in_force()
+    if f"records/{WAIVER}" in waived(doc):
+        assert WAIVER_REASON in in_force, in_force
+    if WAIVER_REASON in in_force:  # only a waiver that counts is listed
+        assert f"records/{WAIVER}" not in reasons(doc), in_force
+    return site
 
 
 def hook_commit(root: Path, message: str) -> tuple[int, str]:
@@ -116,6 +118,10 @@ def test_s1_an_unsigned_merge_cannot_bring_back_a_revoked_waiver(tmp_path: Path)
     assert reasons(doc) == {f"records/{WAIVER}": "unsigned"}
     assert "合并提交" in doc["authority_warnings"][0]["message"]
     assert reasons(check(root)) == {f"records/{WAIVER}": "unsigned"}  # the work tree too
+    site = on_site(root, doc=doc)
+    assert WAIVER_REASON not in site.waivers_in_force() and site.waived() == []
+    assert "art-15/commercial-ad" in site.open_checks()
+    assert site.reasons() == {f"records/{WAIVER}": "unsigned"}
 
 
 def test_s1_an_unsigned_merge_cannot_restore_a_longer_expiry(tmp_path: Path) -> None:
@@ -128,6 +134,9 @@ def test_s1_an_unsigned_merge_cannot_restore_a_longer_expiry(tmp_path: Path) -> 
     git(root, "merge", "-q", "-s", "ours", "main", "-m", "合并")
     doc = check(root, "HEAD")
     assert waived(doc) == [] and reasons(doc) == {f"records/{WAIVER}": "unsigned"}
+    site = on_site(root, doc=doc)
+    assert WAIVER_REASON not in site.waivers_in_force()
+    assert "art-15/commercial-ad" in site.open_checks()
 
 
 def test_an_ordinary_merge_keeps_what_was_signed(tmp_path: Path) -> None:
@@ -143,6 +152,8 @@ def test_an_ordinary_merge_keeps_what_was_signed(tmp_path: Path) -> None:
     git(root, "merge", "-q", "--no-ff", "topic", "-m", "合并")
     doc = check(root, "HEAD")
     assert waived(doc) == [f"records/{WAIVER}"] and doc["authority_warnings"] == []
+    site = on_site(root, doc=doc)  # the signed waiver is published, in force
+    assert WAIVER_REASON in site.waivers_in_force() and site.reasons() == {}
 
 
 # ---------------------------------------------------------------- S2, S9: replace and graft
@@ -167,6 +178,9 @@ def test_s2_a_replaced_blob_does_not_count(tmp_path: Path) -> None:
     git(root, "add", "-A")
     staged = check(root, "--staged", "--as-of", "2030-01-01")
     assert waived(staged) == []
+    site = on_site(root, "2030-01-01")  # the forged expiry is not read: expired, not listed
+    assert WAIVER_REASON not in site.waivers_in_force()
+    assert "art-15/commercial-ad" in site.open_checks()
 
 
 def test_s9_a_graft_cannot_make_an_unsigned_registry_the_root(tmp_path: Path) -> None:
@@ -184,6 +198,10 @@ def test_s9_a_graft_cannot_make_an_unsigned_registry_the_root(tmp_path: Path) ->
     assert waived(doc) == []
     assert reasons(doc)[f"records/{WAIVER}"] == "unknown-key"
     assert reasons(doc)["records/authority.toml"] == "authority-fallback"
+    site = on_site(root, doc=doc)
+    assert WAIVER_REASON not in site.waivers_in_force()
+    assert site.reasons()[f"records/{WAIVER}"] == "unknown-key"
+    assert "art-15/commercial-ad" in site.open_checks() and site.overdue()
 
 
 def test_s9_info_grafts_is_ignored(tmp_path: Path) -> None:
@@ -196,6 +214,9 @@ def test_s9_info_grafts_is_ignored(tmp_path: Path) -> None:
     commit(root, "自己批准", "clerk-key")
     doc = check(root, "HEAD")
     assert waived(doc) == [] and reasons(doc)[f"records/{WAIVER}"] == "unknown-key"
+    site = on_site(root, doc=doc)
+    assert WAIVER_REASON not in site.waivers_in_force()
+    assert site.reasons()[f"records/{WAIVER}"] == "unknown-key"
 
 
 # ---------------------------------------------------------------- modes and line endings
@@ -210,6 +231,8 @@ def test_a_mode_only_commit_does_not_unsign_a_waiver(tmp_path: Path) -> None:
     doc = check(root, "HEAD")
     assert waived(doc) == [f"records/{WAIVER}"] and doc["authority_warnings"] == []
     assert waived(check(root)) == [f"records/{WAIVER}"]
+    site = on_site(root, doc=doc)
+    assert WAIVER_REASON in site.waivers_in_force() and site.reasons() == {}
 
 
 def test_autocrlf_does_not_make_signed_records_uncommitted(tmp_path: Path) -> None:
@@ -222,6 +245,9 @@ def test_autocrlf_does_not_make_signed_records_uncommitted(tmp_path: Path) -> No
     doc = check(clone)
     assert doc["authority_warnings"] == [] and waived(doc) == [f"records/{WAIVER}"]
     assert overdue(doc)
+    site = on_site(clone)
+    assert WAIVER_REASON in site.waivers_in_force() and site.reasons() == {}
+    assert site.overdue()
 
 
 def test_gitattributes_eol_does_not_make_signed_records_uncommitted(tmp_path: Path) -> None:
@@ -234,6 +260,8 @@ def test_gitattributes_eol_does_not_make_signed_records_uncommitted(tmp_path: Pa
     assert b"\r\n" in (root / "records" / WAIVER).read_bytes()
     doc = check(root)
     assert doc["authority_warnings"] == [] and waived(doc) == [f"records/{WAIVER}"]
+    site = on_site(root)
+    assert WAIVER_REASON in site.waivers_in_force() and site.reasons() == {}
 
 
 # ---------------------------------------------------------------- S6: duties do not vanish
@@ -251,6 +279,8 @@ def test_s6_the_hook_keeps_the_duty_of_an_order_deleted_unsigned(tmp_path: Path)
     assert code == 0, said  # nothing new: the commit goes in, and the duty stays
     assert "仍按提交" in said and "已改正 0 处" in said
     assert overdue(check(root, "HEAD"))
+    site = on_site(root)
+    assert site.overdue() and site.reasons() == {f"records/{ORDER}": "kept-signed"}
 
 
 def test_s6_unsigned_deletion_comment_move_and_closure_keep_the_signed_version(
@@ -274,6 +304,10 @@ def test_s6_unsigned_deletion_comment_move_and_closure_keep_the_signed_version(
         assert reasons(doc)[f"records/{ORDER}"] == "kept-signed", name
         message = next(w["message"] for w in doc["authority_warnings"] if w["path"].endswith(ORDER))
         assert "仍按提交" in message, name
+        site = on_site(root, doc=doc)
+        assert site.overdue(), name
+        assert site.reasons()[f"records/{ORDER}"] == "kept-signed", name
+        assert "仍按提交" in site.text(), name  # the signature section says why
 
 
 def test_s6_a_signed_closure_by_the_issuer_takes_effect(tmp_path: Path) -> None:
@@ -282,6 +316,7 @@ def test_s6_a_signed_closure_by_the_issuer_takes_effect(tmp_path: Path) -> None:
     commit(root, "撤销整改通知", "zwfwj-key")
     doc = check(root, "HEAD")
     assert not overdue(doc) and doc["authority_warnings"] == []
+    assert not on_site(root, doc=doc).overdue()
 
 
 # ---------------------------------------------------------------- S7: registry
@@ -297,6 +332,10 @@ def test_s7_an_unsigned_line_in_the_registry_drops_no_duty(tmp_path: Path) -> No
     assert len(doc["violations"]) == len(before["violations"])
     assert overdue(doc) and waived(doc) == [f"records/{WAIVER}"]
     assert reasons(doc) == {"records/authority.toml": "authority-fallback"}
+    site = on_site(root, doc=doc)
+    assert len(site.report["violations"]) == len(before["violations"]) and site.overdue()
+    assert WAIVER_REASON in site.waivers_in_force()
+    assert site.reasons() == {"records/authority.toml": "authority-fallback"}
 
 
 # ---------------------------------------------------------------- S8 and the trust root
@@ -310,6 +349,10 @@ def test_s8_another_registered_unit_cannot_approve_a_waiver(tmp_path: Path) -> N
     commit(root, "测试镇自己批准", "xiaozhen-key")
     doc = check(root, "HEAD")
     assert waived(doc) == [] and reasons(doc) == {f"records/{WAIVER}": "not-supervisor"}
+    site = on_site(root, doc=doc)
+    assert WAIVER_REASON not in site.waivers_in_force()
+    assert site.reasons() == {f"records/{WAIVER}": "not-supervisor"}
+    assert "art-15/commercial-ad" in site.open_checks()
 
 
 def test_s8_a_unit_the_supervisor_delegated_to_can_approve(tmp_path: Path) -> None:
@@ -323,6 +366,7 @@ def test_s8_a_unit_the_supervisor_delegated_to_can_approve(tmp_path: Path) -> No
     commit(root, "测试镇批准", "xiaozhen-key")
     doc = check(root, "HEAD")
     assert waived(doc) == [f"records/{WAIVER}"] and doc["authority_warnings"] == []
+    assert WAIVER_REASON in on_site(root, doc=doc).waivers_in_force()
 
 
 def test_a_delegation_the_supervisor_did_not_sign_is_ignored(tmp_path: Path) -> None:
@@ -337,6 +381,9 @@ def test_a_delegation_the_supervisor_did_not_sign_is_ignored(tmp_path: Path) -> 
     doc = check(root, "HEAD")
     assert waived(doc) == []
     assert reasons(doc)[f"records/{WAIVER}"] == "not-supervisor"
+    site = on_site(root, doc=doc)
+    assert WAIVER_REASON not in site.waivers_in_force()
+    assert site.reasons()[f"records/{WAIVER}"] == "not-supervisor"
 
 
 def test_a_self_made_registry_does_not_make_its_waivers_count(tmp_path: Path) -> None:
@@ -351,9 +398,15 @@ def test_a_self_made_registry_does_not_make_its_waivers_count(tmp_path: Path) ->
     assert waived(doc) == []
     assert reasons(doc) == {f"records/{WAIVER}": "authority-untrusted"}
     assert "信任根" in doc["authority_warnings"][0]["message"]
+    site = on_site(root, doc=doc)
+    assert WAIVER_REASON not in site.waivers_in_force()
+    assert site.reasons() == {f"records/{WAIVER}": "authority-untrusted"}
+    assert "授权名录根版本: 无" in site.text()
 
 
-def test_the_trust_root_can_be_given_for_an_official_run(tmp_path: Path) -> None:
+def test_the_trust_root_can_be_given_for_an_official_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = signed_repo(
         tmp_path / "repo",
         {**base_records(), POSTS: AD_POSTS, WAIVER: WAIVER_TEXT},
@@ -369,6 +422,12 @@ def test_the_trust_root_can_be_given_for_an_official_run(tmp_path: Path) -> None
     assert waived(check(root, "HEAD")) == []
     doc = check(root, "HEAD", "--trust-root", str(pinned))
     assert waived(doc) == [f"records/{WAIVER}"] and doc["authority_warnings"] == []
+    site = on_site(root)  # the tests' trust root: the repository's own registry is untrusted
+    assert WAIVER_REASON not in site.waivers_in_force()
+    assert site.reasons() == {f"records/{WAIVER}": "authority-untrusted"}
+    monkeypatch.setenv("GOVMEDIA_TRUST_ROOT", str(pinned))  # what the plugin's trust_root sets
+    site = on_site(root)
+    assert WAIVER_REASON in site.waivers_in_force() and site.reasons() == {}
 
 
 def test_a_bad_trust_root_file_exits_2(tmp_path: Path) -> None:
@@ -377,6 +436,10 @@ def test_a_bad_trust_root_file_exits_2(tmp_path: Path) -> None:
     bad.write_text('supervising_unit = "zwfwj"\nfingerprints = ["md5:00"]\n')
     out = run_cli("check", "--repo", str(root), "--trust-root", str(bad), "--as-of", BASE_AS_OF)
     assert out.returncode == 2 and "信任根文件" in out.stderr and "Traceback" not in out.stderr
+    with pytest.MonkeyPatch.context() as patch:  # the site stops, it does not publish
+        patch.setenv("GOVMEDIA_TRUST_ROOT", str(bad))
+        with pytest.raises(InputError, match="信任根文件"):
+            site_of(root)
 
 
 def test_the_supervising_unit_is_not_read_from_the_work_tree(tmp_path: Path) -> None:
@@ -396,6 +459,9 @@ def test_the_supervising_unit_is_not_read_from_the_work_tree(tmp_path: Path) -> 
     commit(root, "测试镇改名录", "xiaozhen-key")
     doc = check(root, "HEAD")
     assert reasons(doc) == {"records/authority.toml": "authority-fallback"}
+    site = on_site(root, doc=doc)  # the site's authority follows the trust root, not policy/ either
+    assert site.reasons() == {"records/authority.toml": "authority-fallback"}
+    assert WAIVER_REASON in site.waivers_in_force() and site.overdue()
     _ = key  # the keys are real (tests/signing.py)
 
 
@@ -431,6 +497,9 @@ def test_s4_an_unstaged_rule_edit_does_not_pass_a_new_violation(tmp_path: Path) 
     code, said = hook_commit(root, "发布记录")
     assert code == 1, said
     assert "commercial-ad" in said
+    git(root, "commit", "-q", "--no-verify", "-m", "发布记录(跳过钩子)")
+    # The site reads the committed rulebook, never the work tree's edit.
+    assert "art-15/commercial-ad" in on_site(root).open_checks()
 
 
 def test_s5_a_rule_edit_in_the_same_commit_is_judged_by_the_old_rulebook(tmp_path: Path) -> None:
@@ -442,6 +511,12 @@ def test_s5_a_rule_edit_in_the_same_commit_is_judged_by_the_old_rulebook(tmp_pat
     assert code == 1, said
     assert "以下违规被这次修改隐藏" in said and "本次提交新增" in said
     assert "特色牛肉干" in said
+    # Pushed anyway (--no-verify): the ref's own rulebook hides the ad, in ``check HEAD``
+    # and on a site built with it; an official site, built with the installed rulebook
+    # (the plugin's ``policy`` option, docs/decisions/0008), publishes it.
+    git(root, "commit", "-q", "--no-verify", "-m", "发布记录并改规则(跳过钩子)")
+    assert "art-15/commercial-ad" not in on_site(root).open_checks()
+    assert "art-15/commercial-ad" in on_site(root, policy=ROOT / "policy").open_checks()
 
 
 def test_s5_removing_a_rule_file_in_the_same_commit_does_not_pass(tmp_path: Path) -> None:
@@ -452,6 +527,8 @@ def test_s5_removing_a_rule_file_in_the_same_commit_does_not_pass(tmp_path: Path
     code, said = hook_commit(root, "发布记录并删规则")
     assert code == 1, said
     assert "以下违规被这次修改隐藏" in said
+    git(root, "commit", "-q", "--no-verify", "-m", "发布记录并删规则(跳过钩子)")
+    assert "art-15/commercial-ad" in on_site(root, policy=ROOT / "policy").open_checks()
 
 
 def test_a_rule_change_alone_shows_what_it_hides_without_blocking(tmp_path: Path) -> None:
@@ -464,6 +541,7 @@ def test_a_rule_change_alone_shows_what_it_hides_without_blocking(tmp_path: Path
     code, said = hook_commit(root, "改规则")
     assert code == 0, said
     assert "以下违规被这次修改隐藏" in said and "(原有)" in said
+    assert "art-15/commercial-ad" in on_site(root, policy=ROOT / "policy").open_checks()
 
 
 def test_check_rev_reads_the_rulebook_of_that_commit(tmp_path: Path) -> None:
@@ -475,6 +553,7 @@ def test_check_rev_reads_the_rulebook_of_that_commit(tmp_path: Path) -> None:
     ads = [v for v in check(root, "HEAD")["violations"] if v["check"] == "commercial-ad"]
     assert len(ads) == 1
     assert not [v for v in check(root)["violations"] if v["check"] == "commercial-ad"]
+    assert "art-15/commercial-ad" in on_site(root).open_checks()
 
 
 # ---------------------------------------------------------------- accounts leaving records/
@@ -491,6 +570,11 @@ def test_an_account_moved_out_of_records_is_a_violation(tmp_path: Path) -> None:
     doc = check(root, "HEAD")
     removed = [v for v in doc["violations"] if v["check"] == "account-removed"]
     assert [v["account"] for v in removed] == ["wx-test"]
+    site = on_site(root, doc=doc)
+    published = [v for v in site.report["violations"] if v["check"] == "account-removed"]
+    assert [v["account"] for v in published] == ["wx-test"]
+    assert "移出了 records/" in site.files["units/xiaozhen.md"]  # on its unit's page
+    assert "移出了 records/" in site.files["data/violations.csv"]
 
 
 def test_a_closed_account_may_leave_records(tmp_path: Path) -> None:
@@ -508,6 +592,7 @@ def test_a_closed_account_may_leave_records(tmp_path: Path) -> None:
     commit(root, "归档已关停账号")
     doc = check(root, "HEAD")
     assert not [v for v in doc["violations"] if v["check"] == "account-removed"]
+    assert "art-13/account-removed" not in on_site(root, doc=doc).open_checks()
 
 
 # ---------------------------------------------------------------- input hardening
@@ -526,6 +611,8 @@ def test_a_file_name_that_is_not_utf8_exits_2_naming_it(tmp_path: Path) -> None:
         assert out.returncode == 2, (args, out.stderr)
         assert "records/waivers/2021-\\xff.toml: 文件名不是 UTF-8 编码" in out.stderr, out.stderr
         assert "Traceback" not in out.stderr and "内部错误" not in out.stderr
+    with pytest.raises(InputError, match="文件名不是 UTF-8 编码"):  # no site is built
+        site_of(root)
 
 
 def test_a_file_name_with_a_bidi_character_is_refused(tmp_path: Path) -> None:
@@ -534,23 +621,56 @@ def test_a_file_name_with_a_bidi_character_is_refused(tmp_path: Path) -> None:
     out = run_cli("check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache")
     assert out.returncode == 2
     assert "2021-\\u202eabc.toml: 文件名中有控制字符" in out.stderr
+    commit(root, "控制字符文件名")
+    with pytest.raises(InputError, match="文件名中有控制字符"):  # no site is built
+        site_of(root)
 
 
-HOSTILE_TITLE = "牛肉干\\u001b[2J\\u202e广告\\n共 0 处违规"
+HOSTILE = "\\u001b[2J\\u202e"  # TOML escapes: the records hold the characters themselves
+HOSTILE_TITLE = f"牛肉干{HOSTILE}广告\\n共 0 处违规"
+
+
+def hostile_repo(tmp_path: Path) -> Path:
+    """A terminal escape and U+202E in a post's title, a unit's and an account's name, and
+    in the reason of a waiver that counts (it matches nothing: listed in force)."""
+    files = base_records()
+    unit, account = "units/xiaozhen/unit.toml", "accounts/wx-test/account.toml"
+    files[unit] = files[unit].replace('"测试镇人民政府"', f'"测试镇{HOSTILE}人民政府"')
+    files[account] = files[account].replace('"测试镇发布"', f'"测试镇{HOSTILE}发布"')
+    files[POSTS] = AD_POSTS.replace("测试镇特色牛肉干展销(含购买链接)", HOSTILE_TITLE)
+    files[WAIVER] = WAIVER_TEXT.replace(WAIVER_REASON, f"理由{HOSTILE}").replace(
+        "2021-01.toml", "2021-02.toml"
+    )
+    return signed_repo(tmp_path / "repo", files, registry=REGISTRY)
+
+
+def raw_controls(text: str) -> list[str]:
+    return [c for c in ("\x1b", "\u202e") if c in text]
 
 
 def test_control_and_bidi_characters_are_escaped_in_every_format(tmp_path: Path) -> None:
-    posts = AD_POSTS.replace("测试镇特色牛肉干展销(含购买链接)", HOSTILE_TITLE)
-    root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: posts}, registry=REGISTRY)
+    root = hostile_repo(tmp_path)
     for fmt in ("text", "json", "sarif", "junit", "github"):
         out = run_cli(
             "check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache", "--format", fmt
         )
         assert out.returncode == 1, (fmt, out.stderr)
-        for raw in ("\x1b", "\u202e"):
-            assert raw not in out.stdout, fmt
+        assert raw_controls(out.stdout) == [], fmt
         assert not any(line.startswith("共 0 处违规") for line in out.stdout.splitlines()), fmt
         assert "u001b" in out.stdout and "u202e" in out.stdout, (fmt, out.stdout[:2000])
+    # The site: every page (Markdown and its HTML blocks), data file, feed and calendar.
+    site = on_site(root)
+    assert {p: raw_controls(t) for p, t in site.files.items() if raw_controls(t)} == {}
+    escaped = "\\u001b[2J\\u202e"
+    for path in ("index.md", "accounts/wx-test.md", "units/xiaozhen.md", "feed.xml"):
+        assert escaped in site.files[path], path
+    for path in ("data/violations.csv", "data/units.csv", "data/accounts.csv"):
+        assert escaped in site.files[path], path
+    assert "理由" + escaped in site.waivers_in_force()
+    assert escaped.replace("\\", "\\\\") in site.files["due/xiaozhen.ics"]  # RFC 5545 TEXT
+    # JSON escapes them by construction (``\u001b``); read back, the title is as recorded.
+    report = json.loads(site.files["data/violations.json"])
+    assert any("\x1b[2J\u202e" in v["message"] for v in report["violations"])
 
 
 def test_a_float_where_an_integer_belongs_and_an_infinite_amount_are_refused(
@@ -574,6 +694,9 @@ def test_a_float_where_an_integer_belongs_and_an_infinite_amount_are_refused(
         out.stderr.count("错误:") == 1 and "合同金额(amount)应为数字,实际是「inf」" in out.stderr
     ), out.stderr
     assert "Traceback" not in out.stderr
+    commit(root, "无穷大的合同金额")
+    with pytest.raises(InputError, match="合同金额"):  # no site is built
+        site_of(root)
 
 
 def test_a_waiver_that_matches_nothing_is_a_reminder(tmp_path: Path) -> None:
@@ -591,6 +714,10 @@ def test_a_waiver_that_matches_nothing_is_a_reminder(tmp_path: Path) -> None:
         "无法评判或值得核实(不是违规,不阻止提交)" in text.stdout
         and "豁免没有对应任何违规" in text.stdout
     )
+    site = on_site(root, doc=doc)  # published as a reminder, and the waiver as in force (it counts)
+    assert [m["kind"] for m in site.report["reminders"]] == ["waiver-unmatched"]
+    assert "豁免没有对应任何违规" in site.files["data/reminders.csv"]
+    assert "豁免没有对应任何违规" in site.files["index.md"]
     # The right target: no reminder.
     write_records(root, {WAIVER: WAIVER_TEXT})
     commit(root, "改正目标", "zwfwj-key")
@@ -632,6 +759,21 @@ def test_the_site_does_not_publish_a_replaced_or_merged_back_waiver(tmp_path: Pa
     assert "公益性助农展销" in text  # the signed waiver, read as it is, is published
 
 
+def test_the_built_site_shows_control_and_bidi_characters_escaped(tmp_path: Path) -> None:
+    root = hostile_repo(tmp_path)
+    site_text(root, tmp_path, BASE_AS_OF)
+    built = {
+        p.relative_to(tmp_path / "site-out").as_posix(): p.read_bytes().decode("utf-8", "replace")
+        for p in (tmp_path / "site-out").rglob("*")
+        if p.is_file() and p.suffix in (".html", ".xml", ".csv", ".json", ".ics")
+    }
+    assert {p: raw_controls(t) for p, t in built.items() if raw_controls(t)} == {}
+    page = built["accounts/wx-test.html"]
+    assert "测试镇\\u001b[2J\\u202e发布" in page  # the account's name, in its heading too
+    assert "<title>微信公众号·测试镇\\u001b[2J\\u202e发布" in page
+    assert "牛肉干\\u001b[2J\\u202e广告" in built["index.html"]
+
+
 def test_the_site_does_not_publish_a_waiver_brought_back_by_a_merge(tmp_path: Path) -> None:
     # S1 on the site: the revoked waiver (with its own reason) merged back unsigned.
     root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: AD_POSTS}, registry=REGISTRY)
@@ -669,6 +811,9 @@ def test_an_order_on_a_removed_account_does_not_break_the_check(tmp_path: Path) 
         "wx-test"
     ]
     assert reasons(doc)["records/supervision/2021-01-05-sanction.toml"] == "kept-signed"
+    site = on_site(root, doc=doc)
+    assert "art-13/account-removed" in site.open_checks()
+    assert site.reasons()["records/supervision/2021-01-05-sanction.toml"] == "kept-signed"
 
 
 def test_a_rule_version_that_ends_before_it_begins_is_a_load_error(tmp_path: Path) -> None:
@@ -691,3 +836,5 @@ def test_a_rule_version_that_ends_before_it_begins_is_a_load_error(tmp_path: Pat
     assert out.returncode == 2, out.stdout + out.stderr
     assert "policy/art-14.toml:" in out.stderr and "不晚于它的生效日期" in out.stderr
     assert "Traceback" not in out.stderr
+    with pytest.raises(InputError, match="不晚于它的生效日期"):  # no site is built
+        site_of(root, policy=policy)

@@ -6,59 +6,31 @@ Real SSH keys (ssh-keygen) and real signed commits (``git commit -S`` with
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from authority_repos import (
+    ORDER,
+    ORDER_TEXT,
+    REGISTRY,
+    WAIVER_TEXT,
+    check_json,
+    hook_env,
+    overdue,
+    reasons,
+    signed_records,
+)
 from conftest import BASE_AS_OF, base_records, git, run_cli, write_records
 from signing import authority, commit, public, signed_repo
 from test_waivers import AD_POSTS, POSTS, WAIVER
 
-WAIVER_TEXT = """rule = "art-15/commercial-ad"
-target = "records/accounts/wx-test/posts/2021-01.toml"
-reason = "公益性助农展销,经旗政务服务局同意临时发布"
-approved_by = "zwfwj"
-approver = "审批人"
-approved = 2021-01-11
-expires = 2021-01-31
-"""
-ORDER = "supervision/2021-01-05-rectification.toml"
-ORDER_TEXT = """type = "rectification-order"
-unit = "xiaozhen"
-issued = 2021-01-05
-deadline = 2021-01-12
-issue = "错别字"
-"""
-# Both registered: zwfwj (the supervising unit, approves the waiver) and xiaozhen.
-REGISTRY = (("zwfwj", "zwfwj-key"), ("xiaozhen", "xiaozhen-key"))
-
-
-def check(root: Path, *args: str) -> tuple[int, dict[str, Any], str]:
-    out = run_cli(
-        "check", "--repo", str(root), "--as-of", BASE_AS_OF, "--no-cache", "--format", "json",
-        *args,
-    )  # fmt: skip
-    assert out.returncode in (0, 1), out.stderr
-    return out.returncode, json.loads(out.stdout), out.stderr
-
-
-def warnings(doc: dict[str, Any]) -> dict[str, str]:
-    return {w["path"]: w["reason"] for w in doc["authority_warnings"]}
-
-
-def overdue(doc: dict[str, Any]) -> bool:
-    return any(v["rule"] == "art-23" for v in doc["violations"])
+check = check_json
+warnings = reasons
 
 
 def repo(tmp_path: Path, signer: str | None) -> Path:
     """The authority file (trust root) first, then the waiver and the order, signed by ``signer``."""
-    root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: AD_POSTS}, registry=REGISTRY)
-    write_records(root, {WAIVER: WAIVER_TEXT, ORDER: ORDER_TEXT})
-    commit(root, "登记豁免和整改通知", signer)
-    return root
+    return signed_records(tmp_path, signer)
 
 
 def test_signed_by_a_registered_identity_of_the_unit_counts(tmp_path: Path) -> None:
@@ -220,10 +192,7 @@ def test_a_bad_authority_file_exits_2_with_file_and_line(
 def test_staged_waiver_and_order_in_the_hook(tmp_path: Path) -> None:
     root = signed_repo(tmp_path / "repo", {**base_records(), POSTS: AD_POSTS}, registry=REGISTRY)
     git(root, "commit", "-q", "--allow-empty", "-m", "x")
-    env = {
-        "GOVMEDIA_AS_OF": BASE_AS_OF,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
+    env = hook_env()
     assert run_cli("hook", "install", "--repo", str(root)).returncode == 0
     # Staged, not yet committed: the waiver and the overdue order do not count yet.
     write_records(root, {WAIVER: WAIVER_TEXT, ORDER: ORDER_TEXT})

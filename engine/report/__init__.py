@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.evaluate import Result
 from engine.textsafe import clean
-from engine.violations import Violation
+from engine.violations import Reminder, Violation
 
 
 @dataclass
@@ -46,8 +46,14 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
     return wrap
 
 
-def message(v: Violation, lang: str) -> str:
+def message(v: Violation | Reminder, lang: str) -> str:
     return v.message_en if lang == "en" and v.message_en else v.message
+
+
+def reminders(report: Report) -> list[Reminder]:
+    """The run's reminders, in the order every format lists them. Never violations: no
+    format may let them fail a run."""
+    return sorted(report.result.reminders, key=Reminder.sort_key)
 
 
 def _clean_any(value: Any) -> Any:
@@ -90,6 +96,7 @@ def safe(report: Report) -> Report:
             (_clean_fields(v), [_clean_fields(o) for o in olds]) for v, olds in report.changed
         ],
         fixed=[_clean_fields(v) for v in report.fixed],
+        accepted=[_clean_fields(v) for v in report.accepted],
     )
 
 

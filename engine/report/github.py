@@ -3,14 +3,16 @@
 ``::error file=PATH,line=N,title=TITLE::MESSAGE`` (``::warning`` for warnings).
 Escaping follows the runner's rules (actions/toolkit ``command.ts``): in the
 message ``%``, ``\\r`` and ``\\n``; in property values also ``:`` and ``,``.
-Waived violations are not annotated.
+Waived violations are not annotated. Reminders are ``::notice`` annotations (the
+runner shows them and never fails a step for them), on their record when they
+have one.
 """
 
 from __future__ import annotations
 
-from engine.labels import article_zh
-from engine.report import Report, message, register
-from engine.violations import Violation
+from engine.labels import REMINDER, REMINDER_HINT, article_zh
+from engine.report import Report, message, register, reminders
+from engine.violations import Reminder, Violation
 
 
 def escape_data(text: str) -> str:
@@ -37,6 +39,21 @@ def annotation(v: Violation, lang: str) -> str:
     return f"::{level} {props}::{escape_data(body)}"
 
 
+def notice(m: Reminder, lang: str) -> str:
+    en = lang == "en"
+    title = f"{'reminder' if en else REMINDER} {m.kind}"
+    body = message(m, lang)
+    if m.hint and not en:
+        body += f"\n{REMINDER_HINT}: {m.hint}"
+    props = [f"file={escape_property(m.path)}"] if m.path else []
+    if m.path and m.line > 0:
+        props.append(f"line={m.line}")
+    props.append(f"title={escape_property(title)}")
+    return f"::notice {','.join(props)}::{escape_data(body)}"
+
+
 @register("github")
 def render(report: Report) -> str:
-    return "".join(annotation(v, report.lang) + "\n" for v in report.shown)
+    lines = [annotation(v, report.lang) for v in report.shown]
+    lines += [notice(m, report.lang) for m in reminders(report)]
+    return "".join(line + "\n" for line in lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.report import Report, message, register
+from engine.report import Report, message, register, reminders
 from engine.violations import Reminder, Violation
 
 FIELDS = (
@@ -51,9 +51,7 @@ def render(report: Report) -> str:
             for v, olds in report.changed
         ],
         "fixed": [violation_json(v, report.lang) for v in report.fixed],
-        "reminders": [
-            reminder_json(x, report.lang) for x in sorted(r.reminders, key=lambda m: m.sort_key())
-        ],
+        "reminders": [reminder_json(x, report.lang) for x in reminders(report)],
         "accepted": [violation_json(v, report.lang) for v in report.accepted],
         "authority_warnings": [
             {"path": w.path, "reason": w.reason, "message": w.message} for w in r.authority.warnings

@@ -8,8 +8,15 @@ article as one at the base; they do not block), then those fixed since the base.
 
 from __future__ import annotations
 
-from engine.labels import SEVERITY, SEVERITY_EN, article_zh
-from engine.report import Report, message, register
+from engine.labels import (
+    REMINDER_HINT,
+    REMINDERS_HEADING,
+    REMINDERS_HEADING_EN,
+    SEVERITY,
+    SEVERITY_EN,
+    article_zh,
+)
+from engine.report import Report, message, register, reminders
 from engine.violations import Violation
 
 
@@ -123,17 +130,13 @@ def render(report: Report) -> str:
         # What the check could not judge, or wants looked at (a back-filled review, posts
         # left out for an earlier check date, a waiver that matches nothing): never a
         # violation, never blocking.
-        lines.append(
-            "cannot be judged or worth a look (not violations, never blocking):"
-            if en
-            else "无法评判或值得核实(不是违规,不阻止提交):"
-        )
-        for m in sorted(r.reminders, key=lambda m: m.sort_key()):
+        lines.append(f"{REMINDERS_HEADING_EN}:" if en else f"{REMINDERS_HEADING}:")
+        for m in reminders(report):
             where = f"{m.path}:{m.line}: " if m.path else ""
             day = f"{m.day} " if m.day else ""
             lines.append(f"  {day}{where}{m.message_en if en and m.message_en else m.message}")
             if m.hint and not en:
-                lines.append(f"      怎么办: {m.hint}")
+                lines.append(f"      {REMINDER_HINT}: {m.hint}")
         lines.append("")
     posts = r.facts.get("post", 0)
     n_err = len(report.errors)

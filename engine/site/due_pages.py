@@ -25,6 +25,7 @@ from engine.errors import InputError
 from engine.labels import DUE_KIND, WEEKDAY, account_zh, article_zh, label
 from engine.site.markup import block, page_url
 from engine.site.model import SiteModel
+from engine.textsafe import clean_lines
 from engine.timeutil import CHINA_TZ
 
 # The site looks further ahead than the command's default week: a feed is read rarely.
@@ -36,9 +37,11 @@ ALL = "all"
 
 
 def ical_text(value: str) -> str:
-    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines escaped."""
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines escaped
+    (control and bidi characters first, as ``\\u202e``; the backslash is then escaped)."""
     return (
-        value.replace("\\", "\\\\")
+        clean_lines(value)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")

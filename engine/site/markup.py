@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 
 from mkdocs.utils import get_relative_url
 
+from engine.textsafe import clean_lines
+
 REDACTED = "＊＊＊"
 
 # Characters that could start markup in a heading, with harmless look-alikes.
@@ -40,10 +42,12 @@ class Escaper:
         )
 
     def redact(self, value: object) -> str:
+        """The text with private values hidden and control and bidi characters escaped
+        (``\\u202e``): every page, data file and feed takes record text through here."""
         text = "" if value is None else str(value)
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(REDACTED, text)
+        if self._pattern is not None:
+            text = self._pattern.sub(REDACTED, text)
+        return clean_lines(text)
 
     def __call__(self, value: object) -> str:
         """Escaped for HTML text and attribute values."""

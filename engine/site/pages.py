@@ -46,6 +46,7 @@ from engine.records import Record
 from engine.site.feed import atom_feed
 from engine.site.markup import Linker, bar_chart, block, table
 from engine.site.model import SiteModel, public_fields
+from engine.textsafe import clean_lines
 from engine.timeutil import parse_date
 from engine.violations import Violation
 
@@ -128,14 +129,14 @@ def months_between(first: str, last: str) -> list[str]:
 
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV with a UTF-8 BOM (Excel opens it as UTF-8); cells that a spreadsheet would take
-    for a formula are prefixed with an apostrophe."""
+    for a formula are prefixed with an apostrophe; control and bidi characters escaped."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
         cells = []
         for cell in row:
-            text = "" if cell is None else str(cell)
+            text = clean_lines("" if cell is None else str(cell))  # a unit's name, too
             if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
                 text = "'" + text
             cells.append(text)
