@@ -556,9 +556,13 @@ i18n.en(
     "--sector", "sectors", multiple=True, metavar="领域",
     help="旗直部门的职能涉及的领域(第十条;可多次):经济发展、民生、社会管理或其他。",
 )  # fmt: skip
-@click.option("--supervisor", metavar="单位id", help="主管单位的 id(默认 zwfwj)。")
 @click.option(
-    "--supervisor-name", metavar="名称", help="主管单位的全称(默认 新巴尔虎右旗政务服务局)。"
+    "--supervisor", metavar="单位id", help="主管单位的 id(默认为规则集第六条所定的主管单位)。"
+)
+@click.option(
+    "--supervisor-name",
+    metavar="名称",
+    help="主管单位的全称(默认为规则集第六条所定的全称)。",
 )
 @click.option(
     "--hook",

@@ -560,9 +560,8 @@ def calendars(due: Due) -> Iterator[DueItem]:
             except CalendarMissing as exc:
                 due.needs_year(exc, day, f"{day.isoformat()} 起发布的关停公告")
         day += timedelta(days=1)
-    supervising = ""
-    if notice is not None:
-        supervising = str(notice.parameters.get("supervising_unit", ""))
+    supervisor = due.version("art-06", due.horizon)
+    supervising = str(supervisor.parameters.get("supervising_unit", "")) if supervisor else ""
     for year, (needed, why) in sorted(due.missing_years.items()):
         path = f"records/calendar/{year}.toml"
         yield DueItem(

@@ -722,6 +722,7 @@ PLACEHOLDER = {
     "start": "开始日期",
     "supervising_office": "主管办公室",
     "supervising_unit": "主管单位",
+    "supervising_unit_name": "主管单位全称",
     "title": "标题",
     "topic": "主题",
     "uncoordinated": "未协调的账号",

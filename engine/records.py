@@ -282,6 +282,26 @@ def private_fields(kind: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def private_values(kind: str, data: Any) -> set[str]:
+    """Every value the schema marks private in a record's data (names, contacts, phones),
+    as text: what the site and ``govmedia explain`` must never echo."""
+    private = private_fields(kind)
+    found: set[str] = set()
+
+    def walk(node: Any, names: tuple[str, ...]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*names, str(key)))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, names)
+        elif any(".".join(names[: i + 1]) in private for i in range(len(names))) and str(node):
+            found.add(str(node))
+
+    walk(data, ())
+    return found
+
+
 # ---------------------------------------------------------------- parsing
 
 
