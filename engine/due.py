@@ -26,7 +26,7 @@ from engine.facts.interaction import answer_deadline
 from engine.facts.posts import _day as post_day
 from engine.facts.posts import notice_exemptions
 from engine.facts.supervision import SUPERVISION_DIR, closure_order
-from engine.labels import DUE_KIND, WEEKDAY, account_zh, article_zh, label
+from engine.labels import DUE_KIND, EVENT_TYPE, WEEKDAY, account_zh, article_zh, label
 from engine.policy import Policy, Version
 from engine.records import Record
 from engine.timeutil import iso_local, parse_date, parse_datetime
@@ -239,7 +239,7 @@ def closures(due: Due, files: AccountFiles) -> Iterator[DueItem]:
     needed = int(version.parameters["min_notice_working_days"])
     steps = {
         "closure-decision": "集体研究或主要领导同意的关停决定",
-        "filing": "报主管单位备案",
+        "filing": EVENT_TYPE["filing"],
         "notice": "向社会公告",
     }
     missing = [text for kind, text in steps.items() if not files.events_of(kind)]

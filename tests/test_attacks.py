@@ -2,7 +2,7 @@
 
 Every case uses real git commands as a clerk with write access would (replace, graft,
 merge, autocrlf, chmod, mv), real SSH keys (tests/signing.py), ``check HEAD`` and the
-installed hook. The threat model: docs/decisions/0008-threat-model.md.
+installed hook. The threat model: docs/decisions/0011-threat-model.md.
 """
 
 from __future__ import annotations
