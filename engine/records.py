@@ -103,6 +103,13 @@ def record_kind(name: str) -> RecordKind:
     raise KeyError(f"unknown record kind {name!r}: add it to RECORD_KINDS in engine/records.py")
 
 
+def directory(kind: str) -> str:
+    """The folder that holds a kind's records, as a path prefix (``records/supervision/``,
+    ``records/accounts/`` for every kind kept in an account's folder)."""
+    fixed = re.split(r"<|\*", record_kind(kind).path, maxsplit=1)[0]
+    return f"records/{fixed.rsplit('/', 1)[0]}/" if "/" in fixed else "records/"
+
+
 def kinds() -> tuple[str, ...]:
     return tuple(k.name for k in RECORD_KINDS)
 

@@ -56,20 +56,23 @@ AWAITING_LEAD = {
 }
 
 
-def _strings(path: Path) -> Iterator[tuple[int, str]]:
-    """Every string constant of a module but its docstrings (developer English)."""
+def _strings(path: Path, formatted: bool = True) -> Iterator[tuple[int, str]]:
+    """Every string constant of a module but its docstrings (developer English); without
+    ``formatted``, not the literal parts of f-strings either."""
     tree = ast.parse(path.read_text("utf-8"))
-    docstrings = set()
+    skipped = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr) and not formatted:
+            skipped.update(id(v) for v in node.values)
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                docstrings.add(id(body[0].value))
+                skipped.add(id(body[0].value))
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
-            and id(node) not in docstrings
+            and id(node) not in skipped
         ):
             yield node.lineno, node.value
 
@@ -218,3 +221,34 @@ def test_policy_texts_name_platforms_by_id_only() -> None:
             texts += [c.get(f, "") for c in version.get("checks", []) for f in ("message", "hint")]
             found += [f"{rule_id}: {w}" for t in texts for w in words if w in str(t)]
     assert found == []
+
+
+# Folder prefixes written in files another helper owns (see AWAITING_LEAD): each must
+# still occur; once the lead replaces it by records.directory(kind), delete it here.
+FOLDERS_AWAITING_LEAD = {
+    ("engine/authority.py", "records/supervision/"),
+    ("engine/authority.py", "records/waivers/"),
+    ("engine/evaluate.py", "records/units/"),
+    ("engine/evaluate.py", "records/calendar/"),
+    ("engine/evaluate.py", "records/supervision/"),
+    ("engine/evaluate.py", "records/accounts/"),
+}
+
+
+def test_record_folders_come_from_the_record_kind_table() -> None:
+    """Where records of a kind live is RECORD_KINDS' (engine/records.py); code asks
+    ``records.directory(kind)`` instead of writing ``"records/supervision/"`` (a path
+    to one file, ``f"records/calendar/{year}.toml"``, names the file, not the layout)."""
+    from engine import records
+
+    folders = {records.directory(k) for k in records.kinds()} - {"records/"}
+    assert "records/supervision/" in folders
+    found = {
+        (_rel(path), text)
+        for path in _modules()
+        if path != ENGINE / "records.py"
+        for _line, text in _strings(path, formatted=False)
+        if text in folders
+    }
+    assert found - FOLDERS_AWAITING_LEAD == set()
+    assert FOLDERS_AWAITING_LEAD - found == set(), "fixed: remove it from FOLDERS_AWAITING_LEAD"

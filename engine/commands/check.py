@@ -7,7 +7,7 @@ from datetime import date
 
 import git
 
-from engine import history, snapshot
+from engine import history, records, snapshot
 from engine.cache import result_key
 from engine.commands.common import Options, parse_as_of, run_evaluation
 from engine.errors import InputError
@@ -82,7 +82,7 @@ def _remember_index(opts: Options, result: Result) -> None:
     committed (and signed) it counts, so the same tree would be judged differently.
     """
     if any(
-        w.reason == "uncommitted" and w.path.startswith("records/supervision/")
+        w.reason == "uncommitted" and w.path.startswith(records.directory("supervision"))
         for w in result.authority.warnings
     ):
         return
