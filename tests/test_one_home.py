@@ -252,3 +252,17 @@ def test_record_folders_come_from_the_record_kind_table() -> None:
     }
     assert found - FOLDERS_AWAITING_LEAD == set()
     assert FOLDERS_AWAITING_LEAD - found == set(), "fixed: remove it from FOLDERS_AWAITING_LEAD"
+
+
+def test_the_rulebook_names_severities_by_their_labels() -> None:
+    """The rulebook's prose calls an error 违规 and a warning 警示, as the reports do (not
+    错误, 提醒 or 警告: 提醒 is a reminder, 警告 a sanction of art-24)."""
+    found = []
+    for path in sorted(POLICY.glob("*.toml")):
+        text = path.read_text("utf-8")
+        for word, severity in re.findall(r"(\w{2})\((error|warning)\)", text):
+            if word != labels.SEVERITY[severity]:
+                found.append(f"{path.name}: {word}({severity})")
+        found += [f"{path.name}: {m}" for m in re.findall(r"(?:报告|为|按)错误", text)]
+    assert found == []
+    assert "违规(error)" in (POLICY / "art-11.toml").read_text("utf-8")
