@@ -18,7 +18,7 @@ full, merges included: a merge that brings back content another side changed or
 removed introduces it, and needs a signature like any other change. A supervision
 record whose current state (edited, closed, moved, deleted) its issuing unit did not
 sign stays in force in its last signed version. Decision records:
-docs/decisions/0007-authority.md, docs/decisions/0008-threat-model.md.
+docs/decisions/0007-authority.md, docs/decisions/0011-threat-model.md.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ the value's text: an entry whose checksum does not match (damaged, empty, writte
 hand, or copied under another key) is a miss. The checksum is not a signature: the
 cache belongs to the user who runs the check, and an official run (CI, the site)
 should start from an empty cache or run with ``--no-cache``
-(docs/decisions/0008-threat-model.md).
+(docs/decisions/0011-threat-model.md).
 """
 
 from __future__ import annotations

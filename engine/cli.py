@@ -15,7 +15,7 @@ import click
 from engine import i18n
 from engine.commands.common import Options, parse_as_of, repo_root
 from engine.errors import InputError
-from engine.labels import UNIT_TYPE
+from engine.labels import NEW_KIND, UNIT_TYPE
 from engine.rules_engine import EngineError
 
 EXIT_INPUT = 2
@@ -418,7 +418,13 @@ def explain(
     )
 
 
-@main.command(context_settings={"ignore_unknown_options": False})
+_NEW_HELP = (
+    f"新建一条记录。类别写中文名或 id:{'、'.join(NEW_KIND.values())};不写类别时从列表中选。"
+    "不会覆盖或改写已有的内容;按 Ctrl-C 或 Ctrl-D 取消。"
+)
+
+
+@main.command(context_settings={"ignore_unknown_options": False}, help=_NEW_HELP)
 @click.argument("kind", required=False, metavar="类别")
 @_repo
 @click.option(
@@ -435,10 +441,6 @@ def explain(
     help="写到哪个文件(默认: 这类记录的标准位置)。",
 )
 def new(kind: str | None, repo: str, values: tuple[str, ...], target: str | None) -> None:
-    """新建一条记录。类别写中文名或 id:单位、账号、发布记录、公众留言、留言答复、制度与预案、
-    工作日历、开设、关停决定、报主管单位备案、关停公告、关停注销、专人负责、委托运维合同、
-    安全事件、整改通知、处置措施、豁免、签名人员(授权名录)、如实登记;不写类别时从列表中选。
-    不会覆盖或改写已有的内容;按 Ctrl-C 或 Ctrl-D 取消。"""
     from engine.commands import new as cmd
 
     _guard(lambda: cmd.run(repo_root(Path(repo)), kind, list(values), target))
@@ -556,9 +558,13 @@ i18n.en(
     "--sector", "sectors", multiple=True, metavar="领域",
     help="旗直部门的职能涉及的领域(第十条;可多次):经济发展、民生、社会管理或其他。",
 )  # fmt: skip
-@click.option("--supervisor", metavar="单位id", help="主管单位的 id(默认 zwfwj)。")
 @click.option(
-    "--supervisor-name", metavar="名称", help="主管单位的全称(默认 新巴尔虎右旗政务服务局)。"
+    "--supervisor", metavar="单位id", help="主管单位的 id(默认为规则集第六条所定的主管单位)。"
+)
+@click.option(
+    "--supervisor-name",
+    metavar="名称",
+    help="主管单位的全称(默认为规则集第六条所定的全称)。",
 )
 @click.option(
     "--hook",

@@ -227,6 +227,45 @@ class _Checker:
             yield scope[ref]
 
 
+def check_reads(rules: Mapping[str, tuple[Mapping[str, Any], LineIndex, str]]) -> None:
+    """Every parameter of another article that the facts a check judges are built with
+    (``declare(..., reads=...)``) is defined by every version of that article in the
+    rulebook: a rulebook without it would judge with a constant that is not there."""
+    errors: list[InputError] = []
+    kinds = fact_kinds()
+    for data, index, rel in rules.values():
+        for i, version in enumerate(data.get("versions", [])):
+            for j, check in enumerate(version.get("checks", [])):
+                kind = kinds.get(str(check.get("fact", "")))
+                if kind is None:
+                    continue  # an unknown kind is check_checks' error
+                for rule_id, names in kind.reads.items():
+                    source = rules.get(rule_id)
+                    versions = source[0].get("versions", []) if source else []
+                    for name in names:
+                        if versions and all(name in v.get("parameters", {}) for v in versions):
+                            continue
+                        errors.append(
+                            InputError(
+                                f"检查「{check.get('id', '?')}」的事实「{kind.kind}」要用 {rule_id} "
+                                f"的参数 {name},"
+                                + (
+                                    "规则集中没有这个规则"
+                                    if source is None
+                                    else "它有的版本没有定义这个参数"
+                                ),
+                                path=rel,
+                                line=index.line(("versions", i, "checks", j, "fact")),
+                                hint=f"事实由 {declared_in(kind.kind)} 生成,它读 policy/{rule_id}.toml "
+                                f"各版本的参数 {name}(一个常量只在定义它的条款中写一次):"
+                                f"把 {rule_id}.toml 放进规则目录,或在它的每个版本中定义 {name}。",
+                            )
+                        )
+    if errors:
+        unique = {(e.message, e.path, e.line): e for e in errors}
+        raise InputErrors(list(unique.values()))
+
+
 def check_checks(
     version: Mapping[str, Any], params: dict[str, Any], rel: str, index: LineIndex, number: int
 ) -> None:

@@ -27,7 +27,7 @@ from engine.facts.outsourcing import contract_periods, outsourced_from
 from engine.facts.posts import _day as post_day
 from engine.facts.posts import notice_exemptions
 from engine.facts.supervision import SUPERVISION_DIR, closure_order
-from engine.labels import DUE_KIND, WEEKDAY, account_zh, article_zh, label
+from engine.labels import DUE_KIND, EVENT_TYPE, WEEKDAY, account_zh, article_zh, label
 from engine.policy import Policy, Version
 from engine.records import Record
 from engine.timeutil import parse_date
@@ -233,7 +233,7 @@ def closures(due: Due, files: AccountFiles) -> Iterator[DueItem]:
     needed = int(version.parameters["min_notice_working_days"])
     steps = {
         "closure-decision": "集体研究或主要领导同意的关停决定",
-        "filing": "报主管单位备案",
+        "filing": EVENT_TYPE["filing"],
         "notice": "向社会公告",
     }
     missing = [text for kind, text in steps.items() if not files.events_of(kind)]
@@ -546,9 +546,8 @@ def calendars(due: Due) -> Iterator[DueItem]:
             except CalendarMissing as exc:
                 due.needs_year(exc, day, f"{day.isoformat()} 起发布的关停公告")
         day += timedelta(days=1)
-    supervising = ""
-    if notice is not None:
-        supervising = str(notice.parameters.get("supervising_unit", ""))
+    supervisor = due.version("art-06", due.horizon)
+    supervising = str(supervisor.parameters.get("supervising_unit", "")) if supervisor else ""
     for year, (needed, why) in sorted(due.missing_years.items()):
         path = f"records/calendar/{year}.toml"
         yield DueItem(

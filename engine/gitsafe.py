@@ -3,7 +3,7 @@
 Git read as it is: no replace objects, no grafts. ``git replace`` (and ``git replace
 --graft``) makes git show another object in place of the one a commit names;
 ``.git/info/grafts`` gives commits other parents. Both would let a clerk make forged
-content or a forged history count (docs/decisions/0008-threat-model.md). govmedia
+content or a forged history count (docs/decisions/0011-threat-model.md). govmedia
 reads objects as their ids name them: ``harden`` sets, for the whole process and
 every git it starts:
 

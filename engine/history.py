@@ -22,7 +22,7 @@ from engine.snapshot import SHALLOW_HINT
 from engine.timeutil import CHINA_TZ, iso_local, parse_datetime
 from engine.violations import Reminder
 
-POSTS_PREFIX = "records/accounts/"
+POSTS_PREFIX = records.directory("posts")
 
 
 @dataclass(frozen=True)

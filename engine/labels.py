@@ -87,7 +87,7 @@ INCIDENT_TYPE = {
     "secret-leak": "国家秘密或商业秘密泄露",
     "privacy-leak": "个人隐私泄露",
     "account-hijack": "账号被盗用",
-    "other": "其他",
+    "other": "其他安全事件",
 }
 
 SUPERVISION_TYPE = {"rectification-order": "整改通知", "sanction": "处置措施"}
@@ -127,6 +127,21 @@ COUNT = {
     "elapsed_working_days": "留言答复时限",
     "in_notice_period": "关停公告期内的每周更新",
 }
+# What ``govmedia new`` makes, by the names a clerk types (engine/scaffold/table.py).
+NEW_KIND = {
+    "unit": "单位",
+    "account": "账号",
+    "post": "发布记录",
+    "message": "公众留言",
+    "answer": "留言答复",
+    "evidence": "制度和预案",
+    "calendar": "工作日历",
+    **EVENT_TYPE,
+    **SUPERVISION_TYPE,
+    "waiver": "豁免",
+    "signer": "签名人员(授权名录)",
+    "acknowledgement": "如实登记",
+}
 # Kinds of what ``govmedia due`` lists (engine/due.py).
 DUE_KIND = {
     "week": "每周更新",
@@ -136,9 +151,9 @@ DUE_KIND = {
     "sanction": "责令关闭期限",
     "contract": "委托合同",
     "responsible": "负责人任期",
-    "evidence": "制度和预案",
+    "evidence": NEW_KIND["evidence"],
     "waiver": "豁免到期",
-    "calendar": "工作日历",
+    "calendar": NEW_KIND["calendar"],
 }
 WEEKDAY = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 # Array-of-tables fields, named per entry: 第 2 条发布记录.
@@ -727,6 +742,7 @@ PLACEHOLDER = {
     "start": "开始日期",
     "supervising_office": "主管办公室",
     "supervising_unit": "主管单位",
+    "supervising_unit_name": "主管单位全称",
     "title": "标题",
     "topic": "主题",
     "uncoordinated": "未协调的账号",

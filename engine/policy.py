@@ -332,6 +332,7 @@ def load(directory: Path) -> Policy:
             hint="art-25.toml 的参数 effective_date 给出所有规则第 1 版的生效日期。",
         )
     measures = parse_date(str(raw[MEASURES_RULE][0]["parameters"]["effective_date"]))
+    contract.check_reads(raw)
     rules = {}
     for rule_id, (data, index, rel) in raw.items():
         rules[rule_id] = _build_rule(data, index, rel, measures)

@@ -104,6 +104,13 @@ def record_kind(name: str) -> RecordKind:
     raise KeyError(f"unknown record kind {name!r}: add it to RECORD_KINDS in engine/records.py")
 
 
+def directory(kind: str) -> str:
+    """The folder that holds a kind's records, as a path prefix (``records/supervision/``,
+    ``records/accounts/`` for every kind kept in an account's folder)."""
+    fixed = re.split(r"<|\*", record_kind(kind).path, maxsplit=1)[0]
+    return f"records/{fixed.rsplit('/', 1)[0]}/" if "/" in fixed else "records/"
+
+
 def kinds() -> tuple[str, ...]:
     return tuple(k.name for k in RECORD_KINDS)
 
@@ -281,6 +288,26 @@ def private_fields(kind: str) -> frozenset[str]:
 
     walk(schema(kind), "")
     return frozenset(found)
+
+
+def private_values(kind: str, data: Any) -> set[str]:
+    """Every value the schema marks private in a record's data (names, contacts, phones),
+    as text: what the site and ``govmedia explain`` must never echo."""
+    private = private_fields(kind)
+    found: set[str] = set()
+
+    def walk(node: Any, names: tuple[str, ...]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*names, str(key)))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, names)
+        elif any(".".join(names[: i + 1]) in private for i in range(len(names))) and str(node):
+            found.add(str(node))
+
+    walk(data, ())
+    return found
 
 
 # ---------------------------------------------------------------- parsing

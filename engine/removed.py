@@ -24,7 +24,7 @@ from engine.snapshot import Snapshot
 from engine.violations import Violation, fingerprint
 
 RULE, CHECK = "art-13", "account-removed"
-_ACCOUNTS = "records/accounts/"
+_ACCOUNTS = records.directory("account")
 
 
 def _git(directory: Path, *args: str) -> bytes:

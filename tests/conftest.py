@@ -10,23 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from engine.cases import load_base, materialise
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_AS_OF = "2021-01-17"
 
 
 def base_records() -> dict[str, str]:
     """The violation-free base record set of the rule cases (paths relative to records/)."""
-    import rtoml
-
-    data = rtoml.load(ROOT / "policy" / "cases-base.toml")
-    return dict(data["records"])
+    return dict(load_base(ROOT / "policy").records)
 
 
-def write_records(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / "records" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+# One writer of record files for cases and tests alike (engine/cases.py).
+write_records = materialise
 
 
 def git(

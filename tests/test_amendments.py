@@ -258,3 +258,39 @@ def test_an_amendment_needs_its_own_cases(tmp_path: Path) -> None:
     assert all(r.passed for r in results), [r.explain() for r in results if not r.passed]
     covered = cases.coverage(rule, results)
     assert covered[2] == (["第2版:公告12个工作日即可"], ["第2版:公告不足10个工作日"])
+
+
+def test_an_amendment_of_art_06_moves_the_filings_art_13_asks_for(tmp_path: Path) -> None:
+    """art-13 has no supervising unit of its own: a closure is filed with the unit art-06
+    names on the closure day. After art-06 names 旗政务数据局 (zsj) from 2025-01-01, the
+    2025 closure filed with zwfwj is filed elsewhere; the 2024 one is not."""
+    target = tmp_path / "policy"
+    shutil.copytree(ROOT / "policy", target)
+    data = tomllib.loads((target / "art-06.toml").read_text("utf-8"))
+    version = copy.deepcopy(data["versions"][-1])
+    version.update(version=len(data["versions"]) + 1, effective_from="2025-01-01")
+    version["summary"] = "机构改革:主管单位改为旗政务数据局(修订示例)。"
+    version["parameters"].update(supervising_unit="zsj", supervising_unit_name="旗政务数据局")
+    with open(target / "art-06.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n" + tomli_w.dumps({"versions": [version]}))
+    amended = policy.load(target)
+    zsj = (
+        'name = "旗政务数据局"\ntype = "department"\nsupervising_office = "办公室"\n'
+        'sectors = ["other"]\n'
+    )
+    case = {
+        "name": "第六条修订后备案对象随之改变",
+        "as_of": "2025-03-31",
+        "records": {"units/zsj/unit.toml": zsj, **OLD, **NEW},
+        # Both notices are short for art-13's own (unamended) 15 working days.
+        "expect": [
+            "art-13/filed-elsewhere@1",
+            "art-13/notice-too-short@1",
+            "art-13/notice-too-short@1",
+        ],
+    }
+    result = cases.run_case(amended, amended.rules["art-13"], case, cases.load_base(target))
+    assert result.passed, result.explain()
+    filed_elsewhere = [v for v in result.violations if v.check == "filed-elsewhere"]
+    assert [v.account for v in filed_elsewhere] == ["ks-2025"]
+    assert "旗政务数据局" in filed_elsewhere[0].message

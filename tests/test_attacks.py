@@ -4,7 +4,7 @@ Every case uses real git commands as a clerk with write access would (replace, g
 merge, autocrlf, chmod, mv), real SSH keys (tests/signing.py), ``check HEAD`` and the
 installed hook, and the site built for the attacked repository at HEAD (``on_site``:
 the site's model and pages, tests/authority_repos.py; a few cases also through a real
-``govmedia site``). The threat model: docs/decisions/0008-threat-model.md.
+``govmedia site``). The threat model: docs/decisions/0011-threat-model.md.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from engine.facts import (
     BANNER_BUILDERS,
     FACT_KINDS,
     Context,
+    declared_in,
     fact_kinds,
     undeclared,
 )
@@ -193,10 +194,11 @@ def test_line_index_finds_checks() -> None:
 
 
 def _small_rulebook(tmp_path: Path) -> Path:
-    """art-25 (required: the effective date), art-13 and the cases' base."""
+    """art-25 (required: the effective date), art-13, art-06 (whose supervising unit art-13's
+    closures are filed with) and the cases' base."""
     directory = tmp_path / "rulebook"
     directory.mkdir()
-    for name in ("art-25.toml", "art-13.toml", "cases-base.toml"):
+    for name in ("art-25.toml", "art-06.toml", "art-13.toml", "cases-base.toml"):
         shutil.copy(POLICY / name, directory / name)
     return directory
 
@@ -205,8 +207,57 @@ def test_rules_check_passes_a_good_rulebook(tmp_path: Path) -> None:
     result = run_cli("rules", "--check", str(_small_rulebook(tmp_path)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "全部通过" in result.stdout
-    cases = len(policy.load(POLICY).rules["art-13"].cases)
+    loaded = policy.load(POLICY).rules
+    cases = len(loaded["art-13"].cases) + len(loaded["art-06"].cases)
     assert f"用例:共 {cases} 个,通过 {cases} 个" in result.stdout
+
+
+# Parameters a builder reads where the article's absence has a meaning of its own, so a
+# rulebook without it still loads: without art-13 no closure notice period exempts a week
+# from art-15's weekly update (the report fixture's rulebook has no art-13).
+OPTIONAL_READS = {"posts.py": {("art-13", "min_notice_working_days")}}
+
+
+def test_every_parameter_a_builder_reads_is_declared() -> None:
+    """A builder that reads an article's parameter (``parameter(ctx, "art-NN", "name", …)``)
+    declares it in ``reads`` of a fact kind of its module, so that loading checks it."""
+    import re
+
+    kinds = fact_kinds()
+    for path in sorted((ROOT / "engine" / "facts").glob("*.py")):
+        text = path.read_text("utf-8")
+        calls = set(re.findall(r'parameter\(\s*ctx,\s*"([^"]+)",\s*"([^"]+)"', text))
+        module = f"engine/facts/{path.name}"
+        declared = {
+            (rule, name)
+            for kind in kinds.values()
+            if declared_in(kind.kind) == module
+            for rule, names in kind.reads.items()
+            for name in names
+        }
+        calls -= OPTIONAL_READS.get(path.name, set())
+        assert calls <= declared, f"{module}: {sorted(calls - declared)} not in any reads="
+    assert any(kind.reads for kind in kinds.values())
+
+
+def test_a_rulebook_without_a_read_parameter_does_not_load(tmp_path: Path) -> None:
+    """art-13's closures are filed with art-06's supervising unit: without art-06 (or with a
+    version of it that lacks the parameter) the rulebook is refused, never judged with a
+    missing constant."""
+    directory = _small_rulebook(tmp_path)
+    (directory / "art-06.toml").unlink()
+    error = _load_error(directory)
+    text = (directory / "art-13.toml").read_text("utf-8").splitlines()
+    assert error.path == "policy/art-13.toml" and text[error.line - 1] == 'fact = "closure"'
+    assert "art-06" in error.message and "supervising_unit" in error.message
+    assert "规则集中没有这个规则" in error.message
+    shutil.copy(POLICY / "art-06.toml", directory / "art-06.toml")
+    _edit(directory, "art-06.toml", 'supervising_unit = "zwfwj"\n', "")
+    error = _load_error(directory)
+    assert "supervising_unit" in error.message and "有的版本没有定义" in error.message
+    result = run_cli("rules", "--check", str(directory))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "policy/art-13.toml:" in result.stderr
 
 
 def test_rules_check_names_a_failing_case(tmp_path: Path) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import date
 from pathlib import Path
 
+import pytest
 import rtoml
-from conftest import git, run_cli
+from conftest import ROOT, git, run_cli
 
 UNIT = "新巴尔虎右旗林业和草原局"
 FLAGS = (
@@ -128,3 +131,26 @@ def test_site_without_and_with_a_local_mkdocs_yml(tmp_path: Path) -> None:
     out = run_cli("site", "--repo", str(root), "--output", str(tmp_path / "site2"))
     assert out.returncode == 0, out.stderr
     assert "林草局公示" in (tmp_path / "site2" / "index.html").read_text(encoding="utf-8")
+
+
+def test_default_supervisor_is_art_06s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default supervising unit is the one art 6 names, never a copy in the code: an
+    amendment of art 6 moves ``govmedia init``'s default with it."""
+    from engine.commands import init
+
+    policy = tmp_path / "policy"
+    shutil.copytree(ROOT / "policy", policy)
+    art06 = policy / "art-06.toml"
+    text = art06.read_text(encoding="utf-8")
+    amended = (
+        '\n[[versions]]\nversion = 2\neffective_from = "2024-01-01"\nsummary = "机构改革。"\n'
+        "[versions.parameters]\n"
+        + text.split("[versions.parameters]\n", 1)[1]
+        .split("[versions.parameter_notes]", 1)[0]
+        .replace('"zwfwj"', '"zsj"')
+        .replace('"新巴尔虎右旗政务服务局"', '"新巴尔虎右旗政务数据局"')
+    )
+    art06.write_text(text + amended, encoding="utf-8")
+    monkeypatch.setattr(init, "bundled_policy_dir", lambda: policy)
+    assert init.default_supervisor(date(2023, 12, 31)) == ("zwfwj", "新巴尔虎右旗政务服务局")
+    assert init.default_supervisor(date(2024, 1, 1)) == ("zsj", "新巴尔虎右旗政务数据局")

@@ -171,7 +171,7 @@ def make_records_repo(root: Path) -> Path:
     )
     _git(root, "add", "-A")
     # Signed with the supervising unit's key, which the tests' trust root pins
-    # (tests/signing.py): the registry's first version needs it (docs/decisions/0008).
+    # (tests/signing.py): the registry's first version needs it (docs/decisions/0011-threat-model.md).
     _git(
         root, "-c", "gpg.format=ssh", "-c", f"user.signingkey={key('site-zwfwj')}",
         "commit", "-S", "-q", "-m", "登记单位和账号", when="2025-12-20T10:00:00+08:00",

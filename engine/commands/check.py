@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from engine import delta, gitsafe, history, snapshot
+from engine import delta, gitsafe, history, records, snapshot
 from engine.cache import result_key
 from engine.commands.common import Options, parse_as_of, plan_evaluation, run_evaluation
 from engine.errors import InputError
@@ -92,7 +92,7 @@ def _index_tree(opts: Options, result: Result) -> str | None:
     committed yet (once committed and signed it counts, so the same tree would be
     judged differently), or files elsewhere are unmerged."""
     if any(
-        w.reason == "uncommitted" and w.path.startswith("records/supervision/")
+        w.reason == "uncommitted" and w.path.startswith(records.directory("supervision"))
         for w in result.authority.warnings
     ):
         return None

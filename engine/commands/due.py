@@ -66,7 +66,7 @@ def render_text(due: Due, items: list[DueItem]) -> str:
     lines = [f"{head}:共 {len(items)} 项,其中已逾期 {overdue} 项。", ""]
     for item in items:
         state = "已逾期" if item.overdue else "待办"
-        article = article_zh(item.article) if item.article else "工作日历"
+        article = article_zh(item.article) if item.article else DUE_KIND["calendar"]
         lines.append(
             f"[{state}] {item.deadline.isoformat()} 24:00({md(item.deadline)[6:]})"
             f"  {article} {label(DUE_KIND, item.kind)}  {who(due, item)}"

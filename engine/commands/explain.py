@@ -237,7 +237,7 @@ def explain_violation(opts: Options, fp: str, lang: str, details: bool = False) 
         out += ["", "按工作日历推算(适用版本的参数):"]
         out += [f"    {label}: {value}" for label, value in derived]
     out += ["", "事实的字段(证据):" if details else "判断用到的字段(加 --details 显示全部):"]
-    secret = private_values(result, v.path)
+    secret = record_secrets(result, v.path)
     for name, value in sorted(v.evidence.items()):
         if name in DERIVED or (name not in used and not details):
             continue
@@ -277,26 +277,12 @@ def _is_private(path: tuple[str | int, ...], private: frozenset[str]) -> bool:
     return any(".".join(names[: i + 1]) in private for i in range(len(names)))
 
 
-def private_values(result: Result, path: str) -> set[str]:
+def record_secrets(result: Result, path: str) -> set[str]:
     """Values of the record's private fields, so that evidence never echoes one of them."""
     located = records.kind_of(path)
     if located is None or path not in result.snapshot.entries:
         return set()
-    private = records.private_fields(located[0])
-    found: set[str] = set()
-
-    def walk(node: object, names: tuple[str, ...]) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, (*names, str(key)))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, names)
-        elif names and _is_private(names, private) and str(node):
-            found.add(str(node))
-
-    walk(records.parse_toml(path, result.snapshot.read(path)), ())
-    return found
+    return records.private_values(located[0], records.parse_toml(path, result.snapshot.read(path)))
 
 
 def record_excerpt(result: Result, path: str, line: int, context: int = CONTEXT_LINES) -> list[str]:

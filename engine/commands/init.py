@@ -14,12 +14,14 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import click
 import tomli_w
 
 from engine import gitsafe, snapshot
+from engine import policy as policy_mod
 from engine.commands import hook as hook_cmd
 from engine.errors import InputError
 from engine.fsutil import write_atomic
@@ -27,8 +29,6 @@ from engine.labels import SECTOR, UNIT_TYPE
 from engine.resources import bundled_policy_dir
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SUPERVISOR_ID = "zwfwj"
-SUPERVISOR_NAME = "新巴尔虎右旗政务服务局"
 # The supervising unit's own functions (as in the banner's records).
 SUPERVISOR_SECTORS = ("social-management",)
 # In a unit's repository the supervising unit is registered only so that references to it
@@ -105,6 +105,17 @@ def _checkout_source() -> tuple[str, str]:
     return top.resolve().as_uri(), head
 
 
+def default_supervisor(day: date | None = None) -> tuple[str, str]:
+    """The banner's supervising unit (id, full name) as art 6 of the bundled rulebook names
+    it on ``day`` (today): the law's constant has its one home in policy/art-06.toml."""
+    rule = policy_mod.load(bundled_policy_dir()).rules["art-06"]
+    version = rule.version_on(day or date.today()) or rule.versions[-1]
+    return (
+        str(version.parameters["supervising_unit"]),
+        str(version.parameters["supervising_unit_name"]),
+    )
+
+
 def gather(
     root: Path,
     *,
@@ -137,8 +148,9 @@ def gather(
             )
             == "banner"
         )
-    supervisor = supervisor or SUPERVISOR_ID
-    supervisor_name = supervisor_name or SUPERVISOR_NAME
+    if not supervisor or not supervisor_name:
+        default_id, default_name = default_supervisor()
+        supervisor, supervisor_name = supervisor or default_id, supervisor_name or default_name
     if banner:
         unit, name, unit_type = supervisor, supervisor_name, unit_type or "department"
     else:

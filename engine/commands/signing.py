@@ -152,7 +152,7 @@ def approve(root: Path, file: str, yes: bool) -> int:
             "这个仓库还没有设置签名密钥",
             hint="先运行 govmedia key new,再重新运行 govmedia approve。",
         )
-    what = "豁免" if rel.startswith("records/waivers/") else "监管记录"
+    what = "豁免" if rel.startswith(records.directory("waiver")) else "监管记录"
     if not yes and not click.confirm(f"签名并单独提交{what} {rel}?", default=True):
         click.echo("没有提交。")
         return 0

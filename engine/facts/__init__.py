@@ -45,11 +45,16 @@ class FactKind:
     ``optional`` fields are emitted only when they can be measured (a repost's
     ``title_changed`` needs the original title); a condition on one does not match a
     fact without it (durable_rules: a missing field never matches).
+
+    ``reads`` names the parameters of other articles the builder reads with ``parameter``
+    (rule id -> parameter names): a law's constant has one home, the article that defines
+    it. Loading a rulebook whose checks judge this kind refuses one that lacks them.
     """
 
     kind: str
     fields: Mapping[str, FieldType]
     optional: frozenset[str]
+    reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 FACT_KINDS: dict[str, FactKind] = {}
@@ -60,11 +65,14 @@ def declare(
     fields: Mapping[str, FieldType],
     *,
     optional: Iterable[str] = (),
+    reads: Mapping[str, Iterable[str]] | None = None,
 ) -> FactKind:
-    """Declare a fact kind's fields (name -> str, int, float or bool); call it beside the builder."""
+    """Declare a fact kind's fields (name -> str, int, float or bool), and the parameters
+    of articles its builder reads (``reads``); call it beside the builder."""
     optional = frozenset(optional)
     assert optional <= set(fields), f"{kind}: optional fields must be declared"
-    declared = FactKind(kind, dict(fields), optional)
+    needed = {rule: tuple(names) for rule, names in (reads or {}).items()}
+    declared = FactKind(kind, dict(fields), optional, needed)
     assert FACT_KINDS.get(kind, declared) == declared, f"fact kind {kind} declared twice"
     FACT_KINDS[kind] = declared
     return declared

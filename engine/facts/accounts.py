@@ -110,9 +110,7 @@ def account_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "certification": certification,
             "internal_body_in": body_in or "无",
             "platform_name": platform_zh(str(data["platform"])),
-            "purpose_zh": {"event": "重大活动", "project": "专项工作"}.get(
-                str(data.get("purpose", "general")), label(VALUE, str(data.get("purpose", "")))
-            ),
+            "purpose_zh": label(VALUE, str(data.get("purpose", "general"))),
         },
     )
 
@@ -139,8 +137,10 @@ CLOSURE = declare(
         "in_order": bool,
         "notice_working_days": int,
         "filed_with": str,
+        "filed_with_supervising_unit": bool,
         "decision_basis": str,
     },
+    reads={"art-06": ("supervising_unit",)},
 )
 
 
@@ -167,7 +167,8 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
         (parse_date(e.data["date"]), e.path, e) for e in files.events_of("closure-decision")
     )
     decided, decision = (decisions[0][0], decisions[0][2]) if decisions else (None, None)
-    supervising = parameter(ctx, "art-13", "supervising_unit", closed)
+    # Filed with whom art 6 names the banner's supervising unit on the closure day.
+    supervising = parameter(ctx, "art-06", "supervising_unit", closed)
 
     def step_in_order(day: date) -> bool:
         return day <= closed and (decided is None or decided <= day)
@@ -217,6 +218,8 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "in_order": in_order,
             "notice_working_days": notice_days,
             "filed_with": str(filing.data["with"]) if filing is not None else "",
+            "filed_with_supervising_unit": filing is not None
+            and str(filing.data["with"]) == supervising,
             "decision_basis": str(decision.data["basis"]) if decision is not None else "",
         },
         context={
@@ -226,6 +229,8 @@ def closure_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             "filed": filed.isoformat() if filed else "无",
             "notice_start": noticed.isoformat() if noticed else "无",
             "notice_end": notice_end or "无",
+            "supervising_unit": str(supervising or ""),
+            "supervising_name": ctx.banner.unit_name(str(supervising)) if supervising else "",
         },
         uncounted={"notice_working_days": missing} if missing else {},
     )
@@ -237,17 +242,14 @@ def closure_deadline(ctx: Context, fact: Fact, parameters: Mapping[str, Any]) ->
     date given the notice's publication day, and the last day the notice must still run."""
     needed = parameters.get("min_notice_working_days")
     start = fact.context.get("notice_start", "无")
-    unit = parameters.get("supervising_unit")
-    supervising = {"supervising_name": ctx.banner.unit_name(unit)} if isinstance(unit, str) else {}
     if not isinstance(needed, int) or start == "无":
-        return supervising
+        return {}
     try:
         first = earliest_closure(ctx.calendar, parse_date(start), needed)
     except InputError as exc:  # the notice period runs into a year no calendar covers
         unknown = f"无法推算({exc.message};补充 {exc.path} 后即可推算)"
-        return {**supervising, "earliest_closure": unknown, "notice_needed_until": unknown}
+        return {"earliest_closure": unknown, "notice_needed_until": unknown}
     return {
-        **supervising,
         "earliest_closure": first.isoformat(),
         "notice_needed_until": (first - timedelta(days=1)).isoformat(),
     }

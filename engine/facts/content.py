@@ -160,6 +160,7 @@ REPOST = declare(
         "title_changed": bool,
     },
     optional={"title_changed"},
+    reads={"art-17": ("organ_name_pattern", "non_organ_name_pattern")},
 )
 
 

@@ -11,8 +11,6 @@ from engine.facts import Context, Fact, FactValue, account_fact, banner_fact, de
 from engine.facts.accounts import judged_day
 from engine.labels import UNIT_TYPE, account_zh, label
 
-# Sectors the law names in article 10 (经济发展、民生问题、社会管理); "other" is none of them.
-KEY_SECTORS = frozenset({"economy", "livelihood", "social-management"})
 # Above every unit id (ids are [a-z0-9-]); the upper end of the last gap between ids.
 _AFTER_ALL_IDS = "~"
 
@@ -54,6 +52,7 @@ UNIT_SUPERVISION = declare(
         "office_is_office": bool,
     },
     optional={"office_is_internal_body"},
+    reads={"art-06": ("office_name_pattern",)},
 )
 
 
@@ -180,6 +179,7 @@ UNIT_PRESENCE = declare(
         "publishes_via_active": bool,
         "publishes_via_superior": bool,
     },
+    reads={"art-10": ("key_sectors",)},
 )
 
 
@@ -191,6 +191,8 @@ def unit_presence(ctx: Context) -> Iterator[Fact]:
     for files in ctx.banner.accounts.values():
         if files.account is not None and files.active_on(ctx.as_of):
             active.setdefault(files.unit, []).append(files.id)
+    # The sectors art 10 names (经济发展、民生问题、社会管理), as its version in force says.
+    key_sectors = set(parameter(ctx, "art-10", "key_sectors", ctx.as_of) or ())
     for unit_id, record in ctx.banner.units.items():
         data = record.data
         via_id = data.get("publishes_via")
@@ -222,7 +224,7 @@ def unit_presence(ctx: Context) -> Iterator[Fact]:
             fields={
                 "unit_type": str(data["type"]),
                 "administrative_functions": bool(data.get("administrative_functions", False)),
-                "key_sector": bool(KEY_SECTORS & set(data.get("sectors", []))),
+                "key_sector": bool(key_sectors & set(data.get("sectors", []))),
                 "classified": bool(data.get("classified", False)),
                 "public_functions": bool(data.get("public_functions", True)),
                 "active_accounts": len(active.get(unit_id, [])),

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine import records
 from engine.banner import AccountFiles
 from engine.facts import Context, Fact, FactValue, account_fact, banner_fact, declare
 from engine.facts.accounts import judged_day
+from engine.labels import INCIDENT_TYPE, label
 from engine.timeutil import parse_date
 
-INCIDENT_KINDS = {
-    "data-leak": "用户信息泄露",
-    "secret-leak": "国家秘密或商业秘密泄露",
-    "privacy-leak": "个人隐私泄露",
-    "account-hijack": "账号被盗用",
-    "other": "其他安全事件",
-}
 # Evidence types of the schema (engine/schemas/evidence.schema.json); rules pick the required ones.
-EVIDENCE_TYPES = ("security-system", "confidentiality-review", "emergency-plan", "data-protection")
+EVIDENCE_TYPES = tuple(str(t) for t in records.schema("evidence")["properties"]["type"]["enum"])
 
 
 # age_days: only when the unit has a record of that type.
@@ -98,9 +93,7 @@ def incidents(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             context={
                 "description": str(event.data["description"]),
                 "incident_date": day.isoformat(),
-                "incident_kind_zh": INCIDENT_KINDS.get(
-                    str(event.data["kind"]), str(event.data["kind"])
-                ),
+                "incident_kind_zh": label(INCIDENT_TYPE, str(event.data["kind"])),
             },
         )
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine import records
 from engine.banner import AccountFiles
 from engine.errors import InputError
 from engine.facts import Context, Fact, banner_fact, declare
 from engine.records import Record
 from engine.timeutil import parse_date
 
-SUPERVISION_DIR = "records/supervision/"
+SUPERVISION_DIR = records.directory("supervision")
 
 
 def _unit_of(ctx: Context, record: Record) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Fact, banner_fact, declare
+from engine.facts import Context, Fact, banner_fact, declare, parameter
 from engine.labels import account_zh, platform_zh
 from engine.timeutil import parse_date
 
@@ -21,7 +21,11 @@ def closing_on(files: AccountFiles, day: date) -> bool:
     return any(parse_date(e.data["start"]) <= day for e in files.events_of("notice"))
 
 
-UNIT_PLATFORM = declare("unit-platform", {"platform": str, "active_accounts": int})
+UNIT_PLATFORM = declare(
+    "unit-platform",
+    {"platform": str, "active_accounts": int},
+    reads={"art-13": ("min_notice_working_days",)},
+)
 
 
 @banner_fact("unit-platform")
@@ -53,5 +57,9 @@ def unit_platforms(ctx: Context) -> Iterator[Fact]:
                     account_zh(platform, str(m.record.data["name"]), m.id) for m in members
                 ),
                 "platform_name": platform_zh(platform),
+                # The notice period art 13 asks of the accounts to close (art 11's hint).
+                "min_notice_working_days": str(
+                    parameter(ctx, "art-13", "min_notice_working_days", ctx.as_of) or ""
+                ),
             },
         )

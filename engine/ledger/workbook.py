@@ -25,7 +25,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "account": "wx-example",
         "published": datetime(2026, 3, 5, 9, 30),
         "title": "关于春季森林草原防火的通告",
-        "category": "政策文件及解读",
+        "category": labels.CATEGORY["policy"],
         "review1_by": "张某某",
         "review1_at": datetime(2026, 3, 4, 16, 20),
         "review2_by": "李某某",

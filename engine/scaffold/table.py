@@ -236,21 +236,8 @@ KINDS: dict[str, Kind] = {
     )
 }
 
-# The Chinese name of each KIND, for prompts and messages.
-TITLE = {
-    "unit": "单位",
-    "account": "账号",
-    "post": "发布记录",
-    "message": "公众留言",
-    "answer": "留言答复",
-    "evidence": "制度与预案",
-    "calendar": "工作日历",
-    **labels.EVENT_TYPE,
-    **labels.SUPERVISION_TYPE,
-    "waiver": "豁免",
-    "signer": "签名人员(授权名录)",
-    "acknowledgement": "如实登记",
-}
+# The Chinese name of each KIND, for prompts and messages (its home: engine/labels.py).
+TITLE = labels.NEW_KIND
 
 
 def record_name(name: str) -> str:

@@ -148,7 +148,7 @@ class DuePages:
     def texts(self, item: DueItem, state_shown: bool = True) -> tuple[str, str]:
         """Summary and description of an item, private values masked."""
         state = "已逾期 " if item.overdue and state_shown else ""
-        article = article_zh(item.article) if item.article else "工作日历"
+        article = article_zh(item.article) if item.article else DUE_KIND["calendar"]
         summary = f"{state}{article} {self.who(item)}:{self.prose(item.title)}"
         description = (
             f"期限:{item.deadline.isoformat()} 24:00({WEEKDAY[item.deadline.weekday()]})\n"

@@ -106,30 +106,6 @@ class SiteModel:
 # ---------------------------------------------------------------- privacy
 
 
-def _walk(node: Any, keys: list[str]) -> Iterator[Any]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _walk(item, keys)
-        return
-    if not keys:
-        yield node
-        return
-    if isinstance(node, dict) and keys[0] in node:
-        yield from _walk(node[keys[0]], keys[1:])
-
-
-def private_values(record: Record) -> set[str]:
-    """Every string value the schema marks private in this record (contacts, people, phones)."""
-    found: set[str] = set()
-    for dotted in records_mod.private_fields(record.kind):
-        for value in _walk(record.data, dotted.split(".")):
-            if isinstance(value, str):
-                found.add(value)
-            elif isinstance(value, dict):
-                found.update(v for v in value.values() if isinstance(v, str))
-    return found
-
-
 def _strings(node: Any) -> Iterator[str]:
     if isinstance(node, str):
         yield node
@@ -440,7 +416,7 @@ def gather(
     secrets: set[str] = set()
     public: list[str] = []
     for record in loaded:
-        secrets |= private_values(record)
+        secrets |= records_mod.private_values(record.kind, record.data)
         public.extend(_strings(public_fields(record)))
     # A private value that is also part of public text (a herder's name that is also a
     # township's, a name inside a published title) is not hidden by masking that text;

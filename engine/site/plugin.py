@@ -106,7 +106,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         base_dir = self._base(config)
         repo = (base_dir / self.config.repo).resolve()
         if self.config.trust_root and not os.environ.get("GOVMEDIA_TRUST_ROOT"):
-            # The official run's trust root (docs/decisions/0008-threat-model.md).
+            # The official run's trust root (docs/decisions/0011-threat-model.md).
             os.environ["GOVMEDIA_TRUST_ROOT"] = str((base_dir / self.config.trust_root).resolve())
         try:
             policy_dir = (

@@ -205,18 +205,18 @@ def test_explain_never_runs_the_rules(
     assert after.stdout == before.stdout
 
 
-def test_private_values_of_a_record(repo: Path) -> None:
+def test_record_secrets_of_a_record(repo: Path) -> None:
     from datetime import date
 
     from engine.commands.common import Options, run_evaluation
-    from engine.commands.explain import private_values
+    from engine.commands.explain import record_secrets
 
     opts = Options(repo, None, False, date(2021, 1, 24), None, use_cache=False)
     result = run_evaluation(opts)
-    assert private_values(result, "records/units/xiaozhen/unit.toml") == {"赵某某", "0470-1234567"}
-    posts = private_values(result, "records/accounts/wx-test/posts/2021-01.toml")
+    assert record_secrets(result, "records/units/xiaozhen/unit.toml") == {"赵某某", "0470-1234567"}
+    posts = record_secrets(result, "records/accounts/wx-test/posts/2021-01.toml")
     assert posts == {"李某某"}
-    assert private_values(result, "records/accounts/bili-test/account.toml") == set()
+    assert record_secrets(result, "records/accounts/bili-test/account.toml") == set()
 
 
 def test_explain_one_check_of_an_article(repo: Path) -> None:

@@ -76,7 +76,7 @@ def test_new_events_and_waiver_take_free_names(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # This one-unit banner's supervising unit is the town itself: its trust root pins
-    # the town's key (docs/decisions/0008-threat-model.md).
+    # the town's key (docs/decisions/0011-threat-model.md).
     from signing import key_fingerprint
 
     root_file = tmp_path / "trust-root.toml"

@@ -85,8 +85,19 @@ def test_closure_by_the_book() -> None:
         "in_order": True,
         "notice_working_days": 15,  # 09-25..10-21, National Day off, two make-up days on
         "filed_with": "zwfwj",
+        "filed_with_supervising_unit": True,
         "decision_basis": "collective",
     }
+    # The supervising unit is art-06's (its one home), named for the messages.
+    assert fact.context["supervising_unit"] == "zwfwj"
+
+
+def test_a_filing_with_another_unit_is_not_with_the_supervising_unit() -> None:
+    filing = 'type = "filing"\ndate = 2020-09-22\nwith = "xz"\n'
+    files = base(**{**OLD, "accounts/wx/events/filing.toml": filing, "units/xz/unit.toml": UNIT})
+    (fact,) = account_facts(closure_facts, files, date(2021, 1, 17))
+    assert fact.fields["has_filing"] is True and fact.fields["filed_with"] == "xz"
+    assert fact.fields["filed_with_supervising_unit"] is False
 
 
 def test_of_several_events_of_a_step_the_one_that_best_satisfies_the_article_counts() -> None:
