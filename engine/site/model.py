@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from engine.evaluate import Result, evaluate, new_pool, sigint_blocked, stop_wor
 from engine.policy import Policy
 from engine.records import Record
 from engine.site.markup import Escaper
+from engine.site.privacy import Finder
 from engine.snapshot import SHALLOW_HINT, CommitInfo, Snapshot
 from engine.timeutil import CHINA_TZ
 from engine.violations import Reminder
@@ -87,7 +87,6 @@ class SiteModel:
     as_of: date
     commit: CommitInfo | None
     result: Result | None
-    records: list[Record]
     changes: list[Change] = field(default_factory=list)
     history: list[MonthPoint] = field(default_factory=list)
     first_seen: dict[str, str] = field(default_factory=dict)  # fingerprint -> YYYY-MM
@@ -98,9 +97,8 @@ class SiteModel:
     authority_root: Root | None = None
     authority_problem: str = ""
     escape: Escaper = field(default_factory=Escaper)
-
-    def of_kind(self, kind: str) -> list[Record]:
-        return [r for r in self.records if r.kind == kind]
+    # account id -> month -> number of posts its post records hold.
+    post_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- privacy
@@ -171,30 +169,105 @@ def _commit_or_none(repo: git.Repo, ref: str) -> git.Commit | None:
     return snapshot_mod.resolve_commit(repo, ref)
 
 
-def _occurring(values: set[str], text: str) -> set[str]:
-    """The values that occur in ``text``, found in one pass per round.
+def _group(path: str) -> str:
+    """The folder whose records are summarised together: an account's or a unit's, else the
+    top folder of records/ (calendar, waivers, supervision, ...)."""
+    parts = path.split("/")
+    if len(parts) > 3 and parts[1] in ("accounts", "units"):
+        return "/".join(parts[:3])
+    return "/".join(parts[:2])
 
-    A match hides shorter values inside it, so repeat without the ones found until a
-    round finds nothing new.
-    """
-    found: set[str] = set()
-    left = sorted(values, key=len, reverse=True)
-    while left:
-        pattern = re.compile("|".join(re.escape(v) for v in left))
-        new = set(pattern.findall(text))
-        if not new:
-            break
-        found |= new
-        left = [v for v in left if v not in found]
+
+@dataclass
+class Summary:
+    """What the site keeps of a folder of record files: the private values they hold, their
+    distinct public strings and, for an account's folder, its number of posts per month."""
+
+    private: list[str]
+    public: list[str]
+    posts: dict[str, int]
+
+
+def summarise(loaded: list[Record]) -> Summary:
+    private: set[str] = set()
+    public: set[str] = set()
+    posts: dict[str, int] = {}
+    for record in loaded:
+        private |= private_values(record)
+        public.update(_strings(public_fields(record)))
+        if record.kind == "posts":
+            month = record.ids["month"]
+            posts[month] = posts.get(month, 0) + len(record.data["post"])
+    return Summary(sorted(private), sorted(public), posts)
+
+
+def _summary_key(group: str, files: list[tuple[str, str]]) -> str:
+    # result_key: the engine's code and schemas (which fields are private) are part of it.
+    return result_key("site-summary/1", group, *(f"{p}={b}" for p, b in files))
+
+
+def _cached_summary(hit: Any, public: Any) -> Summary | None:
+    if not isinstance(hit, dict) or not isinstance(public, list):
+        return None
+    private, posts = hit.get("private"), hit.get("posts")
+    if not (isinstance(private, list) and isinstance(posts, dict)):
+        return None
+    if not all(isinstance(v, str) for v in (*private, *public)):
+        return None
+    if not all(isinstance(k, str) and type(n) is int for k, n in posts.items()):
+        return None
+    return Summary(private, public, posts)
+
+
+def summaries(snap: Snapshot, cache: Cache) -> dict[str, Summary]:
+    """One summary per folder of records (``_group``), from the cache when its files' blobs
+    are unchanged; the other folders' files are read and validated together."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for path, blob in snap.entries.items():
+        groups.setdefault(_group(path), []).append((path, blob))
+    found: dict[str, Summary] = {}
+    missed: list[str] = []
+    for group, files in groups.items():
+        key = _summary_key(group, files)
+        hit = cache.get(key)
+        summary = _cached_summary(hit, cache.get(key + "-public") if hit is not None else None)
+        if summary is None:
+            missed.append(group)
+        else:
+            found[group] = summary
+    paths = [p for g in missed for p, _ in groups[g]]
+    snap.prefetch(paths)
+    loaded = records_mod.load_many(
+        (p, snap.entries[p], (lambda p=p: snap.read(p)))  # type: ignore[misc]
+        for p in paths
+    )
+    by_group: dict[str, list[Record]] = {g: [] for g in missed}
+    for record in loaded:
+        by_group[_group(record.path)].append(record)
+    for group in missed:
+        summary = summarise(by_group[group])
+        key = _summary_key(group, groups[group])
+        cache.put(key, {"private": summary.private, "posts": summary.posts})
+        cache.put(key + "-public", summary.public)
+        found[group] = summary
     return found
 
 
-def _load_all(snap: Snapshot) -> list[Record]:
-    snap.prefetch(list(snap.entries))
-    return records_mod.load_many(
-        (p, snap.entries[p], (lambda p=p: snap.read(p)))  # type: ignore[misc]
-        for p in snap.entries
-    )
+def public_secrets(found: dict[str, Summary]) -> set[str]:
+    """The private values that stand in no public string of any record.
+
+    A private value that is also part of public text (a herder's name that is also a
+    township's, a name inside a published title, in this record or any other) is not
+    hidden by masking that text; only values found nowhere public are masked and guarded.
+    Every public string is read once, whatever the number of private values.
+    """
+    secrets: set[str] = set()
+    for summary in found.values():
+        secrets.update(summary.private)
+    if not secrets:
+        return secrets
+    finder = Finder(secrets)
+    return secrets - finder.occurring(s for summary in found.values() for s in summary.public)
 
 
 def recent_changes(repo: git.Repo, sha: str, limit: int = 10) -> list[Change]:
@@ -422,9 +495,7 @@ def gather(
     commit = _commit_or_none(repo, ref)
     if commit is None:
         day = as_of or datetime.now(CHINA_TZ).date()
-        return SiteModel(
-            policy, ref, day, None, None, [], note="仓库还没有任何提交,暂无记录可检查。"
-        )
+        return SiteModel(policy, ref, day, None, None, note="仓库还没有任何提交,暂无记录可检查。")
     if snapshot_mod.is_shallow(repo):
         # The site publishes history and which waivers carry authority: both need it all.
         raise InputError(
@@ -434,17 +505,8 @@ def gather(
         )
     snap = snapshot_mod.from_commit(repo, commit.hexsha)
     day = as_of or snap.default_as_of()
-    loaded = _load_all(snap)
-    secrets: set[str] = set()
-    public: list[str] = []
-    for record in loaded:
-        secrets |= private_values(record)
-        public.extend(_strings(public_fields(record)))
-    # A private value that is also part of public text (a herder's name that is also a
-    # township's, a name inside a published title) is not hidden by masking that text;
-    # only values found nowhere public are masked and guarded.
-    public_text = "\n".join(public)
-    secrets -= _occurring(secrets, public_text)
+    found = summaries(snap, cache)
+    secrets = public_secrets(found)
     result = evaluate(snap, policy, day, cache)
     result.reminders = sorted(
         result.reminders
@@ -464,13 +526,17 @@ def gather(
         as_of=day,
         commit=snap.commit,
         result=result,
-        records=loaded,
         changes=recent_changes(repo, commit.hexsha),
         history=points,
         first_seen=first_seen,
         entered=entered_dates(repo, commit.hexsha),
         note=note,
         escape=Escaper(secrets),
+        post_counts={
+            group.split("/")[2]: summary.posts
+            for group, summary in found.items()
+            if group.startswith("records/accounts/") and summary.posts
+        },
         authority_root=root,
         authority_problem=problem,
     )

@@ -85,10 +85,8 @@ class Kit:
         self.link = Linker(use_directory_urls, existing)
         self.events = event_labels()
         self.posts_by_account: dict[str, Counter[str]] = defaultdict(Counter)
-        for record in model.of_kind("posts"):
-            self.posts_by_account[record.ids["account"]][record.ids["month"]] += len(
-                record.data["post"]
-            )
+        for account_id, counts in model.post_counts.items():
+            self.posts_by_account[account_id].update(counts)
         # Latin words a message may contain, and what people call them.
         self.words: dict[str, str] = {k: v for k, v in PLACEHOLDER.items()}
         for table_ in (
