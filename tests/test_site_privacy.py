@@ -20,7 +20,7 @@ from engine import snapshot as snapshot_mod
 from engine.cache import Cache
 from engine.records import Record
 from engine.site.markup import REDACTED, Escaper
-from engine.site.model import Summary, public_secrets, summaries, summarise
+from engine.site.model import Folders, Summary, public_secrets, summaries, summarise
 from engine.site.privacy import Finder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +101,7 @@ def test_a_private_value_in_any_public_field_of_any_record_is_public() -> None:
     assert first.private == ["乌兰其其格", "孟和", "张三"]
     assert "孟和巴特尔获奖" in first.public and "张三" not in first.public
     assert first.posts == {"2026-01": 3}
-    secrets = public_secrets({"a": first, "b": second})
+    secrets = public_secrets(_no_folders(), {"a": first, "b": second})
     assert secrets == {"乌兰其其格", "斯琴"}
     # Only values written nowhere public are masked on the site.
     e = Escaper(secrets)
@@ -111,7 +111,11 @@ def test_a_private_value_in_any_public_field_of_any_record_is_public() -> None:
 
 
 def test_no_private_values_no_secrets() -> None:
-    assert public_secrets({"a": Summary([], ["张三"], {})}) == set()
+    assert public_secrets(_no_folders(), {"a": Summary([], ["张三"], {})}) == set()
+
+
+def _no_folders() -> Folders:
+    return Folders(snapshot_mod.Snapshot("commit", "x", {}, _NoReads()), Cache(None))
 
 
 class _NoReads(snapshot_mod._Reader):
@@ -137,7 +141,17 @@ def test_summaries_come_from_the_cache_by_blob(tmp_path: Path) -> None:
     accounts = {g.split("/")[2] for g, s in first.items() if s.posts}
     assert accounts == {r.ids["account"] for r in loaded if r.kind == "posts"}
     again = snapshot_mod.Snapshot("commit", "x", dict(snap.entries), _NoReads())
-    assert summaries(again, cache) == first
+    cached = summaries(again, cache)
+    assert {g: (s.private, s.posts, s.key) for g, s in cached.items()} == {
+        g: (s.private, s.posts, s.key) for g, s in first.items()
+    }
+    # The public strings stay in the cache until the privacy check needs them.
+    folders = Folders(again, cache)
+    assert all(s.public is None for s in cached.values())
+    assert all(folders.public(g, s) == first[g].public for g, s in cached.items())
+    secrets = public_secrets(folders, cached)
+    assert secrets == public_secrets(Folders(again, cache), first)
+    assert secrets and secrets <= set().union(*(s.private for s in first.values()))
     # A changed blob is a miss: that folder is read again.
     path = next(p for p in snap.entries if "/posts/" in p)
     changed = dict(snap.entries, **{path: "f" * 40})

@@ -17,7 +17,7 @@ from engine import policy as policy_mod
 from engine import records as records_mod
 from engine import snapshot as snapshot_mod
 from engine.authority import Root
-from engine.cache import Cache, result_key
+from engine.cache import Cache, digest, result_key
 from engine.errors import InputError
 from engine.evaluate import Result, evaluate, new_pool, sigint_blocked, stop_workers
 from engine.policy import Policy
@@ -181,11 +181,13 @@ def _group(path: str) -> str:
 @dataclass
 class Summary:
     """What the site keeps of a folder of record files: the private values they hold, their
-    distinct public strings and, for an account's folder, its number of posts per month."""
+    distinct public strings (None while they are only in the cache) and, for an account's
+    folder, its number of posts per month. ``key`` names its files' blobs."""
 
     private: list[str]
-    public: list[str]
+    public: list[str] | None
     posts: dict[str, int]
+    key: str = ""
 
 
 def summarise(loaded: list[Record]) -> Summary:
@@ -201,73 +203,111 @@ def summarise(loaded: list[Record]) -> Summary:
     return Summary(sorted(private), sorted(public), posts)
 
 
-def _summary_key(group: str, files: list[tuple[str, str]]) -> str:
-    # result_key: the engine's code and schemas (which fields are private) are part of it.
-    return result_key("site-summary/1", group, *(f"{p}={b}" for p, b in files))
+def _strings_or_none(value: Any) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
 
 
-def _cached_summary(hit: Any, public: Any) -> Summary | None:
-    if not isinstance(hit, dict) or not isinstance(public, list):
+def _cached_summary(hit: Any, key: str) -> Summary | None:
+    if not isinstance(hit, dict):
         return None
-    private, posts = hit.get("private"), hit.get("posts")
-    if not (isinstance(private, list) and isinstance(posts, dict)):
-        return None
-    if not all(isinstance(v, str) for v in (*private, *public)):
+    private, posts = _strings_or_none(hit.get("private")), hit.get("posts")
+    if private is None or not isinstance(posts, dict):
         return None
     if not all(isinstance(k, str) and type(n) is int for k, n in posts.items()):
         return None
-    return Summary(private, public, posts)
+    return Summary(private, None, posts, key)
+
+
+class Folders:
+    """The snapshot's record files by folder (``_group``), each summarised once per set of
+    blobs: from the cache when unchanged, else read, validated and summarised."""
+
+    def __init__(self, snap: Snapshot, cache: Cache) -> None:
+        self.snap = snap
+        self.cache = cache
+        self.files: dict[str, list[tuple[str, str]]] = {}
+        for path, blob in snap.entries.items():
+            self.files.setdefault(_group(path), []).append((path, blob))
+
+    def key(self, group: str) -> str:
+        # result_key: the engine's code and schemas (which fields are private) are part of it.
+        return result_key("site-summary/1", group, *(f"{p}={b}" for p, b in self.files[group]))
+
+    def summaries(self) -> dict[str, Summary]:
+        found: dict[str, Summary] = {}
+        missed = []
+        for group in self.files:
+            key = self.key(group)
+            summary = _cached_summary(self.cache.get(key), key)
+            if summary is None:
+                missed.append(group)
+            else:
+                found[group] = summary
+        found.update(self.read(missed))
+        return found
+
+    def read(self, groups: list[str]) -> dict[str, Summary]:
+        """Summaries of ``groups`` from their files (one batch read), put in the cache."""
+        paths = [p for g in groups for p, _ in self.files[g]]
+        self.snap.prefetch(paths)
+        loaded = records_mod.load_many(
+            (p, self.snap.entries[p], (lambda p=p: self.snap.read(p)))  # type: ignore[misc]
+            for p in paths
+        )
+        by_group: dict[str, list[Record]] = {g: [] for g in groups}
+        for record in loaded:
+            by_group[_group(record.path)].append(record)
+        out = {}
+        for group in groups:
+            summary = summarise(by_group[group])
+            summary.key = self.key(group)
+            self.cache.put(summary.key, {"private": summary.private, "posts": summary.posts})
+            self.cache.put(summary.key + "-public", summary.public)
+            out[group] = summary
+        return out
+
+    def public(self, group: str, summary: Summary) -> list[str]:
+        if summary.public is None:
+            summary.public = _strings_or_none(self.cache.get(summary.key + "-public"))
+        if summary.public is None:  # dropped from the cache: read the files again
+            summary.public = self.read([group])[group].public or []
+        return summary.public
 
 
 def summaries(snap: Snapshot, cache: Cache) -> dict[str, Summary]:
     """One summary per folder of records (``_group``), from the cache when its files' blobs
     are unchanged; the other folders' files are read and validated together."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for path, blob in snap.entries.items():
-        groups.setdefault(_group(path), []).append((path, blob))
-    found: dict[str, Summary] = {}
-    missed: list[str] = []
-    for group, files in groups.items():
-        key = _summary_key(group, files)
-        hit = cache.get(key)
-        summary = _cached_summary(hit, cache.get(key + "-public") if hit is not None else None)
-        if summary is None:
-            missed.append(group)
-        else:
-            found[group] = summary
-    paths = [p for g in missed for p, _ in groups[g]]
-    snap.prefetch(paths)
-    loaded = records_mod.load_many(
-        (p, snap.entries[p], (lambda p=p: snap.read(p)))  # type: ignore[misc]
-        for p in paths
-    )
-    by_group: dict[str, list[Record]] = {g: [] for g in missed}
-    for record in loaded:
-        by_group[_group(record.path)].append(record)
-    for group in missed:
-        summary = summarise(by_group[group])
-        key = _summary_key(group, groups[group])
-        cache.put(key, {"private": summary.private, "posts": summary.posts})
-        cache.put(key + "-public", summary.public)
-        found[group] = summary
-    return found
+    return Folders(snap, cache).summaries()
 
 
-def public_secrets(found: dict[str, Summary]) -> set[str]:
+def public_secrets(folders: Folders, found: dict[str, Summary]) -> set[str]:
     """The private values that stand in no public string of any record.
 
     A private value that is also part of public text (a herder's name that is also a
     township's, a name inside a published title, in this record or any other) is not
     hidden by masking that text; only values found nowhere public are masked and guarded.
-    Every public string is read once, whatever the number of private values.
+    Every public string is read once, whatever the number of private values, and only
+    for the folders whose files or whose set of private values changed since the last
+    build (the values found are cached per folder and set of values).
     """
     secrets: set[str] = set()
     for summary in found.values():
         secrets.update(summary.private)
     if not secrets:
         return secrets
+    tag = digest(sorted(secrets))
     finder = Finder(secrets)
-    return secrets - finder.occurring(s for summary in found.values() for s in summary.public)
+    public: set[str] = set()
+    for group, summary in found.items():
+        key = digest(["site-occurring/1", summary.key, tag])
+        hit = _strings_or_none(folders.cache.get(key))
+        if hit is None:
+            hit = sorted(finder.occurring(folders.public(group, summary)))
+            folders.cache.put(key, hit)
+        public.update(hit)
+    return secrets - public
 
 
 def recent_changes(repo: git.Repo, sha: str, limit: int = 10) -> list[Change]:
@@ -505,8 +545,9 @@ def gather(
         )
     snap = snapshot_mod.from_commit(repo, commit.hexsha)
     day = as_of or snap.default_as_of()
-    found = summaries(snap, cache)
-    secrets = public_secrets(found)
+    folders = Folders(snap, cache)
+    found = folders.summaries()
+    secrets = public_secrets(folders, found)
     result = evaluate(snap, policy, day, cache)
     result.reminders = sorted(
         result.reminders

@@ -105,7 +105,7 @@ class AccountPages(Tables):
     def unit(self, unit_id: str) -> str:
         record = self.units[unit_id]
         data = public_fields(record)
-        open_ = [v for v in self.open() if v.unit == unit_id]
+        open_ = self.open_of_unit.get(unit_id, [])
         own = [f for f in self.accounts.values() if f.account is not None and f.unit == unit_id]
         ids = {f.id for f in own}
         reminders = self.reminders_of(
@@ -180,7 +180,7 @@ class AccountPages(Tables):
     def account(self, files: AccountFiles) -> str:
         data = public_fields(files.record)
         e = self.e
-        mine = [v for v in self.violations if v.account == files.id]
+        mine = self.of_account.get(files.id, [])
         open_ = [v for v in mine if v.status == "open"]
         reminders = self.reminders_of(lambda r: getattr(r, "account", None) == files.id)
         platform = PLATFORM.get(str(data["platform"]), "")

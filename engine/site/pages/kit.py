@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
 from engine import records as records_mod
@@ -155,6 +156,24 @@ class Kit:
 
     def open(self) -> list[Violation]:
         return [v for v in self.violations if v.status == "open"]
+
+    @cached_property
+    def open_of_unit(self) -> dict[str, list[Violation]]:
+        """Open violations per unit, in the evaluation's order (one pass for all unit pages)."""
+        out: dict[str, list[Violation]] = defaultdict(list)
+        for v in self.violations:
+            if v.status == "open":
+                out[v.unit].append(v)
+        return out
+
+    @cached_property
+    def of_account(self) -> dict[str, list[Violation]]:
+        """Every violation (open or waived) per account, in the evaluation's order."""
+        out: dict[str, list[Violation]] = defaultdict(list)
+        for v in self.violations:
+            if v.account:
+                out[v.account].append(v)
+        return out
 
     def unit_name(self, unit_id: str) -> str:
         record = self.units.get(unit_id)
