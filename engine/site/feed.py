@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import hashlib
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from engine.labels import article_zh
-
-if TYPE_CHECKING:
-    from engine.site.pages import Pages
+from engine.site.markup import Escaper
+from engine.site.model import SiteModel
 
 ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 200
+
+
+class FeedSource(Protocol):
+    """What the feed needs of the pages (``engine.site.pages.Pages`` is one)."""
+
+    m: SiteModel
+    e: Escaper
+    site_url: str
+    site_name: str
+    existing: set[str]
+
+    def who_text(self, unit: str, account: str | None) -> str: ...
+
+    def plain(self, text: object) -> str: ...
 
 
 def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
@@ -26,7 +39,7 @@ def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Eleme
     return node
 
 
-def atom_feed(pages: Pages) -> str:
+def atom_feed(pages: FeedSource) -> str:
     """The Atom document (RFC 4287) of the newest ``LIMIT`` changes."""
     ET.register_namespace("", ATOM)
     m = pages.m

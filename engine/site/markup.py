@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from mkdocs.utils import get_relative_url
 
+from engine.site.privacy import Finder
 from engine.textsafe import clean_lines
 
 REDACTED = "＊＊＊"
@@ -35,18 +36,16 @@ class Escaper:
         self.private = sorted(
             {v for v in private_values if len(v.strip()) >= 2}, key=len, reverse=True
         )
-        # One pass over a text finds every value (re compiles an alternation of
-        # literals with a first-character prefilter), instead of one scan per value.
-        self._pattern = (
-            re.compile("|".join(re.escape(v) for v in self.private)) if self.private else None
-        )
+        # One pass over a text finds every value (an Aho-Corasick automaton), instead of
+        # one scan per value or a regular expression that tries each value at each position.
+        self._finder = Finder(self.private)
 
     def redact(self, value: object) -> str:
         """The text with private values hidden and control and bidi characters escaped
         (``\\u202e``): every page, data file and feed takes record text through here."""
         text = "" if value is None else str(value)
-        if self._pattern is not None:
-            text = self._pattern.sub(REDACTED, text)
+        if self._finder:
+            text = self._finder.replace(text, REDACTED)
         return clean_lines(text)
 
     def __call__(self, value: object) -> str:
@@ -59,10 +58,8 @@ class Escaper:
         return _MD_PUNCT.sub(r"\\\1", text).strip()
 
     def leaks(self, output: str) -> list[str]:
-        """Private values present in ``output`` (a rendered page)."""
-        if self._pattern is None or not self._pattern.search(output):
-            return []
-        return [secret for secret in self.private if secret in output]
+        """Private values present in ``output`` (a rendered page), longest first."""
+        return sorted(self._finder.occurring([output]), key=lambda v: (-len(v), v))
 
 
 def page_url(src_uri: str, use_directory_urls: bool) -> str:

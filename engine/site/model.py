@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,13 +16,14 @@ from engine import policy as policy_mod
 from engine import records as records_mod
 from engine import snapshot as snapshot_mod
 from engine.authority import Root
-from engine.cache import Cache, result_key
+from engine.cache import Cache, digest, result_key
 from engine.errors import InputError
 from engine.evaluate import Result, evaluate
 from engine.policy import Policy
 from engine.pool import new_pool, sigint_blocked, stop_workers
 from engine.records import Record
 from engine.site.markup import Escaper
+from engine.site.privacy import Finder
 from engine.snapshot import SHALLOW_HINT, CommitInfo, Snapshot
 from engine.timeutil import CHINA_TZ
 from engine.violations import Reminder
@@ -87,7 +87,6 @@ class SiteModel:
     as_of: date
     commit: CommitInfo | None
     result: Result | None
-    records: list[Record]
     changes: list[Change] = field(default_factory=list)
     history: list[MonthPoint] = field(default_factory=list)
     first_seen: dict[str, str] = field(default_factory=dict)  # fingerprint -> YYYY-MM
@@ -98,9 +97,8 @@ class SiteModel:
     authority_root: Root | None = None
     authority_problem: str = ""
     escape: Escaper = field(default_factory=Escaper)
-
-    def of_kind(self, kind: str) -> list[Record]:
-        return [r for r in self.records if r.kind == kind]
+    # account id -> month -> number of posts its post records hold.
+    post_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- privacy
@@ -147,30 +145,145 @@ def _commit_or_none(repo: gitsafe.Repo, ref: str) -> gitsafe.Commit | None:
     return snapshot_mod.resolve_commit(repo, ref)
 
 
-def _occurring(values: set[str], text: str) -> set[str]:
-    """The values that occur in ``text``, found in one pass per round.
+def _group(path: str) -> str:
+    """The folder whose records are summarised together: an account's or a unit's, else the
+    top folder of records/ (calendar, waivers, supervision, ...)."""
+    parts = path.split("/")
+    if len(parts) > 3 and parts[1] in ("accounts", "units"):
+        return "/".join(parts[:3])
+    return "/".join(parts[:2])
 
-    A match hides shorter values inside it, so repeat without the ones found until a
-    round finds nothing new.
+
+@dataclass
+class Summary:
+    """What the site keeps of a folder of record files: the private values they hold, their
+    distinct public strings (None while they are only in the cache) and, for an account's
+    folder, its number of posts per month. ``key`` names its files' blobs."""
+
+    private: list[str]
+    public: list[str] | None
+    posts: dict[str, int]
+    key: str = ""
+
+
+def summarise(loaded: list[Record]) -> Summary:
+    private: set[str] = set()
+    public: set[str] = set()
+    posts: dict[str, int] = {}
+    for record in loaded:
+        private |= records_mod.private_values(record.kind, record.data)
+        public.update(_strings(public_fields(record)))
+        if record.kind == "posts":
+            month = record.ids["month"]
+            posts[month] = posts.get(month, 0) + len(record.data["post"])
+    return Summary(sorted(private), sorted(public), posts)
+
+
+def _strings_or_none(value: Any) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def _cached_summary(hit: Any, key: str) -> Summary | None:
+    if not isinstance(hit, dict):
+        return None
+    private, posts = _strings_or_none(hit.get("private")), hit.get("posts")
+    if private is None or not isinstance(posts, dict):
+        return None
+    if not all(isinstance(k, str) and type(n) is int for k, n in posts.items()):
+        return None
+    return Summary(private, None, posts, key)
+
+
+class Folders:
+    """The snapshot's record files by folder (``_group``), each summarised once per set of
+    blobs: from the cache when unchanged, else read, validated and summarised."""
+
+    def __init__(self, snap: Snapshot, cache: Cache) -> None:
+        self.snap = snap
+        self.cache = cache
+        self.files: dict[str, list[tuple[str, str]]] = {}
+        for path, blob in snap.entries.items():
+            self.files.setdefault(_group(path), []).append((path, blob))
+
+    def key(self, group: str) -> str:
+        # result_key: the engine's code and schemas (which fields are private) are part of it.
+        return result_key("site-summary/1", group, *(f"{p}={b}" for p, b in self.files[group]))
+
+    def summaries(self) -> dict[str, Summary]:
+        found: dict[str, Summary] = {}
+        missed = []
+        for group in self.files:
+            key = self.key(group)
+            summary = _cached_summary(self.cache.get(key), key)
+            if summary is None:
+                missed.append(group)
+            else:
+                found[group] = summary
+        found.update(self.read(missed))
+        return found
+
+    def read(self, groups: list[str]) -> dict[str, Summary]:
+        """Summaries of ``groups`` from their files (one batch read), put in the cache."""
+        paths = [p for g in groups for p, _ in self.files[g]]
+        self.snap.prefetch(paths)
+        loaded = records_mod.load_many(
+            (p, self.snap.entries[p], (lambda p=p: self.snap.read(p)))  # type: ignore[misc]
+            for p in paths
+        )
+        by_group: dict[str, list[Record]] = {g: [] for g in groups}
+        for record in loaded:
+            by_group[_group(record.path)].append(record)
+        out = {}
+        for group in groups:
+            summary = summarise(by_group[group])
+            summary.key = self.key(group)
+            self.cache.put(summary.key, {"private": summary.private, "posts": summary.posts})
+            self.cache.put(summary.key + "-public", summary.public)
+            out[group] = summary
+        return out
+
+    def public(self, group: str, summary: Summary) -> list[str]:
+        if summary.public is None:
+            summary.public = _strings_or_none(self.cache.get(summary.key + "-public"))
+        if summary.public is None:  # dropped from the cache: read the files again
+            summary.public = self.read([group])[group].public or []
+        return summary.public
+
+
+def summaries(snap: Snapshot, cache: Cache) -> dict[str, Summary]:
+    """One summary per folder of records (``_group``), from the cache when its files' blobs
+    are unchanged; the other folders' files are read and validated together."""
+    return Folders(snap, cache).summaries()
+
+
+def public_secrets(folders: Folders, found: dict[str, Summary]) -> set[str]:
+    """The private values that stand in no public string of any record.
+
+    A private value that is also part of public text (a herder's name that is also a
+    township's, a name inside a published title, in this record or any other) is not
+    hidden by masking that text; only values found nowhere public are masked and guarded.
+    Every public string is read once, whatever the number of private values, and only
+    for the folders whose files or whose set of private values changed since the last
+    build (the values found are cached per folder and set of values).
     """
-    found: set[str] = set()
-    left = sorted(values, key=len, reverse=True)
-    while left:
-        pattern = re.compile("|".join(re.escape(v) for v in left))
-        new = set(pattern.findall(text))
-        if not new:
-            break
-        found |= new
-        left = [v for v in left if v not in found]
-    return found
-
-
-def _load_all(snap: Snapshot) -> list[Record]:
-    snap.prefetch(list(snap.entries))
-    return records_mod.load_many(
-        (p, snap.entries[p], (lambda p=p: snap.read(p)))  # type: ignore[misc]
-        for p in snap.entries
-    )
+    secrets: set[str] = set()
+    for summary in found.values():
+        secrets.update(summary.private)
+    if not secrets:
+        return secrets
+    tag = digest(sorted(secrets))
+    finder = Finder(secrets)
+    public: set[str] = set()
+    for group, summary in found.items():
+        key = digest(["site-occurring/1", summary.key, tag])
+        hit = _strings_or_none(folders.cache.get(key))
+        if hit is None:
+            hit = sorted(finder.occurring(folders.public(group, summary)))
+            folders.cache.put(key, hit)
+        public.update(hit)
+    return secrets - public
 
 
 def recent_changes(repo: gitsafe.Repo, sha: str, limit: int = 10) -> list[Change]:
@@ -400,9 +513,7 @@ def gather(
     commit = _commit_or_none(repo, ref)
     if commit is None:
         day = as_of or datetime.now(CHINA_TZ).date()
-        return SiteModel(
-            policy, ref, day, None, None, [], note="仓库还没有任何提交,暂无记录可检查。"
-        )
+        return SiteModel(policy, ref, day, None, None, note="仓库还没有任何提交,暂无记录可检查。")
     if snapshot_mod.is_shallow(repo):
         # The site publishes history and which waivers carry authority: both need it all.
         raise InputError(
@@ -412,17 +523,9 @@ def gather(
         )
     snap = snapshot_mod.from_commit(repo, commit.hexsha)
     day = as_of or snap.default_as_of()
-    loaded = _load_all(snap)
-    secrets: set[str] = set()
-    public: list[str] = []
-    for record in loaded:
-        secrets |= records_mod.private_values(record.kind, record.data)
-        public.extend(_strings(public_fields(record)))
-    # A private value that is also part of public text (a herder's name that is also a
-    # township's, a name inside a published title) is not hidden by masking that text;
-    # only values found nowhere public are masked and guarded.
-    public_text = "\n".join(public)
-    secrets -= _occurring(secrets, public_text)
+    folders = Folders(snap, cache)
+    found = folders.summaries()
+    secrets = public_secrets(folders, found)
     result = evaluate(snap, policy, day, cache)
     result.reminders = sorted(
         result.reminders
@@ -440,13 +543,17 @@ def gather(
         as_of=day,
         commit=snap.commit,
         result=result,
-        records=loaded,
         changes=recent_changes(repo, commit.hexsha),
         history=points,
         first_seen=first_seen,
         entered=entered_dates(repo, commit.hexsha),
         note=note,
         escape=Escaper(secrets),
+        post_counts={
+            group.split("/")[2]: summary.posts
+            for group, summary in found.items()
+            if group.startswith("records/accounts/") and summary.posts
+        },
         authority_root=root,
         authority_problem=problem,
     )
