@@ -648,15 +648,16 @@ def aims(workloads: list[Workload], scale: dict[str, Any] | None) -> list[str]:
             v = clean.series["hook"].median("wall")
             add(f"hook ≤ {HOOK_SECONDS:g} s with no violation", clean, v, v <= HOOK_SECONDS, " s")
     if scale:
-        gb = float(scale["cold_peak_mb"]) / 1024
+        # The whole process tree (the main process and its workers together), the stricter.
+        gb = float(scale.get("cold_tree_peak_mb", scale["cold_peak_mb"])) / 1024
         ok = gb < SCALE_PEAK_GB
         lines.append(
-            f"| cold check peak memory < {SCALE_PEAK_GB:g} GB at 10x | "
+            f"| cold check peak memory (process tree) < {SCALE_PEAK_GB:g} GB at 10x | "
             f"{int(scale['posts']):,} posts | {gb:.2f} GB | {_verdict(ok, True)} |"
         )
     else:
         lines.append(
-            f"| cold check peak memory < {SCALE_PEAK_GB:g} GB at 10x | 10x | "
+            f"| cold check peak memory (process tree) < {SCALE_PEAK_GB:g} GB at 10x | 10x | "
             "not measured (bench/scale.py) | **not measured** |"
         )
     lines.append("")
@@ -672,13 +673,14 @@ def scale_section(scale: dict[str, Any] | None) -> list[str]:
         f"{int(scale['accounts']):,} accounts x {scale['years']} years, "
         f"{int(scale['files']):,} record files, {int(scale['posts']):,} posts, "
         f"{float(scale['megabytes']):.0f} MB of TOML; measured {scale['date']} at govmedia "
-        f"{scale['commit']}, load average {scale['load']}.",
+        f"{scale['commit']}, load average {scale['load']}; {int(scale['violations']):,} "
+        "violations found, exactly the planted ones.",
         "",
-        "| measurement | wall s | CPU s | peak MB |",
-        "|---|---:|---:|---:|",
+        "| measurement | wall s | CPU s | peak MB, largest process | peak MB, process tree |",
+        "|---|---:|---:|---:|---:|",
         *(
             f"| {label} | {float(scale[k + '_wall']):.1f} | {float(scale[k + '_cpu']):.1f} "
-            f"| {float(scale[k + '_peak_mb']):.0f} |"
+            f"| {float(scale[k + '_peak_mb']):.0f} | {float(scale.get(k + '_tree_peak_mb', 0)):.0f} |"
             for k, label in (
                 ("floor", "floor (rtoml)"),
                 ("cold", "`govmedia check HEAD`, empty cache"),
