@@ -22,8 +22,8 @@ The run fails loudly (exit 3, nothing written) when the violations differ: betwe
 the cold and the warm check, from the planted ones (the many-violations banner's
 ``planted.json``), or from the previous run's on the same workload (digests under
 ``WORKDIR/violations/``; ``--accept-violations`` records a new reference after an
-intended change). ``--compare-with REF`` checks out another govmedia commit in a
-git worktree and requires the same violations from it on every workload.
+intended change). ``--compare-with REF`` exports another govmedia commit's tree
+(git archive) and requires the same violations from it on every workload.
 """
 
 from __future__ import annotations
@@ -487,13 +487,21 @@ def measure_site(workload: Workload, workdir: Path, timeout: float) -> None:
 
 
 def compare_with(ref: str, workloads: list[Workload], workdir: Path) -> list[str]:
-    """Check every workload with govmedia at REF (a git worktree); the same violations."""
+    """Check every workload with govmedia at REF (its tree exported under the work
+    directory); the same violations."""
     sha = _git(PROJECT, "rev-parse", "--verify", f"{ref}^{{commit}}").strip()
     tree = workdir / f"ref-{sha[:12]}"
     if not (tree / "engine").is_dir():
+        # An export of the commit's tree (git archive): the project's repository and
+        # its list of worktrees stay as they are.
         shutil.rmtree(tree, ignore_errors=True)
-        _git(PROJECT, "worktree", "prune")
-        _git(PROJECT, "worktree", "add", "-q", "--detach", str(tree), sha)
+        tree.mkdir(parents=True)
+        archive = subprocess.Popen(
+            ["git", "-C", str(PROJECT), "archive", "--format=tar", sha], stdout=subprocess.PIPE
+        )
+        subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
+        if archive.wait() != 0:
+            raise BenchError(f"git archive {sha} failed")
     lines = []
     for w in workloads:
         _log(f"{w.name}: check with govmedia {sha[:10]}")
@@ -763,7 +771,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare-with",
         metavar="REF",
-        help="also check every workload with govmedia at REF (a git worktree): same violations",
+        help="also check every workload with govmedia at REF (its tree exported with git "
+        "archive): the same violations",
     )
     parser.add_argument(
         "--site-timeout", type=float, default=600, help="stop a site build after this many seconds"
