@@ -129,11 +129,14 @@ def run(
     ok: tuple[int, ...] = (0, 1),
     timeout: float | None = None,
     stdout: Path | None = None,
+    cwd: Path = PROJECT,
 ) -> Run:
-    """Run a command as a whole process: wall, CPU (its children included) and peak RSS."""
+    """Run a command as a whole process: wall, CPU (its children included) and peak RSS.
+
+    ``cwd`` matters: ``python -m engine.cli`` imports the engine from there first."""
     with tempfile.TemporaryFile() as err, open(stdout or os.devnull, "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(list(args), env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen(list(args), env=env, stdout=out, stderr=err, cwd=cwd)
         deadline = None if timeout is None else started + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -513,7 +516,7 @@ def compare_with(ref: str, workloads: list[Workload], workdir: Path) -> list[str
         theirs = workdir / "reports" / f"{w.key}-ref-{sha[:12]}.json"
         theirs.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "engine.cli", "check", "HEAD", "--repo", str(w.path)]
-        run([*cmd, "--format", "json", "--no-cache", "-o", str(theirs)], _env(None, tree))
+        run([*cmd, "--format", "json", "--no-cache", "-o", str(theirs)], _env(None, tree), cwd=tree)
         a, b = violation_keys(theirs), violation_keys(ours)
         if a != b:
             raise BenchError(
