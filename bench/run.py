@@ -233,7 +233,8 @@ def large_repo(
     args = ["large", "--out", str(repo), "--accounts", str(accounts), "--years", str(years)]
     if violations or reviewers:
         args += ["--violations", str(violations), "--reviewers", str(reviewers)]
-    subprocess.run([sys.executable, str(SYNTH), *args, "--git"], check=True)
+    if subprocess.run([sys.executable, str(SYNTH), *args, "--git"], check=False).returncode:
+        raise BenchError(f"bench/synth.py {' '.join(args)} failed")
     # One pack, as a long-lived repository would have. The generator's commit may
     # have started `git gc --auto` in the background: wait for its lock.
     for _ in range(60):

@@ -2,7 +2,7 @@
 
 ``.venv/bin/python bench/scale.py`` generates (once, under the work directory of
 ``bench/run.py``) the many-violations shape at 3,000 accounts x 5 years: about 4.3
-million posts, 200,000 planted violations and 250,000 distinct reviewers, in some
+million posts, 200,000 planted violations and 200,000 distinct reviewers, in some
 thirty banners' worth of units (the league's eight and synthetic 示例第N旗). It then
 measures, as whole processes:
 
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accounts", type=int, default=3000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--violations", type=int, default=200000)
-    parser.add_argument("--reviewers", type=int, default=250000)
+    parser.add_argument("--reviewers", type=int, default=200000)
     args = parser.parse_args(argv)
     workdir: Path = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
