@@ -297,7 +297,25 @@ def _commit_all(repo: Path, when: str, message: str, init: bool = False) -> None
 
 def violation_keys(report: Path) -> list[str]:
     """What must not change: each violation's rule, check, severity, status, path and
-    fingerprint, and each waived one's, from a ``--format json`` report."""
+    fingerprint, and each waived and accepted one's, from a ``--format json`` report.
+
+    Read by a child process (``run.py --keys``): parsing a report of 20,000 violations
+    here would grow this process by some 100 MB, and Linux passes a parent's high-water
+    RSS on to the children it starts (kept across exec), which would then show in the
+    peak memory of every command measured after it."""
+    out = report.with_name(report.name + ".keys")
+    subprocess.run([sys.executable, str(Path(__file__)), "--keys", str(report)], check=True)
+    return out.read_text("utf-8").splitlines()
+
+
+def keys_main(report: Path) -> int:
+    """``run.py --keys REPORT``: write REPORT.keys, the sorted keys, one a line."""
+    keys = _read_keys(report)
+    report.with_name(report.name + ".keys").write_text("".join(k + "\n" for k in keys), "utf-8")
+    return 0
+
+
+def _read_keys(report: Path) -> list[str]:
     data = json.loads(report.read_text("utf-8"))
     keys = []
     for part in ("violations", "waived", "accepted"):
@@ -782,9 +800,12 @@ def main(argv: list[str] | None = None) -> int:
         "--site-timeout", type=float, default=600, help="stop a site build after this many seconds"
     )
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--keys", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor:
         return floor_main(args.floor)
+    if args.keys:
+        return keys_main(args.keys)
     workdir: Path = args.workdir.resolve()
     if args.quick:
         args.accounts, args.years, args.repeat, args.no_site = 30, 1, 2, True
