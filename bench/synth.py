@@ -15,7 +15,17 @@ same bytes):
 
 ``python bench/synth.py large --out DIR --accounts 300 --years 5 [--git]``
     A league-sized repository for benchmarks (~450,000 posts, ~20,000 files,
-    ~150 MB) built by the same code, without planted violations or messages.
+    ~120 MB) built by the same code, without planted violations or messages.
+    More accounts than the league's eight banners hold add synthetic banners
+    (示例第N旗), for the 10x workload (``bench/scale.py``).
+
+``python bench/synth.py large ... --violations 20000 --reviewers 100000``
+    The "many violations" shape of the issue's independent workload: the same
+    scale, ~100,000 distinct (private) reviewer names, and exactly that many
+    planted violations, half art-15 weekly-update (weeks without a post, never
+    two adjacent: consecutive empty weeks are one violation) and half art-14
+    review-missing (a post with no review, or its first or highest level left
+    out). ``DIR/planted.json`` says what ``govmedia check HEAD`` must find.
 
 ``--out`` names the ``records/`` directory itself when its last component is
 ``records``; otherwise it is a repository root and the records go to
@@ -32,6 +42,7 @@ schemas mark private (``person``, ``phone``, ``reviewer``, ``contact``,
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -1395,21 +1406,122 @@ def build_sample(out: Path) -> tuple[int, int, list[tuple[str, str, str]]]:
     return files, posts, planted_entries(accounts)
 
 
-def build_large(out: Path, n_accounts: int, years: int) -> tuple[int, int]:
+def extra_banners(count: int) -> list[tuple[str, str]]:
+    """Synthetic banners beyond the league's eight (id prefix, name), for 10x workloads."""
+    return [(f"p{i:02d}", f"示例第{i}旗") for i in range(1, count + 1)]
+
+
+def reviewer_names(count: int, rng: random.Random) -> list[str]:
+    """``count`` distinct synthetic names (surname and one or two given characters)."""
+    names = [s + g for s in SURNAMES for g in GIVEN]
+    names += [s + a + b for s in SURNAMES for a in GIVEN for b in GIVEN]
+    if count > len(names):
+        raise SystemExit(f"at most {len(names)} distinct reviewer names")
+    rng.shuffle(names)
+    return names[:count]
+
+
+class DirtyWriter(Writer):
+    """Posts with many distinct reviewers and planted art-14 and art-15 violations.
+
+    ``skip`` (set on each account before its posts are written) are Mondays of weeks
+    without any post, never two adjacent ones: art-15 merges consecutive empty weeks
+    into one violation. ``missing[account]`` posts lose review levels: each is one
+    art-14 review-missing (no review, or the first or the highest level left out).
+    """
+
+    def __init__(self, rng: random.Random, people: People, posts_per_week: tuple[int, ...]) -> None:
+        super().__init__(rng, people, posts_per_week)
+        self.pool: dict[str, list[str]] = {}  # unit id -> its reviewers
+        self.missing: dict[str, int] = {}  # account id -> posts to spoil
+
+    def chain(self, unit: Unit, when: datetime, levels: int) -> list[Review]:
+        names = self.rng.sample(self.pool[unit.id], levels)  # a different person per level
+        out = []
+        at = when
+        for level in range(levels, 0, -1):
+            at -= timedelta(minutes=self.rng.randrange(10, 90))
+            out.append(Review(level, at, names[level - 1]))
+        out.reverse()
+        return out
+
+    def posts(self, account: Account, start: date, end: date) -> list[Post]:
+        out = super().posts(account, start, end)
+        quota = self.missing.get(account.id, 0)
+        if quota > len(out):
+            raise SystemExit(f"{account.id}: {quota} review violations, only {len(out)} posts")
+        for post in self.rng.sample(out, quota):
+            how = self.rng.randrange(3)
+            if how == 0 or len(post.reviews) == 1:
+                post.reviews = []  # no review at all
+            elif how == 1:
+                post.reviews = post.reviews[1:]  # level 1 left out: the rest does not count
+            else:
+                post.reviews = post.reviews[:-1]  # the highest required level left out
+        return out
+
+
+def _spread(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def plan_weeks(account: Account, count: int, rng: random.Random, as_of: date) -> set[date]:
+    """``count`` Mondays of whole weeks the check judges, no two adjacent (policy/art-15.toml:
+    only whole weeks inside the account's life ending before the check date are judged,
+    and consecutive empty weeks are one violation)."""
+    first = account.opened + timedelta(days=(7 - account.opened.weekday()) % 7 + 7)
+    last_sunday = as_of - timedelta(days=as_of.weekday() + 1)  # the last judged Sunday
+    last = last_sunday - timedelta(days=6 + 7)  # a margin of one week
+    mondays = []
+    day = first
+    while day <= last:
+        mondays.append(day)
+        day += timedelta(days=14)  # every other week: never adjacent
+    if count > len(mondays):
+        raise SystemExit(f"{account.id}: {count} empty weeks, only {len(mondays)} possible")
+    return set(rng.sample(mondays, count))
+
+
+# The check date of ``check HEAD`` on the large repository: its commit's day (git_commit).
+LARGE_AS_OF = date(2026, 11, 23)
+
+
+def build_large(
+    out: Path,
+    n_accounts: int,
+    years: int,
+    violations: int = 0,
+    reviewers: int = 0,
+) -> tuple[int, int]:
+    """The large repository; with ``violations`` > 0 the "many violations" shape: that
+    many planted art-15 weekly-update (half) and art-14 review-missing (the rest)
+    violations, and ``reviewers`` distinct reviewer names (3 per unit if 0)."""
     rng = random.Random(SEED + n_accounts * 1000 + years)
     people = People(random.Random(SEED + 2))
-    writer = Writer(rng, people, (4, 5, 6, 6, 7, 7))
+    dirty = bool(violations or reviewers)
+    # The many-violations shape posts a little more in the weeks it posts, so that its
+    # total (~430,000 posts at 300 x 5) matches the independent workload's despite the
+    # empty weeks.
+    per_week = (5, 6, 6, 7, 7, 7) if dirty else (4, 5, 6, 6, 7, 7)
+    writer = (DirtyWriter if dirty else Writer)(rng, people, per_week)
     units: list[Unit] = []
-    for prefix, name in LEAGUE:
+    league = LEAGUE
+    per_banner = len(PLATFORMS_LARGE) * (len(DEPARTMENTS) - 1)
+    if (
+        n_accounts
+        > len(PLATFORMS_LARGE) * (len(TOWNSHIPS) + len(DEPARTMENTS) - 1)
+        + (len(LEAGUE) - 1) * per_banner
+    ):
+        league = LEAGUE + extra_banners(-(-n_accounts // per_banner))
+    for prefix, name in league:
         units += banner_units(prefix, name, townships=not prefix)
-    platforms = ["wechat-official", "douyin", "weibo", "toutiao", "wechat-channels", "kuaishou"]
     start = SAMPLE_END - timedelta(days=365 * years)
     accounts: list[Account] = []
     publishing = [u for u in units if u.publishes_via is None]
     publishing.sort(
         key=lambda u: u.id != SUPERVISOR
     )  # the supervisor first: it must have an account
-    for platform in platforms:
+    for platform in PLATFORMS_LARGE:
         for unit in publishing:
             if len(accounts) == n_accounts:
                 break
@@ -1423,9 +1535,46 @@ def build_large(out: Path, n_accounts: int, years: int) -> tuple[int, int]:
     units = [u for u in units if u.id in used or u.publishes_via in ids]
     for account in accounts:
         open_account(account, people, rng, SAMPLE_END, handovers=rng.choice([1, 2, 3]))
+    if isinstance(writer, DirtyWriter):
+        plan = random.Random(SEED + 5)
+        names = reviewer_names(max(reviewers, 3 * len(used)), plan)
+        hosts = sorted(used)
+        pool = {uid: names[i :: len(hosts)] for i, uid in enumerate(hosts)}
+        weekly = violations // 2
+        for account, count in zip(accounts, _spread(weekly, len(accounts)), strict=True):
+            account.skip_weeks = plan_weeks(account, count, plan, LARGE_AS_OF)
+        missing = dict(
+            zip((a.id for a in accounts), _spread(violations - weekly, len(accounts)), strict=True)
+        )
+        writer.pool, writer.missing = pool, missing
     records = records_dir(out)
     _reset(records)
     return write_banner(records, units, accounts, writer, SAMPLE_END)
+
+
+PLATFORMS_LARGE = ["wechat-official", "douyin", "weibo", "toutiao", "wechat-channels", "kuaishou"]
+
+
+def write_manifest(out: Path, args: argparse.Namespace, files: int, posts: int) -> Path:
+    """planted.json beside records/: what ``govmedia check HEAD`` must find."""
+    weekly = args.violations // 2
+    manifest = {
+        "generator": "bench/synth.py large",
+        "accounts": args.accounts,
+        "years": args.years,
+        "as_of": LARGE_AS_OF.isoformat(),
+        "files": files,
+        "posts": posts,
+        "reviewers": args.reviewers,
+        "violations": {
+            "art-14/review-missing": args.violations - weekly,
+            "art-15/weekly-update": weekly,
+        },
+        "total": args.violations,
+    }
+    target = records_dir(out).parent / "planted.json"
+    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return target
 
 
 def git_commit(root: Path) -> None:
@@ -1477,6 +1626,16 @@ def main(argv: list[str] | None = None) -> int:
     p_large.add_argument("--accounts", type=int, default=300)
     p_large.add_argument("--years", type=int, default=5)
     p_large.add_argument(
+        "--violations",
+        type=int,
+        default=0,
+        help="plant this many violations (half art-15 weekly-update, half art-14 "
+        "review-missing) and write planted.json beside records/",
+    )
+    p_large.add_argument(
+        "--reviewers", type=int, default=0, help="distinct reviewer names (default: 3 a unit)"
+    )
+    p_large.add_argument(
         "--git", action="store_true", help="git init (if needed) and commit the records"
     )
     args = parser.parse_args(argv)
@@ -1488,7 +1647,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.planted:
             write_planted(Path(args.planted), entries)
     else:
-        files, posts = build_large(out, args.accounts, args.years)
+        files, posts = build_large(out, args.accounts, args.years, args.violations, args.reviewers)
+        if args.violations:
+            write_manifest(out, args, files, posts)
     if args.git:
         git_commit(records_dir(out).parent)
     print(
