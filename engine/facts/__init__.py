@@ -23,16 +23,13 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from engine.banner import AccountFiles, Banner
 from engine.lines import KeyPath
 from engine.records import Record
 from engine.timeutil import parse_date
 from engine.workdays import CalendarMissing, WorkCalendar
-
-if TYPE_CHECKING:
-    from engine.policy import Policy
 
 FactValue = str | int | float | bool
 FieldType = type[str] | type[int] | type[float] | type[bool]
@@ -184,7 +181,24 @@ class Context:
     judged_from: date = date.min
     # The rulebook, for a builder that must measure with another article's parameter in
     # force on a day (art-15 reads art-13's notice period): ``parameter`` below.
-    policy: Policy | None = None
+    policy: Rulebook | None = None
+
+
+class _Version(Protocol):
+    @property
+    def parameters(self) -> Mapping[str, Any]: ...
+
+
+class _Rule(Protocol):
+    def version_on(self, day: date) -> _Version | None: ...
+
+
+class Rulebook(Protocol):
+    """What fact builders read of the rulebook (engine/policy.py ``Policy`` is one): its
+    rules by id. A protocol, so that facts never import the policy module."""
+
+    @property
+    def rules(self) -> Mapping[str, _Rule]: ...
 
 
 def parameter(ctx: Context, rule_id: str, name: str, day: date) -> Any:
