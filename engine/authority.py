@@ -49,8 +49,8 @@ if TYPE_CHECKING:
     from engine.policy import Policy
 
 AUTHORITY_PATH = "records/authority.toml"
-SUPERVISION_DIR = "records/supervision/"
-GOVERNED_DIRS = ("records/waivers/", SUPERVISION_DIR)
+SUPERVISION_DIR = records.directory("supervision")
+GOVERNED_DIRS = (records.directory("waiver"), SUPERVISION_DIR)
 TRUST_ROOT_ENV = "GOVMEDIA_TRUST_ROOT"
 TRUST_ROOT_FILE = "trust-root.toml"
 _SIGNED = frozenset("GU")  # git's %G?: a good signature (G: key in the allowed-signers file)

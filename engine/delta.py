@@ -29,9 +29,9 @@ from engine.evaluate import (
     cached_violations,
     calendar_reminders,
     finish_totals,
+    judge_partitions,
     later_reminders,
     mark,
-    materialise,
     partition_result,
     unmatched_waivers,
 )
@@ -164,7 +164,7 @@ def judge_change(planned: Plan, base: Summary, store: Cache) -> Change | None:
             if cached is None:
                 return None  # the base's result is gone from the cache
             before.extend(mark(planned, cached[0]))
-    computed = materialise(planned, [pid for pid in changed if pid in ours])
+    computed = judge_partitions(planned, [pid for pid in changed if pid in ours])
     partitions: dict[str, PartitionSummary] = {}
     violations: list[Violation] = []
     reminders: list[Reminder] = []

@@ -410,7 +410,7 @@ class Partition:
 @dataclass
 class Plan:
     """A snapshot ready to judge: records other than posts read, the banner built, authority
-    verified, and each partition's cache key known. Nothing is judged yet (``materialise``)."""
+    verified, and each partition's cache key known. Nothing is judged yet (``judge_partitions``)."""
 
     snapshot: Snapshot
     policy: Policy
@@ -422,7 +422,7 @@ class Plan:
     store: Cache
     trust_all: bool
     as_stood: bool
-    hits: int = 0  # partitions found in the cache by the last ``materialise``
+    hits: int = 0  # partitions found in the cache by the last ``judge_partitions``
 
     @property
     def marks(self) -> str:
@@ -459,7 +459,7 @@ def evaluate(
 
 def judge_all(planned: Plan) -> Result:
     """Every partition of the plan judged (or found in the cache), and the whole Result."""
-    results = materialise(planned, [p.pid for p in planned.partitions])
+    results = judge_partitions(planned, [p.pid for p in planned.partitions])
     return finish(planned, [results[p.pid] for p in planned.partitions])
 
 
@@ -496,7 +496,7 @@ def plan(
 
     entries = snapshot.entries
     # Unit records (with their evidence), calendars and supervision records feed every partition.
-    shared_dirs = ("records/units/", "records/calendar/", "records/supervision/")
+    shared_dirs = tuple(records.directory(k) for k in ("unit", "calendar", "supervision"))
     shared = [p for p in other_paths if p.startswith(shared_dirs)]
     base = digest(
         [__version__, engine_digest(), policy.digest, as_of.isoformat(), f"as_stood={as_stood}"],
@@ -506,7 +506,7 @@ def plan(
         + [f"{p}=kept:{r.blob}" for p, r in sorted(verdict.kept.items())],
     )
     # The banner's partition first, then one per account.
-    account_meta = [p for p in other_paths if p.startswith("records/accounts/")]
+    account_meta = [p for p in other_paths if p.startswith(records.directory("account"))]
     partitions = [
         Partition(
             "",
@@ -566,7 +566,7 @@ def _compute(planned: Plan, build: Callable[[], tuple[list[Fact], list[str]]]) -
     }
 
 
-def materialise(planned: Plan, pids: Iterable[str]) -> dict[str, PartitionResult]:
+def judge_partitions(planned: Plan, pids: Iterable[str]) -> dict[str, PartitionResult]:
     """The results of the partitions ``pids``: from the cache, else computed (and cached);
     on two or more cores, the misses by forked workers."""
     wanted = set(pids)

@@ -9,7 +9,7 @@ from engine import delta, gitsafe, history, records, snapshot
 from engine.cache import result_key
 from engine.commands.common import Options, parse_as_of, plan_evaluation, run_evaluation
 from engine.errors import InputError
-from engine.evaluate import Plan, Result, cached_violations, materialise
+from engine.evaluate import Plan, Result, cached_violations, judge_partitions
 from engine.fsutil import write_atomic
 from engine.policy import Policy
 from engine.report import FORMATS, Report, load_formats, safe
@@ -125,7 +125,7 @@ def base_summary(opts: Options, base: str, planned: Plan) -> delta.Summary | Non
             as_stood=planned.as_stood,
         )
         found = delta.summarise(
-            base_plan, materialise(base_plan, [p.pid for p in base_plan.partitions])
+            base_plan, judge_partitions(base_plan, [p.pid for p in base_plan.partitions])
         )
         store.put(key, found.to_json())
     return found

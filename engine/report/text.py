@@ -157,7 +157,7 @@ def render(report: Report) -> str:
         )
     else:
         lines.append(
-            f"共 {n_err} 处违规、{n_warn} 处警示"
+            f"共 {n_err} 处{SEVERITY['error']}、{n_warn} 处{SEVERITY['warning']}"
             + (
                 f"(相对{base}新增;另有如实登记的新违规 {len(report.accepted)} 处、"
                 f"变更 {len(report.changed)} 处、"

@@ -552,7 +552,7 @@ def gather(
         post_counts={
             group.split("/")[2]: summary.posts
             for group, summary in found.items()
-            if group.startswith("records/accounts/") and summary.posts
+            if group.startswith(records_mod.directory("account")) and summary.posts
         },
         authority_root=root,
         authority_problem=problem,

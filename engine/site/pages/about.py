@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.labels import (
     RULE_KIND,
+    account_zh,
     article_zh,
 )
 from engine.site.markup import block, table
@@ -181,7 +182,8 @@ class AboutPages(Tables):
             "补录的记录会让违规在「记入」的月份才出现。两者的最新数字相同,都等于首页的数字。</p>"
         )
         md += "## 账号名称\n\n" + block(
-            "<p>账号写成「平台·名称」,例如「微信公众号·某某发布」,以区分不同平台上同名的账号。</p>"
+            "<p>账号写成「平台·名称」,例如「"
+            f"{account_zh('wechat-official', '某某发布')}」,以区分不同平台上同名的账号。</p>"
         )
         md += "## 查看记录\n\n" + block(
             "<p>每处违规的「查看记录」链接到该记录在账号或单位页面上的条目"

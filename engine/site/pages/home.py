@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from engine.labels import SEVERITY
 from engine.site.markup import block, table
 from engine.site.pages.tables import Tables
 from engine.violations import Violation
@@ -32,7 +33,14 @@ class HomePages(Tables):
             (str(total), f"个账号(运行中 {active}),属 {len(self.units)} 个单位", ""),
         ]
         if len(open_) != len(errors):
-            tiles.insert(1, (str(len(open_) - len(errors)), "处需注意(警示)", "gm-stat-reminder"))
+            tiles.insert(
+                1,
+                (
+                    str(len(open_) - len(errors)),
+                    f"处需注意({SEVERITY['warning']})",
+                    "gm-stat-reminder",
+                ),
+            )
         md += self.stats(tiles)
         md += block(
             f'<p class="gm-links"><a href="{self.e(self.link.href("guide.md"))}">如何阅读本站</a>'
