@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from engine import records
 from engine.cache import Cache, result_key
 from engine.evaluate import (
     PartitionResult,
@@ -33,9 +34,10 @@ from engine.evaluate import (
     later_reminders,
     mark,
     partition_result,
+    removed_violations,
+    result_of,
     unmatched_waivers,
 )
-from engine.removed import removed_accounts
 from engine.violations import Reminder, Violation
 
 _FORMAT = "govmedia-summary/1"
@@ -124,14 +126,8 @@ def _summarise(
 def summarise(planned: Plan, results: dict[str, PartitionResult]) -> Summary:
     """The summary of a whole evaluation (every partition's result given)."""
     partitions = {p.pid: _summarise(results[p.pid], p.key, planned)[0] for p in planned.partitions}
-    removed = mark(planned, _removed(planned))
+    removed = mark(planned, removed_violations(planned))
     return Summary(planned.marks, partitions, removed)
-
-
-def _removed(planned: Plan) -> list[Violation]:
-    if planned.trust_all:
-        return []
-    return removed_accounts(planned.snapshot, planned.policy, planned.as_of)
 
 
 @dataclass
@@ -176,31 +172,24 @@ def judge_change(planned: Plan, base: Summary, store: Cache) -> Change | None:
             partitions[pid] = summary
         else:
             partitions[pid] = base.partitions[pid]
-    removed = mark(planned, _removed(planned))
+    removed = mark(planned, removed_violations(planned))
     before.extend(base.removed)
     violations.extend(removed)
     unchanged = [s for pid, s in partitions.items() if pid not in computed]
     facts, tally, later = finish_totals(
         (s.facts, s.uncounted, s.later) for s in partitions.values()
     )
-    touched = {f"records/accounts/{pid}/" for pid in changed if pid}
-    waivers = [
-        w for w in planned.verdict.waivers if str(w.data["target"]).startswith(tuple(touched))
-    ]
+    # A waiver matching nothing is told only for the accounts the change touches.
+    touched = tuple(f"{records.directory('account')}{pid}/" for pid in changed if pid)
+    waivers = [w for w in planned.verdict.waivers if str(w.data["target"]).startswith(touched)]
     reminders += calendar_reminders(tally) + later_reminders(later, planned.as_of)
-    reminders += unmatched_waivers(violations, waivers) if touched else []
-    violations.sort(key=Violation.sort_key)
-    result = Result(
-        snapshot=planned.snapshot,
-        as_of=planned.as_of,
-        policy=planned.policy,
-        banner=planned.banner,
-        violations=violations,
-        facts=facts,
-        partitions=len(planned.partitions),
-        cache_hits=planned.hits + len(unchanged),
-        authority=planned.verdict,
-        reminders=sorted(reminders, key=Reminder.sort_key),
+    reminders += unmatched_waivers(violations, waivers)
+    result = result_of(
+        planned,
+        violations,
+        facts,
+        reminders,
+        planned.hits + len(unchanged),
         waived_elsewhere=sum(s.waived for s in unchanged),
     )
     return Change(

@@ -428,11 +428,9 @@ class Plan:
     def marks(self) -> str:
         """What turns a partition's violations into the reported ones, besides the partition
         itself: the waivers that count and the acknowledgements (their blobs), the check date."""
-        entries = self.snapshot.entries
         return digest(
             [self.as_of.isoformat(), self.policy.digest],
-            [f"{r.path}={entries.get(r.path, r.blob)}" for r in self.verdict.waivers]
-            + [f"{r.path}={entries.get(r.path, r.blob)}" for r in self.banner.acknowledgements],
+            [f"{r.path}={r.blob}" for r in (*self.verdict.waivers, *self.banner.acknowledgements)],
         )
 
 
@@ -597,24 +595,42 @@ def finish(planned: Plan, results: list[PartitionResult]) -> Result:
         reminders.extend(noted)
     facts_count, tally, later = finish_totals((r[1], r[2], r[3]) for r in results)
     reminders += calendar_reminders(tally) + later_reminders(later, planned.as_of)
-    if not planned.trust_all:
-        # Accounts whose files left records/ without a closure (engine/removed.py).
-        violations.extend(removed_accounts(planned.snapshot, planned.policy, planned.as_of))
+    violations.extend(removed_violations(planned))
     violations = mark(planned, violations)
     reminders += unmatched_waivers(violations, list(planned.verdict.waivers))
-    violations.sort(key=Violation.sort_key)
+    return result_of(planned, violations, facts_count, reminders, planned.hits)
+
+
+def result_of(
+    planned: Plan,
+    violations: list[Violation],
+    facts: dict[str, int],
+    reminders: list[Reminder],
+    cache_hits: int,
+    waived_elsewhere: int = 0,
+) -> Result:
+    """The Result of a plan's (reported) violations and reminders, both put in order."""
     return Result(
         snapshot=planned.snapshot,
         as_of=planned.as_of,
         policy=planned.policy,
         banner=planned.banner,
-        violations=violations,
-        facts=facts_count,
+        violations=sorted(violations, key=Violation.sort_key),
+        facts=facts,
         partitions=len(planned.partitions),
-        cache_hits=planned.hits,
+        cache_hits=cache_hits,
         authority=planned.verdict,
         reminders=sorted(reminders, key=Reminder.sort_key),
+        waived_elsewhere=waived_elsewhere,
     )
+
+
+def removed_violations(planned: Plan) -> list[Violation]:
+    """Accounts whose files left records/ without a closure (engine/removed.py); none for
+    the rule cases' runner (no git history)."""
+    if planned.trust_all:
+        return []
+    return removed_accounts(planned.snapshot, planned.policy, planned.as_of)
 
 
 def finish_totals(
