@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -39,7 +38,7 @@ from engine import gitsafe, records
 from engine.bounded import BoundedDict
 from engine.errors import InputError, InputErrors
 from engine.records import Record
-from engine.resources import bundled_policy_dir
+from engine.resources import trust_root_file
 from engine.snapshot import SHALLOW_HINT, Snapshot
 from engine.timeutil import CHINA_TZ
 
@@ -51,8 +50,6 @@ if TYPE_CHECKING:
 AUTHORITY_PATH = "records/authority.toml"
 SUPERVISION_DIR = records.directory("supervision")
 GOVERNED_DIRS = (records.directory("waiver"), SUPERVISION_DIR)
-TRUST_ROOT_ENV = "GOVMEDIA_TRUST_ROOT"
-TRUST_ROOT_FILE = "trust-root.toml"
 _SIGNED = frozenset("GU")  # git's %G?: a good signature (G: key in the allowed-signers file)
 
 
@@ -160,18 +157,6 @@ class Chain:
 
 
 # ---------------------------------------------------------------- the trust root
-
-
-def installed_trust_root_file() -> Path:
-    """``policy/trust-root.toml`` of the rulebook installed with govmedia."""
-    return bundled_policy_dir() / TRUST_ROOT_FILE
-
-
-def trust_root_file() -> Path:
-    """Where the trust root is read from: ``GOVMEDIA_TRUST_ROOT`` (set by ``--trust-root``),
-    else the installed rulebook's."""
-    env = os.environ.get(TRUST_ROOT_ENV)
-    return Path(env) if env else installed_trust_root_file()
 
 
 def load_trust_root(path: Path | None = None) -> TrustRoot:

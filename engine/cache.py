@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from engine import __version__, records
+from engine import __version__
 
 
 def default_dir() -> Path:
@@ -44,33 +44,49 @@ class Cache:
         self.directory = directory
 
     def get(self, key: str) -> Any | None:
+        body = self.get_bytes(key)
+        if body is None:
+            return None
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            # Not UTF-8 (a ValueError), not JSON, or nested deeper than the parser goes:
+            # a miss, recomputed and rewritten.
+            return None
+
+    def get_bytes(self, key: str) -> bytes | None:
+        """An entry's value as stored (``put_bytes``), or None: missing, unreadable, or
+        its checksum does not match (damaged, forged or someone else's)."""
         if self.directory is None:
             return None
         try:
             with open(self.directory / key[:2] / f"{key}.json", "rb") as fh:
                 header, _, body = fh.read().partition(b"\n")
-            if header != _header(key, body):
-                return None  # damaged, forged or someone else's: a miss
-            return json.loads(body)
-        except (OSError, ValueError, RecursionError):
-            # Missing, unreadable, truncated, not UTF-8 (a ValueError), not JSON, or
-            # nested deeper than the parser goes: a miss, recomputed and rewritten.
+        except OSError:
             return None
+        return body if header == _header(key, body) else None
 
     def put(self, key: str, value: Any) -> None:
+        try:
+            body = json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except (TypeError, ValueError):
+            return  # not JSON: nothing is remembered
+        self.put_bytes(key, body)
+
+    def put_bytes(self, key: str, body: bytes) -> None:
+        """Store ``body`` as the entry's value, atomically (``get_bytes`` reads it back)."""
         if self.directory is None:
             return
         folder = self.directory / key[:2]
         tmp: str | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            body = json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(_header(key, body) + b"\n" + body)
             os.replace(tmp, folder / f"{key}.json")
             tmp = None
-        except (OSError, TypeError, ValueError):
+        except OSError:
             pass  # a cache that cannot be written is only slower
         finally:
             if tmp is not None:  # interrupted or failed: leave no partial file behind
@@ -125,9 +141,9 @@ def engine_digest() -> str:
     and the versions of the packages whose data or behaviour results depend on."""
     package = Path(__file__).resolve().parent
     code = [p.read_text("utf-8") for p in sorted(package.rglob("*.py"))]
-    return digest(
-        [__version__]
-        + package_versions()
-        + [str(records.schema(k)) for k in (*records.kinds(), "policy")]
-        + code
-    )
+    # The schemas as files (engine/schemas/, what engine.records.schema reads), so that
+    # a key is had without importing the validators.
+    schemas = [
+        f"{p.name}={p.read_text('utf-8')}" for p in sorted((package / "schemas").glob("*.json"))
+    ]
+    return digest([__version__, *package_versions(), *schemas, *code])

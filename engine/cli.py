@@ -14,9 +14,8 @@ import click
 
 from engine import i18n
 from engine.commands.common import Options, parse_as_of, repo_root
-from engine.errors import InputError
+from engine.errors import EngineError, InputError
 from engine.labels import NEW_KIND, UNIT_TYPE
-from engine.rules_engine import EngineError
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
@@ -297,10 +296,10 @@ def check(
     output: str | None,
 ) -> None:
     """检查记录:某次提交(写提交号)、暂存区(--staged)或工作区(默认)。"""
-    from engine.commands import check as cmd
+    from engine.commands import warm  # the report remembered, else the check itself
 
     _guard(
-        lambda: cmd.run(
+        lambda: warm.run(
             _options(repo, rev, staged, as_of, policy, no_cache), base, fmt, lang, output, since
         )
     )

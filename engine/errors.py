@@ -45,3 +45,9 @@ class InputErrors(InputError):
         if len(self.errors) > len(shown):
             text += f"\n……另有 {len(self.errors) - len(shown)} 处错误未列出"
         return text
+
+
+class EngineError(RuntimeError):
+    """durable_rules misbehaved or a limit would be crossed: an internal error (exit 3).
+    Raised by engine/rules_engine.py; here so that the command line catches it without
+    importing the rule matcher."""

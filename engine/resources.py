@@ -9,7 +9,13 @@ pyproject.toml), found through the import system.
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
+
+# The trust root (engine/authority.py): the supervising unit's keys, shipped with the
+# rulebook, or the file an official check names (``--trust-root``, which sets the variable).
+TRUST_ROOT_ENV = "GOVMEDIA_TRUST_ROOT"
+TRUST_ROOT_FILE = "trust-root.toml"
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -36,3 +42,15 @@ def bundled_policy_dir() -> Path:
 def theme_dir() -> Path:
     """The public site's theme overrides and styles (docs_dir of the bundled MkDocs config)."""
     return _located("site", "govmedia_theme", "overrides/main.html")
+
+
+def installed_trust_root_file() -> Path:
+    """``policy/trust-root.toml`` of the rulebook installed with govmedia."""
+    return bundled_policy_dir() / TRUST_ROOT_FILE
+
+
+def trust_root_file() -> Path:
+    """Where the trust root is read from: ``GOVMEDIA_TRUST_ROOT`` (set by ``--trust-root``),
+    else the installed rulebook's."""
+    env = os.environ.get(TRUST_ROOT_ENV)
+    return Path(env) if env else installed_trust_root_file()

@@ -32,6 +32,8 @@ from typing import Any
 
 import durable_rules_engine
 
+from engine.errors import EngineError
+
 MAX_PROPERTIES = 200
 MAX_STRING = 1 << 20
 MAX_TESTS = 60
@@ -42,10 +44,6 @@ FactValue = str | int | float | bool
 
 _names = itertools.count()
 _SENTINEL = "gm_sentinel"
-
-
-class EngineError(RuntimeError):
-    """durable_rules misbehaved or a limit would be crossed: an internal error (exit 3)."""
 
 
 def count_tests(condition: Any) -> int:

@@ -55,7 +55,7 @@ def trust_root_file() -> Path:
     """A trust root pinning the installed rulebook's fingerprints and the test keys ``PINNED``."""
     import rtoml
 
-    from engine.authority import installed_trust_root_file
+    from engine.resources import installed_trust_root_file
 
     installed = rtoml.load(installed_trust_root_file())
     prints = [*installed["fingerprints"], *(key_fingerprint(k) for k in PINNED)]

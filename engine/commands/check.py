@@ -192,13 +192,15 @@ def run(
     *,
     backfills: bool = True,
     by_change: bool = False,
+    rendered: list[str] | None = None,
 ) -> int:
     """Report; exit 1 on errors. ``keep`` (if given) receives the evaluation, for the hook's
     reminders; ``blocking`` (if given) the errors that decide the exit code.
 
     ``by_change`` (the hook): the staged index is judged against ``base`` only where it
     differs (engine/delta.py); the report lists the violations, waivers and reminders of
-    the changed accounts, and counts the rest."""
+    the changed accounts, and counts the rest. ``rendered`` (if given) receives the
+    report's text (engine/commands/warm.py remembers it)."""
     load_formats()
     if base and since:
         raise InputError("--base 和 --since 只能二选一", hint="去掉其中一个选项。")
@@ -237,6 +239,8 @@ def run(
             accepted=accepted,
         )
     text = FORMATS[fmt](safe(report))
+    if rendered is not None:
+        rendered.append(text)
     if output:
         write_atomic(output, text.encode("utf-8"), overwrite=True)
     else:

@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine import policy as policy_mod
 from engine import snapshot as snapshot_mod
 from engine.cache import Cache, default_dir
 from engine.errors import InputError
-from engine.evaluate import Plan, Result, judge_all, plan
+
+if TYPE_CHECKING:
+    from engine import policy as policy_mod
+    from engine.evaluate import Plan, Result
+
+# The rulebook and the evaluation are imported when first used: every command line
+# imports this module, and a check answered from its cache (engine/commands/warm.py)
+# never needs them.
 
 # Check dates outside these years are typing mistakes (9999, 1900): refused at once,
 # before any record is read. The measures date from 2020; 2100 leaves room.
@@ -63,6 +70,8 @@ class Options:
         ``policy/`` that commit or index holds (never the work tree's: an unstaged rule
         edit changes nothing), or the installed rulebook; for the work tree, its
         ``policy/`` or the installed rulebook."""
+        from engine import policy as policy_mod
+
         if self.policy_dir:
             return policy_mod.load(self.policy_dir)
         if self.rev or self.staged:
@@ -77,6 +86,8 @@ class Options:
 
     def policy_at(self, rev: str) -> policy_mod.Policy:
         """The rulebook a commit holds (``--policy DIR`` if given)."""
+        from engine import policy as policy_mod
+
         if self.policy_dir:
             return policy_mod.load(self.policy_dir)
         repo = snapshot_mod.open_repo(self.repo)
@@ -91,6 +102,8 @@ def run_evaluation(
     as_of: date | None = None,
     policy: policy_mod.Policy | None = None,
 ) -> Result:
+    from engine.evaluate import judge_all
+
     return judge_all(plan_evaluation(opts, rev, staged, as_of, policy))
 
 
@@ -104,6 +117,8 @@ def plan_evaluation(
 ) -> Plan:
     """``run_evaluation`` up to its plan (engine/evaluate.py ``plan``); ``as_stood``
     overrides whether the check date is taken as explicit."""
+    from engine.evaluate import plan
+
     snap = snapshot_mod.load(
         opts.repo, rev if rev is not None else opts.rev, opts.staged if staged is None else staged
     )
