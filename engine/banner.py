@@ -269,7 +269,7 @@ def check_as_of(banner: Banner, as_of: date) -> None:
     The earliest date is taken from account.toml (``opened``) and account events,
     the records every judgement starts from; they are read before any post file.
     """
-    earliest: tuple[str, str, int] | None = None
+    earliest: tuple[str, Record, str] | None = None
     for entry in banner.accounts.values():
         if entry.account is None:
             continue
@@ -281,11 +281,12 @@ def check_as_of(banner: Banner, as_of: date) -> None:
                     break
         for day, record, key in dates:
             if earliest is None or day < earliest[0]:
-                earliest = (day, record.path, record.line(key))
+                earliest = (day, record, key)  # its line is read only for the error
     if earliest is not None and as_of.isoformat() < earliest[0]:
-        day, path, line = earliest
+        day, record, key = earliest
         raise InputError(
-            f"检查日期 {as_of.isoformat()} 早于所有记录:最早的记录日期是 {day}({path}:{line})",
+            f"检查日期 {as_of.isoformat()} 早于所有记录:最早的记录日期是 {day}"
+            f"({record.path}:{record.line(key)})",
             hint="检查日期应在记录覆盖的时期内:改正 --as-of(或环境变量 GOVMEDIA_AS_OF);"
             "不写 --as-of 时,检查提交用提交日期,检查工作区和暂存区用今天。",
         )

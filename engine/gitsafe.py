@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from engine.bounded import BoundedDict
 from engine.errors import InputError
 
 _ADVICE = ("advice.graftFileDeprecated", "false")
@@ -212,8 +213,23 @@ def blob_ids(repo: Repo | Path | str, specs: list[str]) -> dict[str, str]:
     return found
 
 
+# Repositories found in this process, by the absolute path asked about: a command asks
+# about the same repository many times (only found ones are kept).
+_OPENED: BoundedDict[str, Repo] = BoundedDict(64)
+
+
 def open_repo(path: Path) -> Repo:
     """The repository ``path`` is in (an input error, exit 2, if none)."""
+    where_ = os.path.abspath(path)
+    found = _OPENED.get(where_)
+    if found is not None and os.path.isdir(found.git_dir):
+        return found
+    repo = _open_repo(path)
+    _OPENED[where_] = repo
+    return repo
+
+
+def _open_repo(path: Path) -> Repo:
     # One git: the last question (the work tree) fails in a bare repository, after the others.
     asked = (
         "rev-parse",
@@ -232,6 +248,10 @@ def open_repo(path: Path) -> Repo:
     return Repo(lines[2] if len(lines) > 2 else None, lines[0], lines[1])
 
 
+# A commit's date, author and message, by (repository, commit id): they never change.
+_COMMITS: BoundedDict[tuple[str, str], str] = BoundedDict(4096)
+
+
 def resolve(repo: Repo, rev: str, whole: bool = False) -> Commit | None:
     """The commit ``rev`` names, or None if it names none. ``whole``: also None when the
     commit's tree is absent (a shallow clone names its boundary's parents without
@@ -241,11 +261,14 @@ def resolve(repo: Repo, rev: str, whole: bool = False) -> Commit | None:
         return None
     if whole and not succeeds(repo, "cat-file", "-e", f"{sha}^{{tree}}"):
         return None
-    try:
-        out = run(repo, "log", "-1", "--no-walk", "--format=%ct%x00%an%x00%B", sha)
-    except GitFailed:
-        return None
-    stamp, author, message = out.split("\0", 2)
+    known = _COMMITS.get((repo.common_dir, sha))
+    if known is None:
+        try:
+            out = run(repo, "log", "-1", "--no-walk", "--format=%ct%x00%an%x00%B", sha)
+        except GitFailed:
+            return None
+        known = _COMMITS[(repo.common_dir, sha)] = out
+    stamp, author, message = known.split("\0", 2)
     return Commit(
         sha,
         datetime.fromtimestamp(int(stamp), UTC),

@@ -150,10 +150,12 @@ def _committed_files(repo: Path, source: str) -> dict[str, str]:
     return files if any(name.startswith("art-") for name in files) else {}
 
 
-def write_committed(repo: Path, source: str, folder: Path) -> bool:
+def write_committed(
+    repo: Path, source: str, folder: Path, files: dict[str, str] | None = None
+) -> bool:
     """Write the rulebook a commit or the staged index holds into ``folder`` (new); False
-    (nothing written) when it holds none."""
-    files = _committed_files(repo, source)
+    (nothing written) when it holds none. ``files``: its files, if already listed."""
+    files = _committed_files(repo, source) if files is None else files
     if not files:
         return False
     contents = gitsafe.read_blobs(repo, files.values())
@@ -176,7 +178,9 @@ def load_committed(repo: Path, source: str) -> Policy:
     with tempfile.TemporaryDirectory(prefix="govmedia-policy-") as tmp:
         folder = Path(tmp) / "policy"
         _COMMITTED[key] = (
-            load(folder) if write_committed(repo, source, folder) else load(bundled_policy_dir())
+            load(folder)
+            if write_committed(repo, source, folder, files)
+            else load(bundled_policy_dir())
         )
         return _COMMITTED[key]
 

@@ -96,8 +96,17 @@ def _index_tree(opts: Options, result: Result) -> str | None:
         for w in result.authority.warnings
     ):
         return None
-    repo = snapshot.open_repo(opts.repo)
-    try:
+    return index_records_tree(snapshot.open_repo(opts.repo))
+
+
+def index_records_tree(repo: gitsafe.Repo) -> str | None:
+    """The staged index's records/ tree id ("no-records" without one); None when git cannot
+    write the index's tree (files are unmerged)."""
+    try:  # one git when records/ is there
+        return gitsafe.run(repo, "write-tree", f"--prefix={snapshot.RECORDS_DIR}/").strip()
+    except gitsafe.GitFailed:
+        pass
+    try:  # no records/, or the index cannot be written at all
         return records_tree(repo, gitsafe.run(repo, "write-tree").strip())
     except gitsafe.GitFailed:
         return None

@@ -29,9 +29,11 @@ exec {python} -m engine.cli hook run --repo "$(git rev-parse --show-toplevel)"
 def run(opts: Options, lang: str) -> int:
     repo = snapshot.open_repo(opts.repo)
     base = "HEAD" if gitsafe.has_commits(repo) else None
-    if not gitsafe.ls_files(repo, snapshot.RECORDS_DIR) and (
-        base is None or check.records_tree(repo, base) == "no-records"
-    ):
+    staged = check.index_records_tree(repo)
+    if (
+        staged == "no-records"
+        or (staged is None and not gitsafe.ls_files(repo, snapshot.RECORDS_DIR))
+    ) and (base is None or check.records_tree(repo, base) == "no-records"):
         # A repository before its first records (say, committing its hook config):
         # nothing to judge. Dropping every record of HEAD is still refused by check.
         click.echo("govmedia: 还没有 records/ 目录,没有记录可检查。", err=True)
@@ -98,6 +100,10 @@ def hidden_by_rulebook(opts: Options, base: str, lang: str) -> bool:
     Violations already at ``base`` that the new rulebook no longer finds are listed (the
     rule change hides them) without blocking. Returns whether to block.
     """
+    if opts.policy_dir or gitsafe.succeeds(
+        snapshot.open_repo(opts.repo), "diff-index", "--cached", "--quiet", base, "--", "policy/"
+    ):
+        return False  # one rulebook on both sides: --policy DIR, or policy/ not changed
     new_policy = opts.policy()
     old_policy = opts.policy_at(base)
     if new_policy.digest == old_policy.digest:
