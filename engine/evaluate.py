@@ -475,7 +475,14 @@ def plan(
     store = cache or Cache(None)
     post_paths: dict[str, list[str]] = defaultdict(list)
     other_paths: list[str] = []
+    # Most paths are post files: their kind's own pattern says so at once (no other
+    # kind's pattern can match them), without asking ``kind_of`` for each.
+    is_post = records.record_kind("posts").pattern.match
     for path in snapshot.entries:
+        post = is_post(path)
+        if post is not None:
+            post_paths[post["account"]].append(path)
+            continue
         located = records.kind_of(path)
         if located is None:
             continue

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import weakref
 from collections.abc import Iterable
@@ -178,26 +179,17 @@ def shallow_commits(repo: Repo | Path | str) -> frozenset[str]:
 
 def ls_tree(repo: Repo | Path | str, treeish: str, *paths: str) -> list[tuple[str, str, str, str]]:
     """(mode, type, object id, path) of every entry under ``paths`` in ``treeish``."""
-    out = run(repo, "ls-tree", "-r", "-z", treeish, "--", *paths)
-    found = []
-    for item in out.split("\0"):
-        if item:
-            meta, path = item.split("\t", 1)
-            mode, kind, blob = meta.split()
-            found.append((mode, kind, blob, path))
-    return found
+    return _ENTRY.findall(run(repo, "ls-tree", "-r", "-z", treeish, "--", *paths))
 
 
 def ls_files(repo: Repo | Path | str, *paths: str) -> list[tuple[str, str, str, str]]:
     """(mode, blob id, stage, path) of every staged entry under ``paths``."""
-    out = run(repo, "ls-files", "-s", "-z", "--", *paths)
-    found = []
-    for item in out.split("\0"):
-        if item:
-            meta, path = item.split("\t", 1)
-            mode, blob, stage = meta.split()
-            found.append((mode, blob, stage, path))
-    return found
+    return _ENTRY.findall(run(repo, "ls-files", "-s", "-z", "--", *paths))
+
+
+# One entry of ``ls-tree -z`` ("<mode> <type> <id>\t<path>\0") or ``ls-files -s -z``
+# ("<mode> <id> <stage>\t<path>\0"): three fields, then the path up to the NUL.
+_ENTRY = re.compile(r"(\S+) (\S+) (\S+)\t([^\0]*)\0")
 
 
 def blob_ids(repo: Repo | Path | str, specs: list[str]) -> dict[str, str]:

@@ -216,6 +216,23 @@ def from_worktree(root: Path) -> Snapshot:
     return Snapshot("worktree", "工作区", entries, _FileReader(root, contents), source=root)
 
 
+def _plain(modes: list[str], paths: list[str]) -> bool:
+    """Whether ``_git_entry`` would take every one of these entries, seen at once (the
+    usual case: every name UTF-8 and printable, no symlink or submodule, no file
+    named records); when not, the entries are looked at one by one."""
+    joined = "/".join(paths)
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return (
+        not UNSAFE.search(joined)
+        and _MODE_SYMLINK not in modes
+        and _MODE_SUBMODULE not in modes
+        and RECORDS_DIR not in paths
+    )
+
+
 def _git_entry(mode: str, path: str, errors: list[InputError]) -> bool:
     """True for a plain file; a symlink, a submodule or a name that is not UTF-8 is an
     input error (collected)."""
@@ -247,9 +264,15 @@ def from_index(repo: gitsafe.Repo, require_records: bool = False) -> Snapshot:
     A symlink (mode 120000) or a submodule under records/ is an input error, as in
     the work tree; with ``require_records`` so is an index without records/.
     """
+    listed = gitsafe.ls_files(repo, RECORDS_DIR)
     entries: dict[str, str] = {}
     errors: list[InputError] = []
-    for mode, blob, stage, path in gitsafe.ls_files(repo, RECORDS_DIR):
+    if all(stage == "0" for _, _, stage, _ in listed) and _plain(
+        [mode for mode, _, _, _ in listed], [path for _, _, _, path in listed]
+    ):
+        entries = {path: blob for _, blob, _, path in listed}
+        listed = []  # nothing to look at one by one
+    for mode, blob, stage, path in listed:
         if stage != "0":
             raise InputError(
                 "暂存区中有未解决的合并冲突",
@@ -307,9 +330,13 @@ def from_commit(repo: gitsafe.Repo, rev: str, require_records: bool = False) -> 
     records/ (the site shows such a commit as "no records yet" instead).
     """
     commit = resolve_commit(repo, rev)
+    listed = gitsafe.ls_tree(repo, commit.hexsha, RECORDS_DIR)
     entries: dict[str, str] = {}
     errors: list[InputError] = []
-    for mode, kind, blob, path in gitsafe.ls_tree(repo, commit.hexsha, RECORDS_DIR):
+    if _plain([mode for mode, _, _, _ in listed], [path for _, _, _, path in listed]):
+        entries = {path: blob for _, kind, blob, path in listed if kind == "blob"}
+        listed = []  # nothing to look at one by one
+    for mode, kind, blob, path in listed:
         if _git_entry(mode, path, errors) and kind == "blob":
             entries[path] = blob
     if errors:
