@@ -637,7 +637,7 @@ def removed_violations(planned: Plan) -> list[Violation]:
     the rule cases' runner (no git history)."""
     if planned.trust_all:
         return []
-    return removed_accounts(planned.snapshot, planned.policy, planned.as_of)
+    return removed_accounts(planned.snapshot, planned.policy, planned.as_of, planned.store)
 
 
 def finish_totals(

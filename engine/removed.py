@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeGuard
 
 from engine import gitsafe, records
+from engine.cache import Cache, result_key
 from engine.errors import InputError
 from engine.labels import account_zh
 from engine.policy import Policy
-from engine.snapshot import Snapshot
+from engine.snapshot import Snapshot, is_shallow
 from engine.violations import Violation, fingerprint
 
 RULE, CHECK = "art-13", "account-removed"
@@ -40,8 +42,11 @@ def _accounts_in(entries: dict[str, str] | list[str]) -> set[str]:
     }
 
 
-def removed_accounts(snapshot: Snapshot, policy: Policy, as_of: date) -> list[Violation]:
-    """Violations for accounts removed from records/ without a closure (git needed)."""
+def removed_accounts(
+    snapshot: Snapshot, policy: Policy, as_of: date, store: Cache | None = None
+) -> list[Violation]:
+    """Violations for accounts removed from records/ without a closure (git needed).
+    ``store``: where what a commit's history says is remembered (``_history``)."""
     if snapshot.source is None:
         return []
     directory = snapshot.source
@@ -51,25 +56,14 @@ def removed_accounts(snapshot: Snapshot, policy: Policy, as_of: date) -> list[Vi
         head = _git(directory, "rev-parse", "--verify", "-q", "HEAD").decode().strip()
         if not head:
             return []
-        listed = _git(directory, "ls-tree", "-r", "--name-only", "-z", "HEAD", "--", _ACCOUNTS)
-        names = [n for n in listed.decode("utf-8", errors="replace").split("\0") if n]
-        for account in _accounts_in(names) - present:
+        at_head, deleted = _history(directory, head, True, store)
+        for account in set(at_head) - present:
             last[account] = head
-        rev = head
     else:
-        rev = snapshot.commit.sha
-    out = _git(
-        directory, "log", "--full-history", "--no-renames", "--diff-filter=D",
-        "--format=commit %H %P", "--name-only", rev, "--", f":(glob){_ACCOUNTS}*/account.toml",
-    ).decode("utf-8", errors="replace")  # fmt: skip
-    parent = ""
-    for line in out.splitlines():
-        if line.startswith("commit "):
-            shas = line.split()[1:]
-            parent = shas[1] if len(shas) > 1 else ""
-        elif line.strip() and parent:
-            for account in _accounts_in([line.strip()]) - present:
-                last.setdefault(account, parent)
+        _, deleted = _history(directory, snapshot.commit.sha, False, store)
+    for account, parent in deleted:
+        if account not in present:
+            last.setdefault(account, parent)
     if not last:
         return []
     rule = policy.rules.get(RULE)
@@ -114,6 +108,53 @@ def removed_accounts(snapshot: Snapshot, policy: Policy, as_of: date) -> list[Vi
             )
         )
     return found
+
+
+def _history(
+    directory: Path, rev: str, listed: bool, store: Cache | None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """What the commit ``rev`` and its history say, newest first: the accounts it holds
+    (when ``listed``), and each deletion of an account's ``account.toml`` as (account,
+    the deleting commit's first parent). A commit and its history never change, so this
+    is remembered by the commit id, except in a shallow clone (deepening it adds history)."""
+    shallow = is_shallow(gitsafe.open_repo(directory))
+    key = result_key("removed-accounts", rev, f"listed={listed}")
+    saved = store.get(key) if store is not None and not shallow else None
+    if _history_shaped(saved):
+        return list(saved[0]), [(a, p) for a, p in saved[1]]
+    at_head: list[str] = []
+    if listed:
+        names = _git(directory, "ls-tree", "-r", "--name-only", "-z", rev, "--", _ACCOUNTS)
+        at_head = sorted(_accounts_in(names.decode("utf-8", errors="replace").split("\0")))
+    out = _git(
+        directory, "log", "--full-history", "--no-renames", "--diff-filter=D",
+        "--format=commit %H %P", "--name-only", rev, "--", f":(glob){_ACCOUNTS}*/account.toml",
+    ).decode("utf-8", errors="replace")  # fmt: skip
+    deleted: list[tuple[str, str]] = []
+    parent = ""
+    for line in out.splitlines():
+        if line.startswith("commit "):
+            shas = line.split()[1:]
+            parent = shas[1] if len(shas) > 1 else ""
+        elif line.strip() and parent:
+            deleted += [(account, parent) for account in _accounts_in([line.strip()])]
+    if store is not None and not shallow:
+        store.put(key, [at_head, [list(d) for d in deleted]])
+    return at_head, deleted
+
+
+def _history_shaped(saved: object) -> TypeGuard[list[list[Any]]]:
+    return (
+        isinstance(saved, list)
+        and len(saved) == 2
+        and isinstance(saved[0], list)
+        and all(isinstance(a, str) for a in saved[0])
+        and isinstance(saved[1], list)
+        and all(
+            isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d)
+            for d in saved[1]
+        )
+    )
 
 
 def _contents(directory: Path, blobs: list[str]) -> dict[str, bytes]:

@@ -151,3 +151,36 @@ def test_what_the_report_depends_on_makes_another_report(
     (folder / f"{violation['rule']}.toml").unlink()
     edited = _check(root, "--as-of", BASE_AS_OF, "--policy", str(folder))
     assert edited.stdout != given.stdout
+
+
+def test_removed_accounts_remembered_by_commit_follow_each_commit(
+    records_repo: Callable[..., Path],
+) -> None:
+    """What a commit's history says of removed accounts (engine/removed.py) is kept by the
+    commit id: the hook that first sees HEAD fills it, and a later commit, a staged
+    removal or a damaged entry is never answered from an older one."""
+    root = records_repo()
+
+    def removed(*args: str) -> list[str]:
+        out = run_cli(*args, "--repo", str(root), "--format", "json", "--as-of", BASE_AS_OF)
+        fresh = run_cli(
+            *args, "--repo", str(root), "--format", "json", "--as-of", BASE_AS_OF, "--no-cache"
+        )
+        assert out.returncode in (0, 1), out.stderr
+        assert (out.returncode, out.stdout) == (fresh.returncode, fresh.stdout)
+        doc = json.loads(out.stdout)
+        return [v["account"] for v in doc["violations"] if v["check"] == "account-removed"]
+
+    assert removed("check", "HEAD") == []
+    assert removed("check", "--staged") == []
+    git(root, "rm", "-q", "-r", "--cached", "records/accounts/wx-test")
+    assert removed("check", "--staged") == ["wx-test"]  # HEAD's accounts, remembered
+    git(root, "commit", "-q", "--no-verify", "-m", "移走账号")
+    assert removed("check", "HEAD") == ["wx-test"]
+    cache = Path(os.environ["GOVMEDIA_CACHE_DIR"])
+    kept = [p for p in cache.rglob("*.json") if b'[["wx-test", "' in p.read_bytes()]
+    assert kept  # the deletion, remembered with its parent commit
+    for entry in kept:
+        entry.write_bytes(b"damaged")
+    assert removed("check", "--staged") == ["wx-test"]
+    assert removed("check", "HEAD~1") == []

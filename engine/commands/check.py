@@ -112,13 +112,26 @@ def index_records_tree(repo: gitsafe.Repo) -> str | None:
         return None
 
 
+def commit_records_tree(repo: gitsafe.Repo, rev: str) -> tuple[str, str]:
+    """The commit ``rev`` names and its records/ tree id (``records_tree``): one git in a
+    full clone whose commit has records/; else asked as ``resolve_commit`` asks (which
+    words the errors)."""
+    if not rev.startswith("-") and not snapshot.is_shallow(repo):
+        commit = f"{rev}^{{commit}}"
+        out = gitsafe.rev_parse(repo, commit, f"{commit}:{snapshot.RECORDS_DIR}", "--")
+        found = (out or "").split("\n")
+        if len(found) == 3 and found[2] == "--":
+            return found[0], found[1]
+    sha = snapshot.resolve_commit(repo, rev).hexsha
+    return sha, records_tree(repo, sha)
+
+
 def base_summary(opts: Options, base: str, planned: Plan) -> delta.Summary | None:
     """The base's summary (engine/delta.py), judged like ``planned`` (its check date, rulebook
     and reading of later posts): remembered by the records tree id, else made by judging
     the base in full once. None for a base without records."""
     repo = snapshot.open_repo(opts.repo)
-    commit = snapshot.resolve_commit(repo, base)
-    tree = records_tree(repo, commit.hexsha)
+    sha, tree = commit_records_tree(repo, base)
     if tree == "no-records":
         return None
     store = opts.cache()
@@ -127,7 +140,7 @@ def base_summary(opts: Options, base: str, planned: Plan) -> delta.Summary | Non
     if found is None:
         base_plan = plan_evaluation(
             opts,
-            rev=commit.hexsha,
+            rev=sha,
             staged=False,
             as_of=planned.as_of,
             policy=planned.policy,
