@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from engine import gitsafe, history, snapshot
+from engine import gitsafe, history, records, snapshot
 from engine.commands import audit, check, due
 from engine.commands.common import Options, run_evaluation
 from engine.errors import InputError
@@ -45,9 +45,11 @@ def run(opts: Options, lang: str) -> int:
     code = check.run(
         opts, base, "text", lang, keep=kept, blocking=blocking, backfills=False, by_change=True
     )
-    if base and hidden_by_rulebook(opts, base, lang):
+    staged_paths = _staged_paths(repo)
+    rulebook_staged = any(p.startswith(POLICY_DIR) for p in staged_paths)
+    if base and rulebook_staged and hidden_by_rulebook(opts, base, lang):
         code = 1
-    for line in due.reminders(kept[0], touched_accounts(repo)) if kept else []:
+    for line in due.reminders(kept[0], touched_accounts(staged_paths)) if kept else []:
         click.echo(line, err=True)  # a reminder, never a reason to refuse the commit
     if base:
         now = datetime.now(CHINA_TZ)
@@ -83,27 +85,36 @@ BLOCKED = (
 )
 
 
-def touched_accounts(repo: gitsafe.Repo) -> list[str]:
-    """Accounts whose folder the staged changes touch."""
-    names = gitsafe.run(
-        repo, "diff", "--cached", "--name-only", "--", f"{snapshot.RECORDS_DIR}/accounts/"
+POLICY_DIR = "policy/"
+
+
+def _staged_paths(repo: gitsafe.Repo) -> list[str]:
+    """The paths under the accounts' folders and ``policy/`` that the staged changes touch
+    (one git for both questions)."""
+    accounts = records.directory("account")
+    return gitsafe.run(repo, "diff", "--cached", "--name-only", "--", accounts, POLICY_DIR).split(
+        "\n"
     )
-    found = {p.split("/")[2] for p in names.splitlines() if p.count("/") >= 3}
+
+
+def touched_accounts(staged_paths: list[str]) -> list[str]:
+    """Accounts whose folder the staged changes touch."""
+    accounts = records.directory("account")
+    found = {p.split("/")[2] for p in staged_paths if p.startswith(accounts) and p.count("/") >= 3}
     return sorted(found)
 
 
 def hidden_by_rulebook(opts: Options, base: str, lang: str) -> bool:
     """A commit that changes ``policy/`` is judged by the old rulebook too.
 
-    Violations the old rulebook (``base``'s) finds new in this commit, but the new
+    Called when the staged changes touch ``policy/``. Violations the old rulebook
+    (``base``'s) finds new in this commit, but the new
     (staged) one does not find, are what the rule change hides: they block the commit.
     Violations already at ``base`` that the new rulebook no longer finds are listed (the
     rule change hides them) without blocking. Returns whether to block.
     """
-    if opts.policy_dir or gitsafe.succeeds(
-        snapshot.open_repo(opts.repo), "diff-index", "--cached", "--quiet", base, "--", "policy/"
-    ):
-        return False  # one rulebook on both sides: --policy DIR, or policy/ not changed
+    if opts.policy_dir:
+        return False  # one rulebook on both sides
     new_policy = opts.policy()
     old_policy = opts.policy_at(base)
     if new_policy.digest == old_policy.digest:
