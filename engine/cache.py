@@ -57,14 +57,24 @@ class Cache:
     def get_bytes(self, key: str) -> bytes | None:
         """An entry's value as stored (``put_bytes``), or None: missing, unreadable, or
         its checksum does not match (damaged, forged or someone else's)."""
+        view = self.get_view(key)
+        return None if view is None else view.tobytes()
+
+    def get_view(self, key: str) -> memoryview | None:
+        """``get_bytes`` without copying the value out of what was read (a report of
+        20,000 violations is 15 MB)."""
         if self.directory is None:
             return None
         try:
             with open(self.directory / key[:2] / f"{key}.json", "rb") as fh:
-                header, _, body = fh.read().partition(b"\n")
+                data = fh.read()
         except OSError:
             return None
-        return body if header == _header(key, body) else None
+        end = data.find(b"\n")
+        if end < 0:
+            return None
+        body = memoryview(data)[end + 1 :]
+        return body if data[:end] == _header(key, body) else None
 
     def put(self, key: str, value: Any) -> None:
         try:
@@ -83,7 +93,8 @@ class Cache:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
-                fh.write(_header(key, body) + b"\n" + body)
+                fh.write(_header(key, body) + b"\n")
+                fh.write(body)
             os.replace(tmp, folder / f"{key}.json")
             tmp = None
         except OSError:
@@ -94,10 +105,11 @@ class Cache:
                     os.unlink(tmp)
 
 
-def _header(key: str, body: bytes) -> bytes:
+def _header(key: str, body: bytes | memoryview) -> bytes:
     """The first line of an entry: its key and the checksum of key and value."""
-    digest = hashlib.sha256(key.encode() + b"\0" + body).hexdigest()
-    return f"govmedia-cache/1 {key} {digest}".encode()
+    checksum = hashlib.sha256(key.encode() + b"\0")
+    checksum.update(body)
+    return f"govmedia-cache/1 {key} {checksum.hexdigest()}".encode()
 
 
 # ---------------------------------------------------------------- keys

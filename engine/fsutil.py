@@ -9,7 +9,7 @@ from pathlib import Path
 from engine.errors import InputError
 
 
-def write_atomic(path: str | Path, data: bytes, *, overwrite: bool = False) -> None:
+def write_atomic(path: str | Path, data: bytes | memoryview, *, overwrite: bool = False) -> None:
     """Write ``data`` to ``path`` via a temporary file and a rename.
 
     Without ``overwrite`` an existing file is an error and is left untouched

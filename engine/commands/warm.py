@@ -54,7 +54,7 @@ def run(
         if output:
             write_atomic(output, text, overwrite=True)
         else:
-            sys.stdout.write(text.decode("utf-8"))
+            sys.stdout.write(str(text, "utf-8", "replace"))
         return code
     from engine.commands import check
 
@@ -119,20 +119,15 @@ def _files_digest(folder: Path) -> str | None:
         return None
 
 
-def cached_report(store: Cache, key: str) -> tuple[int, bytes] | None:
+def cached_report(store: Cache, key: str) -> tuple[int, memoryview] | None:
     """A remembered (exit code, report text in UTF-8), or None: missing, damaged or not one."""
-    body = store.get_bytes(key)
+    body = store.get_view(key)
     if body is None:
         return None
-    head, _, text = body.partition(b"\n")
-    parts = head.split(b" ")
-    if len(parts) != 2 or parts[0] != _FORMAT or parts[1] not in (b"0", b"1"):
+    head = bytes(body[: len(_FORMAT) + 3])
+    if head not in (_FORMAT + b" 0\n", _FORMAT + b" 1\n"):
         return None
-    try:
-        text.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return int(parts[1]), text
+    return int(head[-2:-1]), body[len(head) :]
 
 
 def remember(store: Cache, key: str, code: int, text: str) -> None:
