@@ -136,15 +136,44 @@ _DEPENDENCIES = ("chinesecalendar", "durable_rules", "rtoml", "jsonschema", "jso
 
 
 def package_versions() -> list[str]:
-    from importlib import metadata
-
+    """``name=version`` of Python and of each package results depend on. A version is
+    read from the name of the package's ``<name>-<version>.dist-info`` folder (what pip
+    installs; the first on ``sys.path``, as importlib.metadata finds it), else from
+    importlib.metadata (slow to import: a hook would spend a tenth of its time there)."""
     versions = [f"python={sys.version}"]
+    installed = installed_versions()
     for name in _DEPENDENCIES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
+        version = installed.get(_normal(name))
+        if version is None:
+            from importlib import metadata
+
+            try:
+                version = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                version = "?"
+        versions.append(f"{name}={version}")
     return versions
+
+
+def installed_versions() -> dict[str, str]:
+    """Normalised distribution name -> version, from the ``.dist-info`` folders on
+    ``sys.path`` (the first of a name wins)."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            stem = folder[: -len(".dist-info")]
+            if folder.endswith(".dist-info") and stem.count("-") == 1:
+                name, version = stem.split("-")
+                found.setdefault(_normal(name), version)
+    return found
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 @functools.cache

@@ -15,15 +15,11 @@ from engine.cache import Cache
 
 
 def test_keys_follow_the_holiday_data_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    from importlib import metadata
-
     assert any(v.startswith("chinesecalendar=") for v in cache.package_versions())
     cache.engine_digest.cache_clear()
     before = cache.result_key("x")
-    real = metadata.version
-    monkeypatch.setattr(
-        metadata, "version", lambda name: "99.0" if name == "chinesecalendar" else real(name)
-    )
+    real = cache.installed_versions()
+    monkeypatch.setattr(cache, "installed_versions", lambda: {**real, "chinesecalendar": "99.0"})
     cache.engine_digest.cache_clear()
     try:
         assert cache.result_key("x") != before
@@ -31,6 +27,18 @@ def test_keys_follow_the_holiday_data_version(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.undo()
         cache.engine_digest.cache_clear()
     assert cache.result_key("x") == before
+
+
+def test_package_versions_are_importlib_metadatas(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read from the folder names, the versions are the ones importlib.metadata gives; a
+    package without such a folder is asked of importlib.metadata."""
+    from importlib import metadata
+
+    plain = [f"{n}={metadata.version(n)}" for n in cache._DEPENDENCIES]
+    assert cache.package_versions()[1:] == plain
+    assert all(cache._normal(n) in cache.installed_versions() for n in cache._DEPENDENCIES)
+    monkeypatch.setattr(cache, "installed_versions", dict)
+    assert cache.package_versions()[1:] == plain
 
 
 def _entries(cache: Path) -> list[Path]:
