@@ -174,6 +174,8 @@ def _env(cache_dir: Path | None, engine_root: Path = PROJECT, **extra: str) -> d
     env["PYTHONPATH"] = str(engine_root)
     env.pop("GOVMEDIA_JOBS", None)
     env.pop("GOVMEDIA_AS_OF", None)
+    # govmedia may write its bytecode, as an installed one has (untimed runs come first).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra)
     return env
 
