@@ -13,7 +13,7 @@ def fingerprint(rule: str, check: str, fact_key: str) -> str:
     return hashlib.sha256(f"{rule}/{check}/{fact_key}".encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     rule: str
     check: str
@@ -138,7 +138,7 @@ def compare(current: list[Violation], base: list[Violation]) -> Comparison:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reminder:
     """Something the check could not judge, or that people should look at, that is not a
     violation of any unit: a calendar year that is not recorded yet, a review known only

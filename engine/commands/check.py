@@ -236,11 +236,13 @@ def run(
             fixed=found.fixed,
             accepted=accepted,
         )
-    text = FORMATS[fmt](safe(report))
+    # Written piece by piece as the format makes it: never the whole report in memory.
+    pieces = FORMATS[fmt](safe(report))
     if output:
-        write_atomic(output, text.encode("utf-8"), overwrite=True)
+        write_atomic(output, (piece.encode("utf-8") for piece in pieces), overwrite=True)
     else:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
     if blocking is not None:
         blocking.extend(report.errors)
     return 1 if report.errors else 0

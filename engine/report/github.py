@@ -10,6 +10,8 @@ have one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from engine.labels import REMINDER, REMINDER_HINT, article_zh
 from engine.report import Report, message, register, reminders
 from engine.violations import Reminder, Violation
@@ -53,6 +55,10 @@ def notice(m: Reminder, lang: str) -> str:
 
 
 @register("github")
+def chunks(report: Report) -> Iterator[str]:
+    yield render(report)
+
+
 def render(report: Report) -> str:
     lines = [annotation(v, report.lang) for v in report.shown]
     lines += [notice(m, report.lang) for m in reminders(report)]

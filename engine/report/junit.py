@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterator
 
 from engine.labels import REMINDER_HINT, REMINDERS_HEADING, REMINDERS_HEADING_EN, article_zh
 from engine.report import Report, message, register, reminders
@@ -40,6 +41,10 @@ def _case(suite: ET.Element, name: str, classname: str) -> ET.Element:
 
 
 @register("junit")
+def chunks(report: Report) -> Iterator[str]:
+    yield render(report)
+
+
 def render(report: Report) -> str:
     r = report.result
     en = report.lang == "en"

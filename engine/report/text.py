@@ -8,6 +8,8 @@ article as one at the base; they do not block), then those fixed since the base.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from engine.labels import (
     REMINDER_HINT,
     REMINDERS_HEADING,
@@ -59,6 +61,10 @@ def ref_zh(ref: str | None) -> str:
 
 
 @register("text")
+def chunks(report: Report) -> Iterator[str]:
+    yield render(report)
+
+
 def render(report: Report) -> str:
     r = report.result
     en = report.lang == "en"

@@ -342,7 +342,7 @@ def _result(repo: Path) -> Result:
 
 def _render_all(report: Report) -> dict[str, str]:
     load_formats()
-    return {name: fmt(safe(report)) for name, fmt in sorted(FORMATS.items())}
+    return {name: "".join(fmt(safe(report))) for name, fmt in sorted(FORMATS.items())}
 
 
 def test_reminders_alone_fail_nothing_in_any_format(repo: Path) -> None:
