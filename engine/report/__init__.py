@@ -68,7 +68,8 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
 
 def json_chunks(doc: Any) -> Iterator[str]:
     """``json.dumps(doc, ensure_ascii=False, indent=2) + "\\n"`` in pieces, with every
-    ``Stream`` in ``doc`` written as the list of its items, one item at a time.
+    ``Stream`` in ``doc`` written as the list of its items, one item at a time (an item
+    is dumped whole: it holds no stream of its own).
 
     The document is dumped with a placeholder string for each stream (a NUL byte and a
     random token: no text of the report can spell it); a placeholder is then replaced by
@@ -93,7 +94,7 @@ def json_chunks(doc: Any) -> Iterator[str]:
     for n, stream in enumerate(streams):
         placeholder = f'"\\u0000{token}:{n}"'
         at = text.index(placeholder, start)
-        line = text[text.rindex("\n", 0, at) + 1 : at]
+        line = text[text.rfind("\n", 0, at) + 1 : at]
         yield text[start:at]
         yield from _list_chunks(stream.items, line[: len(line) - len(line.lstrip(" "))])
         start = at + len(placeholder)
