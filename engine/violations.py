@@ -84,7 +84,9 @@ class Violation:
         dict of evidence taken over. Its words that many violations repeat (rule, check,
         unit, day, evidence values...) are shared, not held once per violation: a whole
         check holds every violation at once (200,000 at the 10x workload)."""
-        fields = {k: intern(v) if k in _SHARED and type(v) is str else v for k, v in data.items()}
+        fields: dict[str, Any] = {
+            k: intern(v) if k in _SHARED and type(v) is str else v for k, v in data.items()
+        }
         evidence = fields.get("evidence")
         if type(evidence) is dict:
             for key, value in evidence.items():

@@ -54,12 +54,14 @@ def notice(m: Reminder, lang: str) -> str:
     return f"::notice {','.join(props)}::{escape_data(body)}"
 
 
+def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
 @register("github")
 def chunks(report: Report) -> Iterator[str]:
-    yield render(report)
-
-
-def render(report: Report) -> str:
-    lines = [annotation(v, report.lang) for v in report.shown]
-    lines += [notice(m, report.lang) for m in reminders(report)]
-    return "".join(line + "\n" for line in lines)
+    """One workflow command a line, each made as it is written."""
+    for v in report.shown:
+        yield annotation(v, report.lang) + "\n"
+    for m in reminders(report):
+        yield notice(m, report.lang) + "\n"
