@@ -124,10 +124,12 @@ def compute_all(
 ) -> Generator[dict[str, Any], None, None]:
     """Each task's result in order; on two or more cores, computed by forked workers.
 
-    ``prefetch`` reads ahead, in one go, the files the tasks will read; when the
-    tasks run in workers, each worker reads its own files instead, meanwhile, and
-    ``release`` lets go first of what the parent holds for reading (its git process):
-    every page the parent holds when it forks counts again in each worker's RSS.
+    ``prefetch`` reads ahead, in one go, the files of a few tasks run here (a hook's
+    one or two partitions). Many tasks read each its own files as it runs, here or in
+    workers: read ahead at once, a cold check's post files would all be in memory
+    together (a gigabyte at the 10x workload). Before forking workers, ``release``
+    lets go of what the parent holds for reading (its git process): every page the
+    parent holds when it forks counts again in each worker's RSS.
     A result is the caller's alone once yielded: the parent keeps no other reference.
     """
     jobs = min(_jobs(), len(tasks))
@@ -136,10 +138,11 @@ def compute_all(
         or len(tasks) < _MIN_PARALLEL
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        prefetch()
         threshold = gc.get_threshold()
         if len(tasks) >= _MIN_PARALLEL:  # a cold run on one core: collect rarely meanwhile
             gc.set_threshold(100_000, 50, 50)
+        else:
+            prefetch()
         try:
             yield from (task() for task in tasks)
         finally:
