@@ -26,7 +26,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from engine import __version__
 
@@ -104,12 +104,75 @@ class Cache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
 
+    def open_entry(self, key: str) -> Entry | None:
+        """An entry written as its value comes, piece by piece (``Entry``); None when
+        nothing is remembered (no cache directory, or one that cannot be written)."""
+        if self.directory is None:
+            return None
+        folder = self.directory / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        except OSError:
+            return None
+        return Entry(key, os.fdopen(fd, "w+b"), tmp, folder / f"{key}.json")
+
+
+class Entry:
+    """A cache entry being written: ``write`` its value's pieces, then ``commit`` (the
+    entry appears whole, atomically) or ``discard`` (nothing appears). The header's
+    checksum is only known at the end: a placeholder of the same length is written first
+    and replaced on commit. A failed write discards the entry (a cache that cannot be
+    written is only slower)."""
+
+    def __init__(self, key: str, fh: BinaryIO, tmp: str, final: Path) -> None:
+        self.key, self._fh, self._tmp, self._final = key, fh, tmp, final
+        self._checksum = hashlib.sha256(key.encode() + b"\0")
+        self._open = True
+        self._write(b"\0" * len(_header_text(key, "0" * 64)) + b"\n")
+
+    def _write(self, data: bytes) -> None:
+        if self._open:
+            try:
+                self._fh.write(data)
+            except OSError:
+                self.discard()
+
+    def write(self, data: bytes) -> None:
+        self._checksum.update(data)
+        self._write(data)
+
+    def commit(self) -> None:
+        if not self._open:
+            return
+        try:
+            self._fh.seek(0)
+            self._fh.write(_header_text(self.key, self._checksum.hexdigest()))
+            self._fh.close()
+            os.replace(self._tmp, self._final)
+        except OSError:
+            self.discard()
+        self._open = False
+
+    def discard(self) -> None:
+        if not self._open:
+            return  # committed or discarded already
+        self._open = False
+        with contextlib.suppress(OSError):
+            self._fh.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._tmp)
+
+
+def _header_text(key: str, checksum: str) -> bytes:
+    return f"govmedia-cache/1 {key} {checksum}".encode()
+
 
 def _header(key: str, body: bytes | memoryview) -> bytes:
     """The first line of an entry: its key and the checksum of key and value."""
     checksum = hashlib.sha256(key.encode() + b"\0")
     checksum.update(body)
-    return f"govmedia-cache/1 {key} {checksum.hexdigest()}".encode()
+    return _header_text(key, checksum.hexdigest())
 
 
 # ---------------------------------------------------------------- keys

@@ -586,7 +586,7 @@ def judge_partitions(planned: Plan, pids: Iterable[str]) -> dict[str, PartitionR
         partial(_compute, planned, p.build) for p in missed
     ]
     prefetch = partial(planned.snapshot.prefetch, [path for p in missed for path in p.post_paths])
-    with closing(compute_all(tasks, prefetch)) as computing:
+    with closing(compute_all(tasks, prefetch, planned.snapshot.release)) as computing:
         for p, computed in zip(missed, computing, strict=True):
             store.put(p.key, computed)
             results[p.pid] = partition_result(computed)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from engine.errors import InputError
 
 
-def write_atomic(path: str | Path, data: bytes | memoryview, *, overwrite: bool = False) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename.
+def write_atomic(
+    path: str | Path, data: bytes | memoryview | Iterable[bytes], *, overwrite: bool = False
+) -> None:
+    """Write ``data`` (bytes, or pieces of them written as they come) to ``path`` via a
+    temporary file and a rename: a failure while making the pieces leaves ``path`` as it was.
 
     Without ``overwrite`` an existing file is an error and is left untouched
     (the final link is made with ``os.link``, which fails if the name exists).
@@ -27,7 +31,11 @@ def write_atomic(path: str | Path, data: bytes | memoryview, *, overwrite: bool 
             mode = None
         os.fchmod(fd, _new_file_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes | memoryview):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         if overwrite:

@@ -19,7 +19,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -118,12 +118,19 @@ def _run_task(index: int) -> dict[str, Any] | None:
 
 
 def compute_all(
-    tasks: list[Callable[[], dict[str, Any]]], prefetch: Callable[[], None]
+    tasks: list[Callable[[], dict[str, Any]]],
+    prefetch: Callable[[], None],
+    release: Callable[[], None] = lambda: None,
 ) -> Generator[dict[str, Any], None, None]:
     """Each task's result in order; on two or more cores, computed by forked workers.
 
-    ``prefetch`` reads ahead, in one go, the files the tasks will read; when the
-    tasks run in workers, each worker reads its own files instead, meanwhile.
+    ``prefetch`` reads ahead, in one go, the files of a few tasks run here (a hook's
+    one or two partitions). Many tasks read each its own files as it runs, here or in
+    workers: read ahead at once, a cold check's post files would all be in memory
+    together (a gigabyte at the 10x workload). Before forking workers, ``release``
+    lets go of what the parent holds for reading (its git process): every page the
+    parent holds when it forks counts again in each worker's RSS.
+    A result is the caller's alone once yielded: the parent keeps no other reference.
     """
     jobs = min(_jobs(), len(tasks))
     if (
@@ -131,10 +138,11 @@ def compute_all(
         or len(tasks) < _MIN_PARALLEL
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        prefetch()
         threshold = gc.get_threshold()
         if len(tasks) >= _MIN_PARALLEL:  # a cold run on one core: collect rarely meanwhile
             gc.set_threshold(100_000, 50, 50)
+        else:
+            prefetch()
         try:
             yield from (task() for task in tasks)
         finally:
@@ -143,17 +151,27 @@ def compute_all(
     _TASKS[:] = tasks
     done = 0
     finished = False
+    release()
     pool = new_pool(jobs, "fork")
     try:
         try:
             # Futures submitted one by one, not pool.map: map cancels the pending ones when
             # interrupted, and CPython 3.11's pool then fails to mark a cancelled future
             # broken (InvalidStateError printed from its manager thread).
-            for future in [pool.submit(_run_task, i) for i in range(len(tasks))]:
+            futures: list[Future[dict[str, Any] | None] | None] = [
+                pool.submit(_run_task, i) for i in range(len(tasks))
+            ]
+            for i, future in enumerate(futures):
+                assert future is not None
+                # Each future is dropped once read: a future keeps its result, and all of
+                # them together would keep every partition's result to the end.
                 result = future.result()
+                futures[i] = future = None
                 value = tasks[done]() if result is None else result
+                del result
                 done += 1
                 yield value
+                del value
         except BrokenProcessPool:
             pass  # a worker died (a crash in native code): what is left runs here, in the open
         yield from (task() for task in tasks[done:])

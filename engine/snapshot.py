@@ -60,8 +60,15 @@ class Snapshot:
         return self._reader.read(path, self.entries[path])
 
     def prefetch(self, paths: Iterable[str]) -> None:
-        """Read these files ahead in one go (one git process for a commit or the index)."""
+        """Read these files ahead in one go (one git process for a commit or the index).
+        What earlier reads kept is let go (see ``_GitReader.prefetch``)."""
         self._reader.prefetch([self.entries[p] for p in paths])
+
+    def release(self) -> None:
+        """Let go of the bytes read ahead and end the git process that reads this
+        snapshot's blobs, if any; the next read starts another. Called before forking
+        workers, which start their own: the parent's would sit idle, and count twice."""
+        self._reader.release()
 
     def default_as_of(self) -> date:
         """The reference date of absence rules: the commit's date, else today in China."""
@@ -76,6 +83,9 @@ class _Reader:
 
     def prefetch(self, blobs: list[str]) -> None:
         """Make later reads of these blobs cheap; a no-op where reads are cheap already."""
+
+    def release(self) -> None:
+        """Let go of what reads hold open (a git process); a no-op where nothing is."""
 
 
 class _FileReader(_Reader):
@@ -96,19 +106,33 @@ class _GitReader(_Reader):
 
     def __init__(self, repo: gitsafe.Repo) -> None:
         self._git = gitsafe.BlobReader(repo)
-        self._fetched: dict[str, bytes] = {}
+        self._ahead: dict[str, bytes] = {}  # read ahead, not yet asked for
+        self._asked: dict[str, bytes] = {}  # asked for since the last prefetch
 
     def read(self, path: str, blob: str) -> bytes:
-        data = self._fetched.get(blob)
+        data = self._ahead.pop(blob, None)
+        if data is None:
+            data = self._asked.get(blob)
         if data is None:
             data = self._git.read(blob)
+        self._asked[blob] = data
         return data
 
     def prefetch(self, blobs: list[str]) -> None:
-        """Read many blobs through one `git cat-file --batch`, not one round trip each."""
-        wanted = [b for b in dict.fromkeys(blobs) if b not in self._fetched]
+        """Read many blobs through one `git cat-file --batch`, not one round trip each.
+
+        What was read since the last prefetch is let go: a cold check reads each
+        account's post files once (one prefetch per account), then only their line
+        numbers; a worker that kept them all would hold the whole repository's bytes
+        (a gigabyte at the 10x workload) to the end. A later read asks git again."""
+        self._asked = {}
+        wanted = [b for b in dict.fromkeys(blobs) if b not in self._ahead]
         if wanted:
-            self._fetched.update(self._git.read_many(wanted))
+            self._ahead.update(self._git.read_many(wanted))
+
+    def release(self) -> None:
+        self._ahead, self._asked = {}, {}
+        self._git.close()
 
 
 def open_repo(path: Path) -> gitsafe.Repo:

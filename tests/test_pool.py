@@ -27,9 +27,13 @@ def _where(n: int) -> dict[str, Any]:
 
 
 def _run(tasks: list[Task]) -> tuple[list[dict[str, Any]], list[str]]:
-    prefetched: list[str] = []
-    with closing(pool.compute_all(tasks, partial(prefetched.append, "read"))) as results:
-        return list(results), prefetched
+    """The results, and what the parent was asked to do: read ahead ("read") or let go
+    of its reader before forking ("release")."""
+    asked: list[str] = []
+    with closing(
+        pool.compute_all(tasks, partial(asked.append, "read"), partial(asked.append, "release"))
+    ) as results:
+        return list(results), asked
 
 
 def _tasks(n: int, task: Callable[[int], dict[str, Any]] = _where) -> list[Task]:
@@ -41,18 +45,25 @@ def test_many_tasks_run_in_workers_in_order(monkeypatch: pytest.MonkeyPatch) -> 
     results, prefetched = _run(_tasks(pool._MIN_PARALLEL))
     assert [r["n"] for r in results] == list(range(pool._MIN_PARALLEL))
     assert os.getpid() not in {r["pid"] for r in results}
-    assert prefetched == []  # each worker reads its own files
+    assert prefetched == ["release"]  # each worker reads its own files
     assert pool._TASKS == []  # the tasks are let go of once the pool is done
 
 
-@pytest.mark.parametrize(("jobs", "count"), [("1", pool._MIN_PARALLEL), ("2", 3)])
+@pytest.mark.parametrize(
+    ("jobs", "count", "asked"),
+    [
+        # Many tasks on one core: each reads its own files as it runs, not all at once.
+        ("1", pool._MIN_PARALLEL, []),
+        ("2", 3, ["read"]),  # a hook's few partitions: their files read in one go
+    ],
+)
 def test_one_core_or_few_tasks_run_here(
-    monkeypatch: pytest.MonkeyPatch, jobs: str, count: int
+    monkeypatch: pytest.MonkeyPatch, jobs: str, count: int, asked: list[str]
 ) -> None:
     monkeypatch.setenv("GOVMEDIA_JOBS", jobs)
     results, prefetched = _run(_tasks(count))
     assert results == [{"n": i, "pid": os.getpid()} for i in range(count)]
-    assert prefetched == ["read"]
+    assert prefetched == asked
 
 
 def test_a_task_failing_in_a_worker_runs_again_here(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -184,3 +184,33 @@ def test_removed_accounts_remembered_by_commit_follow_each_commit(
         entry.write_bytes(b"damaged")
     assert removed("check", "--staged") == ["wx-test"]
     assert removed("check", "HEAD~1") == []
+
+
+def test_a_report_is_remembered_only_once_every_piece_went_by(tmp_path: Path) -> None:
+    """The report entry is written as the report streams out (engine/commands/warm.py):
+    whole after the last piece, absent when the writing stopped half-way or a piece
+    could not be kept as UTF-8."""
+    from engine.cache import Cache
+    from engine.commands.warm import cached_report, remembering
+
+    store = Cache(tmp_path / "cache")
+    pieces = ["{\n", '  "违规": []\n', "}\n"]
+    assert list(remembering(store, "a" * 64, 1, iter(pieces))) == pieces
+    found = cached_report(store, "a" * 64)
+    assert found is not None and found[0] == 1
+    assert bytes(found[1]).decode("utf-8") == "".join(pieces)
+
+    stopped = remembering(store, "b" * 64, 0, iter(pieces))
+    assert next(stopped) == pieces[0]
+    stopped.close()  # the output failed: the rest is never asked for
+    assert cached_report(store, "b" * 64) is None
+
+    odd = ["ok", "\udcff", "end"]
+    assert list(remembering(store, "c" * 64, 0, iter(odd))) == odd
+    assert cached_report(store, "c" * 64) is None
+    assert cached_report(store, "d" * 64) is None
+    # No temporary file is left behind by any of them.
+    assert not [p for p in (tmp_path / "cache").rglob(".tmp-*")]
+    # An exit code other than 0 or 1 (bad input) is never remembered.
+    assert list(remembering(store, "e" * 64, 2, iter(pieces))) == pieces
+    assert cached_report(store, "e" * 64) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from engine import delta, gitsafe, history, records, snapshot
@@ -214,15 +215,16 @@ def run(
     *,
     backfills: bool = True,
     by_change: bool = False,
-    rendered: list[str] | None = None,
+    tee: Callable[[int, Iterable[str]], Iterable[str]] | None = None,
 ) -> int:
     """Report; exit 1 on errors. ``keep`` (if given) receives the evaluation, for the hook's
     reminders; ``blocking`` (if given) the errors that decide the exit code.
 
     ``by_change`` (the hook): the staged index is judged against ``base`` only where it
     differs (engine/delta.py); the report lists the violations, waivers and reminders of
-    the changed accounts, and counts the rest. ``rendered`` (if given) receives the
-    report's text (engine/commands/warm.py remembers it)."""
+    the changed accounts, and counts the rest. ``tee`` (if given) is handed the exit
+    code and the report's pieces, and passes the pieces on (engine/commands/warm.py keeps
+    a copy of them)."""
     load_formats()
     if base and since:
         raise InputError("--base 和 --since 只能二选一", hint="去掉其中一个选项。")
@@ -260,13 +262,15 @@ def run(
             fixed=found.fixed,
             accepted=accepted,
         )
-    text = FORMATS[fmt](safe(report))
-    if rendered is not None:
-        rendered.append(text)
+    # Written piece by piece as the format makes it: never the whole report in memory.
+    pieces: Iterable[str] = FORMATS[fmt](safe(report))
+    if tee is not None:  # engine/commands/warm.py keeps a copy as the pieces go by
+        pieces = tee(1 if report.errors else 0, pieces)
     if output:
-        write_atomic(output, text.encode("utf-8"), overwrite=True)
+        write_atomic(output, (piece.encode("utf-8") for piece in pieces), overwrite=True)
     else:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
     if blocking is not None:
         blocking.extend(report.errors)
     return 1 if report.errors else 0

@@ -25,6 +25,8 @@ HEAD, so it is never answered from here either. ``--no-cache`` reads and writes 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from engine import gitsafe, i18n, resources
@@ -58,11 +60,8 @@ def run(
         return code
     from engine.commands import check
 
-    rendered: list[str] = []
-    code = check.run(opts, base, fmt, lang, output, since, rendered=rendered)
-    if key and rendered:
-        remember(store, key, code, rendered[0])
-    return code
+    tee = partial(remembering, store, key) if key else None
+    return check.run(opts, base, fmt, lang, output, since, tee=tee)
 
 
 def report_key(
@@ -130,12 +129,22 @@ def cached_report(store: Cache, key: str) -> tuple[int, memoryview] | None:
     return int(head[-2:-1]), body[len(head) :]
 
 
-def remember(store: Cache, key: str, code: int, text: str) -> None:
-    """Keep a check's exit code (0 or 1) and report text under its key."""
-    if code not in (0, 1):
+def remembering(store: Cache, key: str, code: int, pieces: Iterable[str]) -> Iterator[str]:
+    """Pass a check's report on piece by piece, keeping its exit code (0 or 1) and text
+    under ``key`` as they go by: the entry appears only once every piece has been passed
+    on (a check interrupted while writing its report leaves nothing)."""
+    entry = store.open_entry(key) if code in (0, 1) else None
+    if entry is None:
+        yield from pieces
         return
     try:
-        body = text.encode("utf-8")
-    except UnicodeEncodeError:
-        return  # not text that could be read back the same: not remembered
-    store.put_bytes(key, _FORMAT + f" {code}\n".encode() + body)
+        entry.write(_FORMAT + f" {code}\n".encode())
+        for piece in pieces:
+            try:
+                entry.write(piece.encode("utf-8"))
+            except UnicodeEncodeError:  # not text that could be read back the same
+                entry.discard()
+            yield piece
+        entry.commit()
+    finally:
+        entry.discard()  # nothing after a commit; the partial entry otherwise

@@ -5,7 +5,9 @@ A formatter turns a ``Report`` into text; it never decides the exit code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import secrets
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -34,7 +36,9 @@ class Report:
         return [v for v in self.shown if v.severity == "error"]
 
 
-Formatter = Callable[[Report], str]
+# A formatter yields the report's text in pieces, written out as they come: the JSON
+# report of 200,000 violations is 150 MB, and never needs to be in memory whole.
+Formatter = Callable[[Report], Iterator[str]]
 FORMATS: dict[str, Formatter] = {}
 
 
@@ -44,6 +48,67 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
         return fn
 
     return wrap
+
+
+def render_text(name: str, report: Report) -> str:
+    """The whole text of ``report`` in format ``name``."""
+    return "".join(FORMATS[name](report))
+
+
+class Stream:
+    """A list in a JSON document that ``json_chunks`` writes item by item, making each
+    item only when it is written: ``items`` (an iterable) is read once."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
+
+
+def json_chunks(doc: Any) -> Iterator[str]:
+    """``json.dumps(doc, ensure_ascii=False, indent=2) + "\\n"`` in pieces, with every
+    ``Stream`` in ``doc`` written as the list of its items, one item at a time (an item
+    is dumped whole: it holds no stream of its own).
+
+    The document is dumped with a placeholder string for each stream (a NUL byte and a
+    random token: no text of the report can spell it); a placeholder is then replaced by
+    its items, each dumped alone and indented to the depth of the placeholder's line:
+    the same text, byte for byte, as one dump of the whole document.
+    """
+    token = secrets.token_hex(8)
+    streams: list[Stream] = []
+
+    def mark(node: Any) -> Any:
+        if isinstance(node, Stream):
+            streams.append(node)
+            return f"\0{token}:{len(streams) - 1}"
+        if isinstance(node, dict):
+            return {k: mark(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [mark(v) for v in node]
+        return node
+
+    text = _ENCODER.encode(mark(doc))
+    start = 0
+    for n, stream in enumerate(streams):
+        placeholder = f'"\\u0000{token}:{n}"'
+        at = text.index(placeholder, start)
+        line = text[text.rfind("\n", 0, at) + 1 : at]
+        yield text[start:at]
+        yield from _list_chunks(stream.items, line[: len(line) - len(line.lstrip(" "))])
+        start = at + len(placeholder)
+    yield text[start:] + "\n"
+
+
+def _list_chunks(items: Iterable[Any], indent: str) -> Iterator[str]:
+    """A JSON list whose opening bracket is on a line indented by ``indent``."""
+    inner = "\n" + indent + "  "
+    first = True
+    for item in items:
+        yield ("[" if first else ",") + inner + _ENCODER.encode(item).replace("\n", inner)
+        first = False
+    yield "[]" if first else "\n" + indent + "]"
 
 
 def message(v: Violation | Reminder, lang: str) -> str:
@@ -57,23 +122,34 @@ def reminders(report: Report) -> list[Reminder]:
 
 
 def _clean_any(value: Any) -> Any:
+    """``value`` with every string (and nested string) cleaned: the very same object
+    when nothing needed it, so a report of 200,000 clean violations is not copied."""
     if isinstance(value, str):
-        return clean(value)
+        return clean(value)  # the same string when it has nothing to escape
     if isinstance(value, dict):
-        return {_clean_any(k): _clean_any(v) for k, v in value.items()}
+        items = [(_clean_any(k), _clean_any(v)) for k, v in value.items()]
+        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(items, value.items(), strict=True)):
+            return value
+        return dict(items)
     if isinstance(value, list | tuple):
-        return type(value)(_clean_any(v) for v in value)
+        cleaned = [_clean_any(v) for v in value]
+        if all(c is v for c, v in zip(cleaned, value, strict=True)):
+            return value
+        return type(value)(cleaned)
     return value
 
 
 def _clean_fields(item: Any) -> Any:
-    """A dataclass instance with every string (and nested string) field cleaned."""
+    """A dataclass instance with every string (and nested string) field cleaned; the
+    instance itself when none needed it."""
     changes = {}
     for f in fields(item):
         value = getattr(item, f.name)
         if isinstance(value, str | dict | list):
-            changes[f.name] = _clean_any(value)
-    return replace(item, **changes)
+            cleaned = _clean_any(value)
+            if cleaned is not value:
+                changes[f.name] = cleaned
+    return replace(item, **changes) if changes else item
 
 
 def safe(report: Report) -> Report:

@@ -10,6 +10,8 @@ have one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from engine.labels import REMINDER, REMINDER_HINT, article_zh
 from engine.report import Report, message, register, reminders
 from engine.violations import Reminder, Violation
@@ -52,8 +54,14 @@ def notice(m: Reminder, lang: str) -> str:
     return f"::notice {','.join(props)}::{escape_data(body)}"
 
 
-@register("github")
 def render(report: Report) -> str:
-    lines = [annotation(v, report.lang) for v in report.shown]
-    lines += [notice(m, report.lang) for m in reminders(report)]
-    return "".join(line + "\n" for line in lines)
+    return "".join(chunks(report))
+
+
+@register("github")
+def chunks(report: Report) -> Iterator[str]:
+    """One workflow command a line, each made as it is written."""
+    for v in report.shown:
+        yield annotation(v, report.lang) + "\n"
+    for m in reminders(report):
+        yield notice(m, report.lang) + "\n"

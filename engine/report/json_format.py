@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
-from engine.report import Report, message, register, reminders
+from engine.report import Report, Stream, json_chunks, message, register, reminders
 from engine.violations import Reminder, Violation
 
 FIELDS = (
@@ -29,9 +29,15 @@ def reminder_json(reminder: Reminder, lang: str) -> dict[str, Any]:
     return out
 
 
-@register("json")
 def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
+@register("json")
+def chunks(report: Report) -> Iterator[str]:
+    """The report in pieces: each violation's JSON made as it is written."""
     r = report.result
+    lang = report.lang
     doc = {
         "format": "govmedia-report/1",
         "snapshot": {
@@ -41,8 +47,8 @@ def render(report: Report) -> str:
         "as_of": r.as_of.isoformat(),
         "rulebook": r.policy.digest,
         "base": report.base,
-        "violations": [violation_json(v, report.lang) for v in report.shown],
-        "waived": [violation_json(v, report.lang) for v in r.waived],
+        "violations": Stream(violation_json(v, lang) for v in report.shown),
+        "waived": Stream(violation_json(v, lang) for v in r.waived),
         "changed": [
             {
                 "violation": violation_json(v, report.lang),
@@ -50,8 +56,8 @@ def render(report: Report) -> str:
             }
             for v, olds in report.changed
         ],
-        "fixed": [violation_json(v, report.lang) for v in report.fixed],
-        "reminders": [reminder_json(x, report.lang) for x in reminders(report)],
+        "fixed": Stream(violation_json(v, lang) for v in report.fixed),
+        "reminders": Stream(reminder_json(x, lang) for x in reminders(report)),
         "accepted": [violation_json(v, report.lang) for v in report.accepted],
         "authority_warnings": [
             {"path": w.path, "reason": w.reason, "message": w.message} for w in r.authority.warnings
@@ -70,7 +76,7 @@ def render(report: Report) -> str:
             "by_article": _count(report.shown, "rule"),
         },
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_chunks(doc)
 
 
 def _count(violations: list[Violation], attr: str) -> dict[str, int]:

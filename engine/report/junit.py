@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterator
 
 from engine.labels import REMINDER_HINT, REMINDERS_HEADING, REMINDERS_HEADING_EN, article_zh
 from engine.report import Report, message, register, reminders
@@ -35,91 +36,138 @@ def _clean(text: str) -> str:
     return _INVALID.sub("\ufffd", clean(text))
 
 
-def _case(suite: ET.Element, name: str, classname: str) -> ET.Element:
-    return ET.SubElement(suite, "testcase", {"name": name, "classname": classname, "time": "0"})
+def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
+def _start_tag(elem: ET.Element) -> str:
+    """The start tag of an element without children, escaped as ``xml.etree`` does."""
+    return ET.tostring(elem, encoding="unicode")[: -len(" />")] + ">"
+
+
+def _written(case: ET.Element) -> str:
+    """A test case as the line(s) it takes in the indented whole (depth 2)."""
+    ET.indent(case, level=2)
+    return "    " + ET.tostring(case, encoding="unicode") + "\n"
+
+
+def _violation_case(v: Violation, en: bool, lang: str) -> ET.Element:
+    case = ET.Element(
+        "testcase",
+        {
+            "name": _clean(f"{v.path}:{v.line} {v.check}"),
+            "classname": f"govmedia.{v.rule}.{v.check}",
+            "time": "0",
+        },
+    )
+    text = _clean(message(v, lang))
+    if v.status == "open":
+        failure = ET.SubElement(case, "failure", {"message": text, "type": v.severity})
+        hint = "" if en else f"怎么改: {_clean(v.hint)}\n"
+        failure.text = (
+            f"{_clean(v.path)}:{v.line}: [{v.check_id} v{v.version} {v.severity}] {text}\n"
+            f"{hint}fingerprint {v.fingerprint}\n"
+        )
+    else:
+        ET.SubElement(
+            case, "skipped", {"message": f"{'waived by' if en else '已豁免'} {v.waiver}: {text}"}
+        )
+    return case
+
+
+def _counted(elem: ET.Element, tests: int, failures: int, skipped: int) -> ET.Element:
+    for name, value in (
+        ("tests", tests),
+        ("failures", failures),
+        ("errors", 0),
+        ("skipped", skipped),
+    ):
+        elem.set(name, str(value))
+    return elem
 
 
 @register("junit")
-def render(report: Report) -> str:
+def chunks(report: Report) -> Iterator[str]:
+    """The XML in pieces, one test case at a time: the counts are taken first (they
+    come first, as attributes), then each case is made as it is written, indented as
+    ``ET.indent`` indents the whole."""
     r = report.result
     en = report.lang == "en"
+    lang = report.lang
     by_rule: dict[str, list[Violation]] = defaultdict(list)
     for v in [*report.shown, *r.waived]:
         by_rule[v.rule].append(v)
-    root = ET.Element("testsuites", {"name": "govmedia"})
-    total = failures = skipped = 0
+    suites = []
     for rule in sorted(r.policy.rules.values(), key=lambda x: (x.article, x.id)):
         found = by_rule.get(rule.id, [])
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            {"name": _clean(f"{rule.id} {article_zh(rule.article)} {rule.title}")},
-        )
-        n_fail = n_skip = 0
         checked = any(v.checks for v in rule.versions)
-        open_ = [v for v in found if v.status == "open"]
-        for v in found:
-            case = _case(
-                suite, _clean(f"{v.path}:{v.line} {v.check}"), f"govmedia.{v.rule}.{v.check}"
-            )
-            text = _clean(message(v, report.lang))
-            if v.status == "open":
-                n_fail += 1
-                failure = ET.SubElement(case, "failure", {"message": text, "type": v.severity})
-                hint = "" if en else f"怎么改: {_clean(v.hint)}\n"
-                failure.text = (
-                    f"{_clean(v.path)}:{v.line}: [{v.check_id} v{v.version} {v.severity}] {text}\n"
-                    f"{hint}fingerprint {v.fingerprint}\n"
-                )
-            else:
-                n_skip += 1
-                ET.SubElement(
-                    case,
-                    "skipped",
-                    {"message": f"{'waived by' if en else '已豁免'} {v.waiver}: {text}"},
-                )
-        if not open_:
-            if checked:
-                _case(suite, "no violations" if en else "无违规", f"govmedia.{rule.id}")
-            else:
-                case = _case(
-                    suite, "not checked" if en else "本条不作自动检查", f"govmedia.{rule.id}"
-                )
-                n_skip += 1
-                ET.SubElement(case, "skipped", {"message": rule.kind})
-        cases = len(suite)
-        suite.set("tests", str(cases))
-        suite.set("failures", str(n_fail))
-        suite.set("errors", "0")
-        suite.set("skipped", str(n_skip))
-        total += cases
-        failures += n_fail
-        skipped += n_skip
+        n_fail = sum(1 for v in found if v.status == "open")
+        n_skip = len(found) - n_fail + (0 if n_fail or checked else 1)
+        cases = len(found) + (0 if n_fail else 1)
+        suite = ET.Element(
+            "testsuite", {"name": _clean(f"{rule.id} {article_zh(rule.article)} {rule.title}")}
+        )
+        suites.append((rule, found, checked, _counted(suite, cases, n_fail, n_skip)))
     notes = reminders(report)
+    root = ET.Element("testsuites", {"name": "govmedia"})
+    _counted(
+        root,
+        sum(int(s.get("tests", 0)) for *_, s in suites) + len(notes),
+        sum(int(s.get("failures", 0)) for *_, s in suites),
+        sum(int(s.get("skipped", 0)) for *_, s in suites),
+    )
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if not suites and not notes:
+        yield ET.tostring(root, encoding="unicode") + "\n"
+        return
+    yield _start_tag(root) + "\n"
+    for rule, found, checked, suite in suites:
+        yield "  " + _start_tag(suite) + "\n"
+        for v in found:
+            yield _written(_violation_case(v, en, lang))
+        if suite.get("failures") == "0":
+            case = ET.Element(
+                "testcase",
+                {
+                    "name": ("no violations" if en else "无违规")
+                    if checked
+                    else ("not checked" if en else "本条不作自动检查"),
+                    "classname": f"govmedia.{rule.id}",
+                    "time": "0",
+                },
+            )
+            if not checked:
+                ET.SubElement(case, "skipped", {"message": rule.kind})
+            yield _written(case)
+        yield "  </testsuite>\n"
     if notes:
-        suite = _reminder_suite(root, notes, report.lang)
-        total += len(suite)
-    root.set("tests", str(total))
-    root.set("failures", str(failures))
-    root.set("errors", "0")
-    root.set("skipped", str(skipped))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        suite = _counted(
+            ET.Element("testsuite", {"name": REMINDERS_HEADING_EN if en else REMINDERS_HEADING}),
+            len(notes),
+            0,
+            0,
+        )
+        yield "  " + _start_tag(suite) + "\n"
+        for m in notes:
+            yield _written(_reminder_case(m, lang))
+        yield "  </testsuite>\n"
+    yield "</testsuites>\n"
 
 
-def _reminder_suite(root: ET.Element, notes: list[Reminder], lang: str) -> ET.Element:
+def _reminder_case(m: Reminder, lang: str) -> ET.Element:
     """One passing test case per reminder (see the module's docstring)."""
     en = lang == "en"
-    suite = ET.SubElement(
-        root, "testsuite", {"name": REMINDERS_HEADING_EN if en else REMINDERS_HEADING}
+    where = f"{m.path}:{m.line} " if m.path and m.line else (f"{m.path} " if m.path else "")
+    case = ET.Element(
+        "testcase",
+        {
+            "name": _clean(f"{where}{m.kind}"),
+            "classname": f"govmedia.reminder.{m.kind}",
+            "time": "0",
+        },
     )
-    for m in notes:
-        where = f"{m.path}:{m.line} " if m.path and m.line else (f"{m.path} " if m.path else "")
-        case = _case(suite, _clean(f"{where}{m.kind}"), f"govmedia.reminder.{m.kind}")
-        out = ET.SubElement(case, "system-out")
-        day = f"{m.day} " if m.day else ""
-        hint = f"\n{REMINDER_HINT}: {_clean(m.hint)}" if m.hint and not en else ""
-        out.text = f"{_clean(day + message(m, lang))}{hint}\n"
-    for name, value in (("tests", len(suite)), ("failures", 0), ("errors", 0), ("skipped", 0)):
-        suite.set(name, str(value))
-    return suite
+    out = ET.SubElement(case, "system-out")
+    day = f"{m.day} " if m.day else ""
+    hint = f"\n{REMINDER_HINT}: {_clean(m.hint)}" if m.hint and not en else ""
+    out.text = f"{_clean(day + message(m, lang))}{hint}\n"
+    return case

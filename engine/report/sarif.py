@@ -19,13 +19,14 @@ rejects a whole upload if one result has no location (github/codeql-action#1738)
 from __future__ import annotations
 
 import hashlib
-import json
+import itertools
+from collections.abc import Iterator
 from typing import Any
 
 from engine import __version__
 from engine.labels import REMINDER, REMINDERS_HEADING, REMINDERS_HEADING_EN, article_zh
 from engine.policy import Policy, Rule
-from engine.report import Report, message, register, reminders
+from engine.report import Report, Stream, json_chunks, message, register, reminders
 from engine.textsafe import clean
 from engine.violations import Reminder, Violation
 
@@ -153,8 +154,13 @@ def _reminder_result(m: Reminder, report: Report, index: dict[str, int]) -> dict
     }
 
 
-@register("sarif")
 def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
+@register("sarif")
+def chunks(report: Report) -> Iterator[str]:
+    """The log in pieces: each result made as it is written."""
     r = report.result
     rules = descriptors(r.policy)
     notes = reminders(report)
@@ -168,8 +174,12 @@ def render(report: Report) -> str:
         w.path: clean(f"{w.data['reason']}(豁免记录 {w.path},有效至 {w.data['expires']})")
         for w in r.authority.waivers  # the waivers that count (engine/authority.py)
     }
-    results = [_result(v, report, index, reasons) for v in [*report.shown, *r.waived]]
-    results += [_reminder_result(m, report, index) for m in notes]
+    results = Stream(
+        itertools.chain(
+            (_result(v, report, index, reasons) for v in itertools.chain(report.shown, r.waived)),
+            (_reminder_result(m, report, index) for m in notes),
+        )
+    )
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -195,4 +205,4 @@ def render(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_chunks(doc)

@@ -8,6 +8,8 @@ article as one at the base; they do not block), then those fixed since the base.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from engine.labels import (
     REMINDER_HINT,
     REMINDERS_HEADING,
@@ -58,8 +60,21 @@ def ref_zh(ref: str | None) -> str:
     return f"提交 {ref}"
 
 
-@register("text")
 def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
+def _written(lines: list[str], at_least: int = 2000) -> Iterator[str]:
+    """The lines so far as one piece of text, once there are ``at_least`` (0: any);
+    ``lines`` is emptied: a report of 200,000 violations is never held whole."""
+    if lines and len(lines) >= at_least:
+        yield "".join(line + "\n" for line in lines)
+        lines.clear()
+
+
+@register("text")
+def chunks(report: Report) -> Iterator[str]:
+    """The report in pieces of some two thousand lines."""
     r = report.result
     en = report.lang == "en"
     lang = report.lang
@@ -83,6 +98,7 @@ def render(report: Report) -> str:
             lines.append("  none" if en else "  无")
     for v in sorted(report.shown, key=Violation.date_key):
         lines.extend(_entry(v, en, lang))
+        yield from _written(lines)
     if report.shown or report.base:
         lines.append("")
     if report.accepted:
@@ -108,6 +124,7 @@ def render(report: Report) -> str:
         lines.append(f"fixed since {report.base}:" if en else f"已改正({base}中有、现在没有):")
         for v in sorted(report.fixed, key=Violation.date_key):
             lines.append(f"  {v.day} {v.path}:{v.line}: [{v.rule}/{v.check}] {message(v, lang)}")
+            yield from _written(lines)
         lines.append("")
     waived = sorted(r.waived, key=Violation.date_key)
     if waived:
@@ -117,6 +134,7 @@ def render(report: Report) -> str:
                 f"  {v.day} {v.path}:{v.line}: [{f'art. {v.article}' if en else article_zh(v.article)}]"
                 f" {message(v, lang)}  ← {v.waiver}"
             )
+            yield from _written(lines)
         lines.append("")
     notes = r.authority.warnings
     if notes:
@@ -169,4 +187,4 @@ def render(report: Report) -> str:
             + f",{len(waived) + r.waived_elsewhere} 处已豁免;检查了 {len(r.banner.units)} 个单位、"
             f"{len(r.banner.accounts)} 个账号、{posts} 条发布。"
         )
-    return "\n".join(lines) + "\n"
+    yield from _written(lines, 0)

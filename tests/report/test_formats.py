@@ -342,7 +342,7 @@ def _result(repo: Path) -> Result:
 
 def _render_all(report: Report) -> dict[str, str]:
     load_formats()
-    return {name: fmt(safe(report)) for name, fmt in sorted(FORMATS.items())}
+    return {name: "".join(fmt(safe(report))) for name, fmt in sorted(FORMATS.items())}
 
 
 def test_reminders_alone_fail_nothing_in_any_format(repo: Path) -> None:
@@ -389,3 +389,32 @@ def test_hostile_text_in_a_reminder_is_escaped_in_every_format(repo: Path) -> No
         json.loads(out["sarif"])
         for line in out["github"].splitlines():
             assert line.startswith(("::error ", "::warning ", "::notice ")), line
+
+
+def test_every_format_is_written_in_pieces_that_make_the_whole(repo: Path) -> None:
+    # Many violations (engine/report: a format yields its text piece by piece): the pieces
+    # make the same document a whole dump of what they say would.
+    result = _result(repo)
+    opened = [v for v in result.violations if v.status == "open"]
+    many = [replace(v, line=n, fingerprint=f"{n:016x}") for n in range(1, 1201) for v in opened[:2]]
+    result = replace(result, violations=sorted([*many, *result.waived], key=lambda v: v.sort_key()))
+    report = safe(Report(result, shown=many))
+    load_formats()
+    for name, fmt in sorted(FORMATS.items()):
+        pieces = list(fmt(report))
+        text = "".join(pieces)
+        # Not one string made whole first: no piece holds even half of the text.
+        assert max(len(piece) for piece in pieces) < len(text) / 2, name
+        if name in ("json", "sarif"):
+            assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+        if name == "junit":
+            head, _, xml = text.partition("\n")
+            assert head == '<?xml version="1.0" encoding="UTF-8"?>'
+            tree = ET.fromstring(xml)
+            ET.indent(tree)
+            assert ET.tostring(tree, encoding="unicode") + "\n" == xml
+            assert tree.get("failures") == str(len(many))
+        if name == "text":
+            assert sum(1 for line in text.splitlines() if "指纹" in line) == len(many)
+    doc = json.loads("".join(FORMATS["json"](report)))
+    assert [v["fingerprint"] for v in doc["violations"]] == [v.fingerprint for v in many]
