@@ -350,11 +350,43 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+def _normalise_tree(root: dict[str, Any]) -> bool | None:
+    """``_normalise(root)`` for the parser's fresh tree (changed in place), in one walk
+    that also tells whether it holds a float (``has_float``); None when it met a value
+    of a type the parser does not make (then ``has_float`` decides)."""
+    floats: bool | None = False
+    stack: list[Any] = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        for k, v in node.items() if type(node) is dict else enumerate(node):
+            kind = type(v)
+            if kind is str or kind is int or kind is bool:
+                continue
+            if kind is dict or kind is list:
+                push(v)
+            elif kind is float:
+                floats = floats if floats is None else True
+            elif kind is datetime and v.tzinfo is None and v.year >= 1000:
+                node[k] = v.isoformat(timespec="seconds")[:19]  # as ``_normalise``
+            else:
+                node[k] = _normalise(v)
+                if kind is not datetime and kind is not date and kind is not time:
+                    floats = None
+    return floats
+
+
 _BOM = "\ufeff"
 _TOO_DEEP = "嵌套层次太深(数组或表套了太多层)"
 
 
 def parse_toml(path: str, data: bytes) -> dict[str, Any]:
+    return _parse(path, data)[0]
+
+
+def _parse(path: str, data: bytes) -> tuple[dict[str, Any], bool | None]:
+    """``parse_toml``, and whether the data holds a float (None: not known, ask
+    ``has_float``), learnt on the way for ``validate``."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -398,10 +430,10 @@ def parse_toml(path: str, data: bytes) -> dict[str, Any]:
                 line=at_line,
                 hint="检查这一行的引号、括号、等号和日期写法(日期形如 2024-03-05,须是日历上存在的日期)。",
             ) from exc
-    normalised: dict[str, Any] = _normalise(parsed)
+    floats = _normalise_tree(parsed)
     if b"nan" in data or b"inf" in data:  # cheap test first: nan/inf are rare words
-        _refuse_non_finite(path, text, normalised)
-    return normalised
+        _refuse_non_finite(path, text, parsed)
+    return parsed, floats
 
 
 def _deepest_line(text: str) -> int:
@@ -566,12 +598,13 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     return _schema_message(error)
 
 
-def surely_valid(kind: str, data: Any) -> bool:
+def surely_valid(kind: str, data: Any, floats: bool | None = None) -> bool:
     """True if ``data`` is valid by the schema; False means "ask jsonschema".
 
     Data holding a float always goes to jsonschema, whose types are stricter here
-    (``_validator``: integers are integers, numbers are finite)."""
-    if has_float(data):
+    (``_validator``: integers are integers, numbers are finite). ``floats``: whether it
+    holds one, when the caller knows (None: look)."""
+    if has_float(data) if floats is None else floats:
         return False
     try:
         return bool(_fast_validator(kind).is_valid(data))
@@ -579,8 +612,14 @@ def surely_valid(kind: str, data: Any) -> bool:
         return False  # a value the fast validator cannot take: jsonschema decides
 
 
-def validate(kind: str, path: str, data: dict[str, Any], line_of: Callable[[KeyPath], int]) -> None:
-    if surely_valid(kind, data):
+def validate(
+    kind: str,
+    path: str,
+    data: dict[str, Any],
+    line_of: Callable[[KeyPath], int],
+    floats: bool | None = None,
+) -> None:
+    if surely_valid(kind, data, floats):
         return
     errors = sorted(
         _validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
@@ -604,9 +643,9 @@ def load_record(path: str, blob: str, source: Callable[[], bytes]) -> Record | N
     if located is None:
         return None
     kind, ids = located
-    data = parse_toml(path, source())
+    data, floats = _parse(path, source())
     record = Record(kind, path, blob, data, ids, source)
-    validate(kind, path, data, lambda keys: record.line(*keys))
+    validate(kind, path, data, lambda keys: record.line(*keys), floats)
     return record
 
 

@@ -78,24 +78,26 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     if not files.posts:
         return
     unit, account = files.unit, files.id
+    category_zh: dict[str, str] = {}
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
             text = post["published"]
             plain = _plain(text)
             published = None if plain else parse_datetime(text)
             stamp = text if published is None else iso_local(published)
+            day = date.fromisoformat(text[:10]) if published is None else published.date()
             before: set[int] = set()
             after: set[int] = set()
             same_day: set[int] = set()  # reviews known only to the publication day
             late = 0
-            reviewers: dict[str, set[int]] = {}
-            for review in post.get("review", []):
+            named: list[tuple[str, int]] = []  # (reviewer, level)
+            for review in post.get("review", ()):
                 level = int(review["level"])
                 who = str(review.get("reviewer", "")).strip()
                 if who:
-                    reviewers.setdefault(who, set()).add(level)
+                    named.append((who, level))
                 if "day" in review:
-                    reviewed, day = parse_date(review["day"]), _day(text)
+                    reviewed = parse_date(review["day"])
                     if reviewed == day:
                         same_day.add(level)
                         continue
@@ -111,48 +113,59 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 else:
                     after.add(level)
                     late += 1
-            levels = _chain(before)
-            possible = _chain(before | same_day)
+            levels = 0  # _chain(before), inline: the levels done in order from level 1
+            while levels + 1 in before:
+                levels += 1
+            possible = _chain(before | same_day) if same_day else levels
             # The lowest level reviewed only after publication: a late review that stands
             # in for that level (art-14 judges it only if the category needs that level).
-            late_only = min(after - before - same_day, default=0)
-            shared = sorted(
-                (sorted(ls) for ls in reviewers.values() if len(ls) > 1), key=lambda ls: ls[0]
-            )
-            repost = post.get("repost")
+            late_only = min(after - before - same_day, default=0) if after else 0
+            # Levels signed by one reviewer (never the name: reviewers are private); none
+            # when every name differs (the usual case).
+            shared = _shared(named) if len({who for who, _ in named}) < len(named) else ""
             title = str(post["title"])
+            category = str(post["category"])
             shown = stamp.replace("T", " ")
+            zh = category_zh.get(category)
+            if zh is None:
+                zh = category_zh[category] = label(CATEGORY, category)
+            # Positional (the order of Fact's fields): facts are built by the hundred thousand.
             yield Fact(
-                kind="post",
-                key=f"{account}/post/{stamp}",
-                day=_day(text) if published is None else published.date(),
-                record=record,
-                where=("post", i),
-                unit=unit,
-                account=account,
-                fields={
-                    "category": str(post["category"]),
+                "post",
+                f"{account}/post/{stamp}",
+                day,
+                record,
+                ("post", i),
+                unit,
+                account,
+                {
+                    "category": category,
                     "reviewed_levels": levels,
                     "late_reviews": late,
                     "late_only_level": late_only,
-                    # Levels signed by one reviewer (never the name: reviewers are private).
-                    "same_reviewer_levels": "、".join(
-                        "、".join(f"第 {n} 级" for n in ls) for ls in shared
-                    ),
+                    "same_reviewer_levels": shared,
                     "ad": bool(post.get("ad", False)),
                     "personal_opinion": bool(post.get("personal_opinion", False)),
                     "personal_data": bool(post.get("personal_data", False)),
                     "deidentified": bool(post.get("deidentified", False)),
                     "disclosure_basis": str(post.get("disclosure_basis", "")),
-                    "is_repost": repost is not None,
+                    "is_repost": post.get("repost") is not None,
                 },
-                context={
-                    "title": title,
-                    "published": shown,
-                    "category_zh": label(CATEGORY, str(post["category"])),
-                },
-                doubt=_same_day_doubt(title, shown, levels, possible, same_day),
+                {"title": title, "published": shown, "category_zh": zh},
+                "",
+                None,
+                {},
+                _same_day_doubt(title, shown, levels, possible, same_day) if same_day else None,
             )
+
+
+def _shared(named: list[tuple[str, int]]) -> str:
+    """「第 1 级、第 2 级」 for the levels one reviewer signed, per such reviewer."""
+    reviewers: dict[str, set[int]] = {}
+    for who, level in named:
+        reviewers.setdefault(who, set()).add(level)
+    shared = sorted((sorted(ls) for ls in reviewers.values() if len(ls) > 1), key=lambda ls: ls[0])
+    return "、".join("、".join(f"第 {n} 级" for n in ls) for ls in shared)
 
 
 def _monday(day: date) -> date:
@@ -222,9 +235,16 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     if last is None:
         return
     counts: Counter[date] = Counter()
+    on_day: Counter[str] = Counter()  # plain times counted by their day's text first
     for record in files.posts:
         for post in record.data["post"]:
-            counts[_monday(_day(post["published"]))] += 1
+            text = post["published"]
+            if _plain(text):
+                on_day[text[:10]] += 1
+            else:
+                counts[_monday(_day(text))] += 1
+    for text, n in on_day.items():
+        counts[_monday(date.fromisoformat(text))] += n
     notices, missing = notice_exemptions(ctx, files)
     tracked = tracked_from(files)
     start = files.opened if tracked is None else max(files.opened, tracked)
@@ -233,21 +253,22 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
         in_notice = any(begin <= sunday and week <= end for begin, end in notices)
         iso = week.isocalendar()
         monday = week.isoformat()
-        yield Fact(
-            kind="account-week",
-            key=f"{account}/week/{monday}",
-            day=week,
-            record=record,
-            where=("name",),
-            unit=unit,
-            account=account,
-            fields={"posts": counts.get(week, 0), "in_notice_period": in_notice},
-            context={
+        yield Fact(  # positional (the order of Fact's fields): one per week of each account
+            "account-week",
+            f"{account}/week/{monday}",
+            week,
+            record,
+            ("name",),
+            unit,
+            account,
+            {"posts": counts.get(week, 0), "in_notice_period": in_notice},
+            {
                 "week": f"{iso.year} 年第 {iso.week} 周",
                 "week_start": monday,
                 "week_end": sunday.isoformat(),
             },
-            series=f"{account}/week",
-            until=sunday,
-            uncounted={"in_notice_period": missing} if missing and in_notice else {},
+            f"{account}/week",
+            sunday,
+            {"in_notice_period": missing} if missing and in_notice else {},
+            None,
         )
