@@ -145,9 +145,7 @@ def judge(
                 groups = {number: _Facts(part) for number, part in split.items()}
             for number, group in groups.items():
                 version = rule.version(number)
-                violations, doubted = _judge_version(
-                    version, kind, group, rule.article, ctx, tally
-                )
+                violations, doubted = _judge_version(version, kind, group, rule.article, ctx, tally)
                 found.extend(violations)
                 for fact in doubted:
                     reminders.setdefault(fact.key, _doubt_reminder(fact, rule.article))
@@ -176,7 +174,7 @@ class _Facts:
     their fields (facts with equal fields match alike), with those that carry a doubt or
     an uncounted field, and the first and last day."""
 
-    __slots__ = ("facts", "alike", "doubtful", "uncounted", "first", "last")
+    __slots__ = ("alike", "doubtful", "facts", "first", "last", "uncounted")
 
     def __init__(self, facts: list[Fact]) -> None:
         self.facts = facts

@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
