@@ -169,6 +169,9 @@ def _one_version(rule: Rule, first: date, last: date) -> Version | None:
     return version
 
 
+_NAMED = object()  # marks a signature of names and values (``_Facts``)
+
+
 class _Facts:
     """Facts of one kind judged by one rule version, grouped for ``_judge_version``: by
     their fields (facts with equal fields match alike), with those that carry a doubt or
@@ -178,17 +181,24 @@ class _Facts:
 
     def __init__(self, facts: list[Fact]) -> None:
         self.facts = facts
-        alike: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+        # By the fields' values, in order; a fact whose values equal an earlier one's but
+        # whose fields differ (other names, or names in another order) is grouped by its
+        # names and values.
+        alike: dict[tuple[Any, ...], tuple[dict[str, Any], list[int]]] = {}
         doubtful: list[int] = []
         uncounted: list[Fact] = []
         first = last = facts[0].day
         for index, fact in enumerate(facts):
-            signature = tuple(fact.fields.items())
+            fields = fact.fields
+            signature: tuple[Any, ...] = tuple(fields.values())
             same = alike.get(signature)
+            if same is not None and same[0] != fields:
+                signature = (_NAMED, tuple(fields.items()))
+                same = alike.get(signature)
             if same is None:
-                alike[signature] = [index]
+                alike[signature] = (fields, [index])
             else:
-                same.append(index)
+                same[1].append(index)
             if fact.doubt is not None:
                 doubtful.append(index)
             if fact.uncounted:
@@ -198,7 +208,7 @@ class _Facts:
                 first = day
             elif day > last:
                 last = day
-        self.alike = alike
+        self.alike = list(alike.values())  # (fields, indexes) in order
         self.doubtful = doubtful
         self.uncounted = uncounted
         self.first, self.last = first, last
@@ -243,8 +253,7 @@ def _judge_version(
     # fields have equal projections: one projection per such group, in the order of
     # their first facts (so the first fact of each projection is its representative).
     distinct: dict[tuple[Any, ...], list[int]] = {}
-    for signature, indexes in group.alike.items():
-        fields = dict(signature)
+    for fields, indexes in group.alike:
         projection = tuple([(f, fields[f]) for f in wanted if f in fields])
         same = distinct.get(projection)
         if same is None:

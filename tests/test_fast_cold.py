@@ -492,3 +492,22 @@ def test_violation_to_dict_is_asdict() -> None:
     assert violation.fact_keys == ["k", "k2"]
     reminder = Reminder(kind="x", message="m")
     assert reminder.to_dict() == dataclasses.asdict(reminder)
+
+
+def test_facts_with_equal_values_under_other_names_are_not_alike() -> None:
+    policy, ctx, partitions = _sample_facts()
+    posts = [f for part in partitions for f in part if f.kind == "post"][:50]
+    assert posts
+    changed = []
+    for n, fact in enumerate(posts):
+        fields = dict(fact.fields)
+        if n % 2:  # the same values in the same order, under names in another order
+            names = list(fields)
+            names[1], names[2] = names[2], names[1]
+            fields = dict(zip(names, fact.fields.values(), strict=True))
+        changed.append(replace(fact, fields=fields))
+    groups = evaluate_mod._Facts(changed).alike
+    assert all(all(changed[i].fields == fields for i in indexes) for fields, indexes in groups)
+    assert _judged(evaluate_mod.judge, changed, policy, ctx) == _judged(
+        _plain_judge, changed, policy, ctx
+    )

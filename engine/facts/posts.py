@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
@@ -82,35 +82,41 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
             text = post["published"]
-            plain = _plain(text)
+            plain = len(text) == 19 and text[10] == "T" and text[0] != "0"  # _plain(text)
             published = None if plain else parse_datetime(text)
             stamp = text if published is None else iso_local(published)
             day = date.fromisoformat(text[:10]) if published is None else published.date()
             before: set[int] = set()
-            after: set[int] = set()
-            same_day: set[int] = set()  # reviews known only to the publication day
+            after: set[int] | None = None  # made when needed: most posts have none
+            same_day: set[int] | None = None  # reviews known only to the publication day
             late = 0
-            named: list[tuple[str, int]] = []  # (reviewer, level)
+            whos: list[str] = []  # the reviewers named, and the levels they signed
+            signed: list[int] = []
             for review in post.get("review", ()):
                 level = int(review["level"])
                 who = str(review.get("reviewer", "")).strip()
                 if who:
-                    named.append((who, level))
+                    whos.append(who)
+                    signed.append(level)
                 if "day" in review:
                     reviewed = parse_date(review["day"])
                     if reviewed == day:
+                        if same_day is None:
+                            same_day = set()
                         same_day.add(level)
                         continue
                     early = reviewed < day
                 else:
                     at = review["at"]
-                    if plain and _plain(at):
+                    if plain and len(at) == 19 and at[10] == "T" and at[0] != "0":
                         early = at <= text
                     else:
                         early = parse_datetime(at) <= (published or parse_datetime(text))
                 if early:
                     before.add(level)
                 else:
+                    if after is None:
+                        after = set()
                     after.add(level)
                     late += 1
             levels = 0  # _chain(before), inline: the levels done in order from level 1
@@ -119,10 +125,10 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             possible = _chain(before | same_day) if same_day else levels
             # The lowest level reviewed only after publication: a late review that stands
             # in for that level (art-14 judges it only if the category needs that level).
-            late_only = min(after - before - same_day, default=0) if after else 0
+            late_only = min(after - before - (same_day or set()), default=0) if after else 0
             # Levels signed by one reviewer (never the name: reviewers are private); none
             # when every name differs (the usual case).
-            shared = _shared(named) if len({who for who, _ in named}) < len(named) else ""
+            shared = _shared(zip(whos, signed, strict=True)) if len(set(whos)) < len(whos) else ""
             title = str(post["title"])
             category = str(post["category"])
             shown = stamp.replace("T", " ")
@@ -159,7 +165,7 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             )
 
 
-def _shared(named: list[tuple[str, int]]) -> str:
+def _shared(named: Iterable[tuple[str, int]]) -> str:
     """「第 1 级、第 2 级」 for the levels one reviewer signed, per such reviewer."""
     reviewers: dict[str, set[int]] = {}
     for who, level in named:
@@ -234,23 +240,27 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     last = judged_day(ctx, files)
     if last is None:
         return
-    counts: Counter[date] = Counter()
-    on_day: Counter[str] = Counter()  # plain times counted by their day's text first
+    # Posts per week, by the ordinal of the week's Monday; plain times (``_plain``) are
+    # counted by their day's text first.
+    counts: Counter[int] = Counter()
+    on_day: Counter[str] = Counter()
     for record in files.posts:
         for post in record.data["post"]:
             text = post["published"]
-            if _plain(text):
+            if len(text) == 19 and text[10] == "T" and text[0] != "0":
                 on_day[text[:10]] += 1
             else:
-                counts[_monday(_day(text))] += 1
+                day = _day(text)
+                counts[day.toordinal() - day.weekday()] += 1
     for text, n in on_day.items():
-        counts[_monday(date.fromisoformat(text))] += n
+        day = date.fromisoformat(text)
+        counts[day.toordinal() - day.weekday()] += n
     notices, missing = notice_exemptions(ctx, files)
     tracked = tracked_from(files)
     start = files.opened if tracked is None else max(files.opened, tracked)
     record, unit, account = files.record, files.unit, files.id
     for week, sunday in judged_weeks(start, last, ctx.as_of):
-        in_notice = any(begin <= sunday and week <= end for begin, end in notices)
+        in_notice = bool(notices) and any(begin <= sunday and week <= end for begin, end in notices)
         iso = week.isocalendar()
         monday = week.isoformat()
         yield Fact(  # positional (the order of Fact's fields): one per week of each account
@@ -261,7 +271,7 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             ("name",),
             unit,
             account,
-            {"posts": counts.get(week, 0), "in_notice_period": in_notice},
+            {"posts": counts.get(week.toordinal(), 0), "in_notice_period": in_notice},
             {
                 "week": f"{iso.year} 年第 {iso.week} 周",
                 "week_start": monday,
