@@ -188,15 +188,14 @@ class _Facts:
         doubtful: list[int] = []
         uncounted: list[Fact] = []
         first = last = facts[0].day
+        # Builders of many facts share one fields dict among facts with equal fields
+        # (engine/facts/posts.py): grouped by the dict first.
+        shared: dict[int, tuple[dict[str, Any], list[int]]] = {}
         for index, fact in enumerate(facts):
             fields = fact.fields
-            signature: tuple[Any, ...] = tuple(fields.values())
-            same = alike.get(signature)
-            if same is not None and same[0] != fields:
-                signature = (_NAMED, tuple(fields.items()))
-                same = alike.get(signature)
+            same = shared.get(id(fields))
             if same is None:
-                alike[signature] = (fields, [index])
+                shared[id(fields)] = (fields, [index])
             else:
                 same[1].append(index)
             if fact.doubt is not None:
@@ -208,7 +207,17 @@ class _Facts:
                 first = day
             elif day > last:
                 last = day
-        self.alike = list(alike.values())  # (fields, indexes) in order
+        for fields, indexes in shared.values():  # in the order of their first facts
+            signature: tuple[Any, ...] = tuple(fields.values())
+            same = alike.get(signature)
+            if same is not None and same[0] != fields:
+                signature = (_NAMED, tuple(fields.items()))
+                same = alike.get(signature)
+            if same is None:
+                alike[signature] = (fields, indexes)
+            else:
+                same[1].extend(indexes)
+        self.alike = list(alike.values())  # (fields, indexes) in the order of first facts
         self.doubtful = doubtful
         self.uncounted = uncounted
         self.first, self.last = first, last

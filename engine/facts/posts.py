@@ -7,7 +7,16 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Doubt, Fact, account_fact, declare, parameter, tracked_from
+from engine.facts import (
+    Context,
+    Doubt,
+    Fact,
+    FactValue,
+    account_fact,
+    declare,
+    parameter,
+    tracked_from,
+)
 from engine.facts.accounts import judged_day
 from engine.labels import CATEGORY, label
 from engine.timeutil import iso_local, parse_date, parse_datetime
@@ -73,12 +82,16 @@ POST = declare(
 )
 
 
+_POST_FIELDS = tuple(POST.fields)  # in the order declared, the order facts hold them
+
+
 @account_fact("post")
 def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     if not files.posts:
         return
     unit, account = files.unit, files.id
     category_zh: dict[str, str] = {}
+    alike: dict[tuple[FactValue, ...], dict[str, FactValue]] = {}
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
             text = post["published"]
@@ -132,6 +145,24 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             title = str(post["title"])
             category = str(post["category"])
             shown = stamp.replace("T", " ")
+            values = (
+                category,
+                levels,
+                late,
+                late_only,
+                shared,
+                bool(post.get("ad", False)),
+                bool(post.get("personal_opinion", False)),
+                bool(post.get("personal_data", False)),
+                bool(post.get("deidentified", False)),
+                str(post.get("disclosure_basis", "")),
+                post.get("repost") is not None,
+            )
+            # Posts with equal fields share one dict (never changed): fewer objects, and
+            # the judge groups facts by it (engine/evaluate.py).
+            fields = alike.get(values)
+            if fields is None:
+                fields = alike[values] = dict(zip(_POST_FIELDS, values, strict=True))
             zh = category_zh.get(category)
             if zh is None:
                 zh = category_zh[category] = label(CATEGORY, category)
@@ -144,19 +175,7 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
                 ("post", i),
                 unit,
                 account,
-                {
-                    "category": category,
-                    "reviewed_levels": levels,
-                    "late_reviews": late,
-                    "late_only_level": late_only,
-                    "same_reviewer_levels": shared,
-                    "ad": bool(post.get("ad", False)),
-                    "personal_opinion": bool(post.get("personal_opinion", False)),
-                    "personal_data": bool(post.get("personal_data", False)),
-                    "deidentified": bool(post.get("deidentified", False)),
-                    "disclosure_basis": str(post.get("disclosure_basis", "")),
-                    "is_repost": post.get("repost") is not None,
-                },
+                fields,
                 {"title": title, "published": shown, "category_zh": zh},
                 "",
                 None,
@@ -259,10 +278,15 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     tracked = tracked_from(files)
     start = files.opened if tracked is None else max(files.opened, tracked)
     record, unit, account = files.record, files.unit, files.id
+    alike: dict[tuple[int, bool], dict[str, FactValue]] = {}
     for week, sunday in judged_weeks(start, last, ctx.as_of):
         in_notice = bool(notices) and any(begin <= sunday and week <= end for begin, end in notices)
         iso = week.isocalendar()
         monday = week.isoformat()
+        posts = counts.get(week.toordinal(), 0)
+        fields = alike.get((posts, in_notice))  # weeks with equal fields share one dict
+        if fields is None:
+            fields = alike[posts, in_notice] = {"posts": posts, "in_notice_period": in_notice}
         yield Fact(  # positional (the order of Fact's fields): one per week of each account
             "account-week",
             f"{account}/week/{monday}",
@@ -271,7 +295,7 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             ("name",),
             unit,
             account,
-            {"posts": counts.get(week.toordinal(), 0), "in_notice_period": in_notice},
+            fields,
             {
                 "week": f"{iso.year} 年第 {iso.week} 周",
                 "week_start": monday,
