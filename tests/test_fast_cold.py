@@ -21,6 +21,7 @@ import pytest
 import rtoml
 
 from engine import evaluate as evaluate_mod
+from engine import lines as lines_mod
 from engine import policy as policy_mod
 from engine import records, rules_engine, snapshot
 from engine.banner import AccountFiles
@@ -511,3 +512,70 @@ def test_facts_with_equal_values_under_other_names_are_not_alike() -> None:
     assert _judged(evaluate_mod.judge, changed, policy, ctx) == _judged(
         _plain_judge, changed, policy, ctx
     )
+
+
+# ---------------------------------------------------------------- line numbers
+
+
+def _plain_table(brackets: str, name: str, counters: dict[Any, int]) -> Any:
+    """``lines._table`` as it was (no shortcut for one-part names)."""
+    names = lines_mod._split_key(name)
+    concrete: list[str | int] = []
+    for i, part in enumerate(names):
+        concrete.append(part)
+        is_last = i == len(names) - 1
+        if is_last and brackets == "[[":
+            n = counters.get(tuple(concrete), -1) + 1
+            counters[tuple(concrete)] = n
+            concrete.append(n)
+        elif not is_last and tuple(concrete) in counters:
+            concrete.append(counters[tuple(concrete)])
+    return tuple(concrete)
+
+
+def _plain_headers(text: str) -> dict[Any, tuple[int, int, int]]:
+    """``LineIndex._headers`` as it was: each header line matched anew."""
+    tables: dict[Any, tuple[int, int, int]] = {}
+    counters: dict[Any, int] = {}
+    current: Any = ()
+    line, begins, last = 1, 0, 0
+    pos = text.find("[")
+    while pos != -1:
+        starts = text.rfind("\n", 0, pos) + 1
+        ends = text.find("\n", pos)
+        ends = len(text) if ends == -1 else ends
+        header = (
+            lines_mod._HEADER.match(text[starts:ends]) if not text[starts:pos].strip() else None
+        )
+        if header is not None:
+            tables.setdefault(current, (line, begins, starts))
+            line += text.count("\n", last, starts)
+            last = starts
+            current = _plain_table(header.group(1), header.group(2), counters)
+            begins = ends
+        pos = text.find("[", ends)
+    tables.setdefault(current, (line, begins, len(text)))
+    tables.setdefault((), (1, 0, 0))
+    return tables
+
+
+_PIECES = [
+    "[[post]]", "[[post.review]]", "  [[post]]  ", "\t[ post ]", "[[ post . review ]] # 注释",
+    '["a b".c]', "[a]]", "[[a]", "[]", "x = [1, 2]", "title = \"[[post]]\"", "\u3000[[post]]",
+    "\xa0[unit]", "[[post]]\u3000", "# [[post]]", "", "   ", "a = 1", "[[post]] x", "[a.'b c']",
+    "[[post]]\r", "key = \"v\"\r", "[x] # c\r", "[a]", "[[a.b]]", "[[a.b.c]]", "[a.b]",
+]  # fmt: skip
+
+
+def test_header_scan_matches_the_plain_way() -> None:
+    rnd = random.Random(5)
+    for _ in range(3000):
+        text = "\n".join(rnd.choice(_PIECES) for _ in range(rnd.randrange(12)))
+        if rnd.random() < 0.5:
+            text += "\n"
+        if lines_mod._simple(text):
+            assert lines_mod.LineIndex(text)._headers() == _plain_headers(text), repr(text)
+    sample = sorted((ROOT / "records" / "accounts").rglob("*.toml"))[:300]
+    for path in sample:
+        text = path.read_text("utf-8")
+        assert lines_mod.LineIndex(text)._headers() == _plain_headers(text), path
