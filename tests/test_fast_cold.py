@@ -8,6 +8,7 @@ The plain ways are kept here as they were in the engine before the shortcuts."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from collections import defaultdict
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import factkit
+import jsonschema_rs
 import pytest
 import rtoml
 
@@ -579,3 +581,63 @@ def test_header_scan_matches_the_plain_way() -> None:
     for path in sample:
         text = path.read_text("utf-8")
         assert lines_mod.LineIndex(text)._headers() == _plain_headers(text), path
+
+
+# ---------------------------------------------------------------- formats
+
+
+def test_strict_date_patterns_accept_exactly_the_days_that_exist() -> None:
+    """Checked by jsonschema-rs itself (ECMA-262 regular expressions), on every day number
+    of every month from 1899 to 2100: a date it accepts exists, and one it rejects is
+    outside 1900-2099 or does not exist (then jsonschema decides)."""
+    strict = {
+        name: jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+        for name, pattern in records._STRICT_FORMATS.items()
+    }
+    for year in range(1899, 2101):
+        for month in range(1, 13):
+            for day in range(0, 33):
+                text = f"{year:04d}-{month:02d}-{day:02d}"
+                try:
+                    exists = date(year, month, day) is not None
+                except ValueError:
+                    exists = False
+                # 29 February of 1900-1999 is left to jsonschema too (leap years: 2000s only)
+                leap_day_left = month == 2 and day == 29 and year < 2000
+                expected = exists and 1900 <= year <= 2099 and not leap_day_left
+                assert strict["date"].is_valid(text) == expected, text
+                assert records._is_date(text) == exists, text
+                stamp = f"{text}T23:59:59"
+                assert strict["datetime-cn"].is_valid(stamp) == expected, stamp
+                assert records._is_datetime_cn(stamp) == exists, stamp
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-03-05T24:00:00", "2024-03-05T10:60:00", "2024-03-05T10:00:60", "2024-03-05 10:00:00",
+        "2024-03-05T10:00", "2024-03-05T10:00:00Z", "2024-03-05T10:00:00+08:00",
+        "2024-03-05T10:00:00.5", "２０２４-03-05T10:00:00", "2024-03-05T10:00:00\n", "2024-3-05",
+        "2024-03-05\n", "20240305", "", "2024-03-05T10:00:00 ",
+    ],
+)  # fmt: skip
+def test_strict_patterns_never_accept_other_forms(value: str) -> None:
+    """Other ways of writing a time may be valid: the compiled validator leaves them to
+    jsonschema (it rejects them; it never accepts what the format functions reject)."""
+    for pattern in records._STRICT_FORMATS.values():
+        assert not jsonschema_rs.validator_for({"type": "string", "pattern": pattern}).is_valid(
+            value
+        )
+
+
+def test_strict_formats_replace_every_date_format_of_the_schemas() -> None:
+    replaced = 0
+    for kind in (*records.KINDS, "policy"):
+        before = json.dumps(records.schema(kind))
+        after = json.dumps(records._strict_formats(records.schema(kind)))
+        assert '"format": "date' not in after, kind
+        for name, pattern in records._STRICT_FORMATS.items():
+            count = before.count(f'"format": "{name}"')
+            assert after.count(json.dumps(pattern)) == count, (kind, name)
+            replaced += count
+    assert replaced > 30
