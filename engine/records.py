@@ -387,28 +387,50 @@ _LEAVES = frozenset((str, int, bool))
 def _normalise_tree(root: dict[str, Any]) -> bool | None:
     """``_normalise(root)`` for the parser's fresh tree (changed in place), in one walk
     that also tells whether it holds a float (``has_float``); None when it met a value
-    of a type the parser does not make (then ``has_float`` decides)."""
+    of a type the parser does not make (then ``has_float`` decides).
+
+    The tables of an array (a file's ``[[post]]``) are looked into as soon as the array
+    is met, not put on the stack one by one: most of a record is such tables."""
     floats: bool | None = False
     stack: list[Any] = [root]
     pop, push = stack.pop, stack.append
     while stack:
         node = pop()
-        for k, v in node.items() if type(node) is dict else enumerate(node):
-            kind = type(v)
-            if kind in _LEAVES:
-                continue
-            if kind is dict or kind is list:
-                push(v)
-            elif kind is float:
-                floats = floats if floats is None else True
-            elif kind is datetime and v.tzinfo is None and v.year >= 1000:
-                # As ``_normalise``: isoformat() differs from isoformat(timespec="seconds")
-                # only by the microseconds after the 19th character; it is quicker.
-                node[k] = v.isoformat()[:19]
-            else:
-                node[k] = _normalise(v)
-                if kind is not datetime and kind is not date and kind is not time:
-                    floats = None
+        if type(node) is dict:
+            tables = [node]
+        else:
+            tables = []
+            for i, v in enumerate(node):
+                kind = type(v)
+                if kind is dict:
+                    tables.append(v)
+                elif kind in _LEAVES:
+                    continue
+                elif kind is list:
+                    push(v)
+                elif kind is float:
+                    floats = floats if floats is None else True
+                else:
+                    node[i] = _normalise(v)
+                    if kind is not datetime and kind is not date and kind is not time:
+                        floats = None
+        for table in tables:
+            for k, v in table.items():
+                kind = type(v)
+                if kind in _LEAVES:
+                    continue
+                if kind is dict or kind is list:
+                    push(v)
+                elif kind is float:
+                    floats = floats if floats is None else True
+                elif kind is datetime and v.tzinfo is None and v.year >= 1000:
+                    # As ``_normalise``: isoformat() differs from isoformat(timespec="seconds")
+                    # only by the microseconds after the 19th character; it is quicker.
+                    table[k] = v.isoformat()[:19]
+                else:
+                    table[k] = _normalise(v)
+                    if kind is not datetime and kind is not date and kind is not time:
+                        floats = None
     return floats
 
 
