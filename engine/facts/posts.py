@@ -264,13 +264,14 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     counts: Counter[int] = Counter()
     on_day: Counter[str] = Counter()
     for record in files.posts:
-        for post in record.data["post"]:
-            text = post["published"]
-            if len(text) == 19 and text[10] == "T" and text[0] != "0":
-                on_day[text[:10]] += 1
-            else:
-                day = _day(text)
-                counts[day.toordinal() - day.weekday()] += 1
+        texts = [post["published"] for post in record.data["post"]]
+        plain = [t[:10] for t in texts if len(t) == 19 and t[10] == "T" and t[0] != "0"]
+        on_day.update(plain)
+        if len(plain) < len(texts):
+            for text in texts:
+                if not _plain(text):
+                    day = _day(text)
+                    counts[day.toordinal() - day.weekday()] += 1
     for text, n in on_day.items():
         day = date.fromisoformat(text)
         counts[day.toordinal() - day.weekday()] += n
