@@ -452,9 +452,13 @@ def _check_post_duplicates(posts: list[Record], errors: list[InputError]) -> Non
     seen: dict[tuple[str, str], tuple[Record, int]] = {}
     for record in posts:
         for i, post in enumerate(record.data["post"]):
-            key = (_local_time(post["published"]), str(post["title"]).strip())
-            first = seen.setdefault(key, (record, i))
-            if first == (record, i):
+            published = post["published"]
+            if not (type(published) is str and len(published) == 19 and published[10] == "T"):
+                published = _local_time(published)  # (else it is its own _local_time)
+            key = (published, str(post["title"]).strip())
+            first = seen.get(key)
+            if first is None:  # each (record, i) comes once: the first of its key
+                seen[key] = (record, i)
                 continue
             where = f"{first[0].path}:{first[0].line('post', first[1])}"
             errors.append(

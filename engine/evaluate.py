@@ -33,7 +33,7 @@ from engine.facts import (
     tracked_from,
 )
 from engine.labels import account_zh, article_zh, count_zh, message_values
-from engine.policy import Check, Policy, Version
+from engine.policy import Check, Policy, Rule, Version
 from engine.pool import compute_all
 from engine.records import Record
 from engine.removed import removed_accounts
@@ -97,43 +97,130 @@ def judge(
     ``uncounted`` (the check's reminder, ``calendar_reminders``), not reported as a violation.
     """
     tally: Uncounted = {} if uncounted is None else uncounted
-    by_kind: dict[str, list[Fact]] = defaultdict(list)
-    keys: set[tuple[str, str]] = set()
+    by_kind: dict[str, list[Fact]] = {}
+    keys: dict[str, set[str]] = {}  # the keys taken, per kind
+    judged_from = ctx.judged_from
     for fact in facts:
-        if fact.day < ctx.judged_from:
+        if fact.day < judged_from:
             continue
-        if (fact.kind, fact.key) in keys:
+        taken = keys.get(fact.kind)
+        if taken is None:
+            taken = keys[fact.kind] = set()
+            by_kind[fact.kind] = []
+        if fact.key in taken:
             # Two things judged alike (two posts of one account at the same minute) still
             # get distinct fingerprints: number the repeats in record order.
             n = 2
-            while (fact.kind, f"{fact.key}#{n}") in keys:
+            while f"{fact.key}#{n}" in taken:
                 n += 1
             fact = replace(fact, key=f"{fact.key}#{n}")
-        keys.add((fact.kind, fact.key))
+        taken.add(fact.key)
         by_kind[fact.kind].append(fact)
     found: list[Violation] = []
     reminders: dict[str, Reminder] = {}
+    indexed: dict[str, _Facts] = {}  # each kind's facts, grouped once for every rule
     for rule in policy.rules.values():
         on_day: dict[date, Version | None] = {}  # many facts share a day
         for kind in sorted(rule.fact_kinds):
-            groups: dict[int, list[Fact]] = defaultdict(list)
-            for fact in by_kind.get(kind, ()):
-                day = fact.day
-                if day in on_day:
-                    version = on_day[day]
-                else:
-                    version = on_day[day] = rule.version_on(day)
-                if version is not None:
-                    groups[version.number].append(fact)
-            for number, members in groups.items():
+            members = by_kind.get(kind)
+            if not members:
+                continue
+            whole = indexed.get(kind)
+            if whole is None:
+                whole = indexed[kind] = _Facts(members)
+            groups: dict[int, _Facts] = {}
+            alone = _one_version(rule, whole.first, whole.last)
+            if alone is not None:
+                groups[alone.number] = whole  # every fact is judged by the same version
+            else:
+                split: dict[int, list[Fact]] = defaultdict(list)
+                for fact in members:
+                    day = fact.day
+                    if day in on_day:
+                        version = on_day[day]
+                    else:
+                        version = on_day[day] = rule.version_on(day)
+                    if version is not None:
+                        split[version.number].append(fact)
+                groups = {number: _Facts(part) for number, part in split.items()}
+            for number, group in groups.items():
                 version = rule.version(number)
-                violations, doubted = _judge_version(
-                    version, kind, members, rule.article, ctx, tally
-                )
+                violations, doubted = _judge_version(version, kind, group, rule.article, ctx, tally)
                 found.extend(violations)
                 for fact in doubted:
                     reminders.setdefault(fact.key, _doubt_reminder(fact, rule.article))
     return found, list(reminders.values())
+
+
+def _one_version(rule: Rule, first: date, last: date) -> Version | None:
+    """The version ``rule.version_on`` gives every day from ``first`` to ``last``, if it
+    gives one and the same (not None) for all of them; else None (ask day by day)."""
+    version = rule.version_on(first)
+    if version is None or rule.version_on(last) is not version:
+        return None
+    # In force on both ends, so on every day between (a version's period is one span);
+    # a later version in force on some day between would win there (``version_on``).
+    later = rule.versions[rule.versions.index(version) + 1 :]
+    for other in later:
+        if other.effective_from <= last and (
+            other.effective_to is None or first < other.effective_to
+        ):
+            return None
+    return version
+
+
+_NAMED = object()  # marks a signature of names and values (``_Facts``)
+
+
+class _Facts:
+    """Facts of one kind judged by one rule version, grouped for ``_judge_version``: by
+    their fields (facts with equal fields match alike), with those that carry a doubt or
+    an uncounted field, and the first and last day."""
+
+    __slots__ = ("alike", "doubtful", "facts", "first", "last", "uncounted")
+
+    def __init__(self, facts: list[Fact]) -> None:
+        self.facts = facts
+        # By the fields' values, in order; a fact whose values equal an earlier one's but
+        # whose fields differ (other names, or names in another order) is grouped by its
+        # names and values.
+        alike: dict[tuple[Any, ...], tuple[dict[str, Any], list[int]]] = {}
+        doubtful: list[int] = []
+        uncounted: list[Fact] = []
+        first = last = facts[0].day
+        # Builders of many facts share one fields dict among facts with equal fields
+        # (engine/facts/posts.py): grouped by the dict first.
+        shared: dict[int, tuple[dict[str, Any], list[int]]] = {}
+        for index, fact in enumerate(facts):
+            fields = fact.fields
+            same = shared.get(id(fields))
+            if same is None:
+                shared[id(fields)] = (fields, [index])
+            else:
+                same[1].append(index)
+            if fact.doubt is not None:
+                doubtful.append(index)
+            if fact.uncounted:
+                uncounted.append(fact)
+            day = fact.day
+            if day < first:
+                first = day
+            elif day > last:
+                last = day
+        for fields, indexes in shared.values():  # in the order of their first facts
+            signature: tuple[Any, ...] = tuple(fields.values())
+            same = alike.get(signature)
+            if same is not None and same[0] != fields:
+                signature = (_NAMED, tuple(fields.items()))
+                same = alike.get(signature)
+            if same is None:
+                alike[signature] = (fields, indexes)
+            else:
+                same[1].extend(indexes)
+        self.alike = list(alike.values())  # (fields, indexes) in the order of first facts
+        self.doubtful = doubtful
+        self.uncounted = uncounted
+        self.first, self.last = first, last
 
 
 def _doubt_reminder(fact: Fact, article: int) -> Reminder:
@@ -158,7 +245,7 @@ CALENDAR_MISSING = "calendar-missing"
 def _judge_version(
     version: Version,
     kind: str,
-    facts: list[Fact],
+    group: _Facts,
     article: int,
     ctx: Context,
     tally: Uncounted,
@@ -168,17 +255,23 @@ def _judge_version(
     checks = {c.name: c for c in version.checks if c.fact == kind}
     if not checks:
         return [], []
+    facts = group.facts
     wanted = sorted(set().union(*(c.fields for c in checks.values())) - {"fact"})
     # Conditions see only the fields they name, so facts with equal projections
-    # match alike: durable_rules judges each distinct projection once.
+    # match alike: durable_rules judges each distinct projection once. Facts with equal
+    # fields have equal projections: one projection per such group, in the order of
+    # their first facts (so the first fact of each projection is its representative).
     distinct: dict[tuple[Any, ...], list[int]] = {}
-    for index, fact in enumerate(facts):
-        fields = fact.fields
+    for fields, indexes in group.alike:
         projection = tuple([(f, fields[f]) for f in wanted if f in fields])
-        distinct.setdefault(projection, []).append(index)
+        same = distinct.get(projection)
+        if same is None:
+            distinct[projection] = list(indexes)
+        else:
+            same.extend(indexes)
     keys = list(distinct)
     # Facts with a doubt are also judged as if it went the unit's way (after the rest).
-    doubtful = [i for i, f in enumerate(facts) if f.doubt is not None]
+    doubtful = group.doubtful
     for index in doubtful:
         fields = {**facts[index].fields, **facts[index].doubt.fields}  # type: ignore[union-attr]
         keys.append(tuple([(f, fields[f]) for f in wanted if f in fields]))
@@ -215,7 +308,7 @@ def _judge_version(
         found = [f for f in found if not f.uncounted or check.fields.isdisjoint(f.uncounted)]
         for run in _runs(found):
             out.append(_violation(check, version, run, article, ctx))
-    for fact in facts:
+    for fact in group.uncounted:
         for name, year in fact.uncounted.items():
             if name in wanted:
                 key = (year, article, name)

@@ -38,6 +38,14 @@ def _key_of(line: str) -> tuple[str, int] | None:
     return (m.group(1), m.end()) if m else None
 
 
+@lru_cache(maxsize=4096)
+def _header_of(line: str) -> tuple[str, str] | None:
+    """A header line's brackets and name (None if it is not one); remembered: a file
+    repeats the same few headers (``[[post]]``, ``[[post.review]]``)."""
+    m = _HEADER.match(line)
+    return (m.group(1), m.group(2)) if m else None
+
+
 class LineIndex:
     """Line numbers of key paths in one TOML text, found when first asked.
 
@@ -98,12 +106,16 @@ class LineIndex:
                 starts = text.rfind("\n", 0, pos) + 1
                 ends = text.find("\n", pos)
                 ends = len(text) if ends == -1 else ends
-                header = _HEADER.match(text[starts:ends]) if not text[starts:pos].strip() else None
+                header = (
+                    _header_of(text[starts:ends])
+                    if starts == pos or not text[starts:pos].strip()
+                    else None
+                )
                 if header is not None:
                     tables.setdefault(current, (line, begins, starts))
                     line += text.count("\n", last, starts)
                     last = starts
-                    current = _table(header.group(1), header.group(2), counters)
+                    current = _table(header[0], header[1], counters)
                     begins = ends
                 pos = text.find("[", ends)
             tables.setdefault(current, (line, begins, len(text)))
@@ -171,6 +183,12 @@ def _scan(text: str, table: KeyPath = (), offset: int = 0) -> dict[KeyPath, int]
 def _table(brackets: str, name: str, counters: dict[KeyPath, int]) -> KeyPath:
     """A header's table path, arrays of tables numbered (``counters`` counts them)."""
     names = _split_key(name)
+    if len(names) == 1:  # the usual header, [[post]] or [unit]: the loop below, unrolled
+        if brackets == "[[":
+            n = counters.get(names, -1) + 1
+            counters[names] = n
+            return (*names, n)
+        return names
     concrete: list[str | int] = []
     for i, part in enumerate(names):
         concrete.append(part)

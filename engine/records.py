@@ -214,17 +214,48 @@ def _is_datetime_cn(value: object) -> bool:
         return False
 
 
+# Dates and date-times as records hold them once parsed (``_normalise``), with days that
+# exist: a strict part of what the "date" and "datetime-cn" formats accept (years 1900 to
+# 2099, 29 February only in leap years). ECMA-262 syntax (the fast validator's).
+_MONTH_DAY = (
+    r"(?:(?:19|20)\d\d-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
+    r"|20(?:[02468][048]|[13579][26])-02-29)"
+)
+_STRICT_FORMATS = {
+    "date": rf"^{_MONTH_DAY}$",
+    "datetime-cn": rf"^{_MONTH_DAY}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d$",
+}
+
+
+def _strict_formats(node: Any) -> Any:
+    """A copy of a schema whose "date" and "datetime-cn" formats are patterns of
+    ``_STRICT_FORMATS``: checked by the compiled validator itself, not by calling
+    Python for every value."""
+    if isinstance(node, list):
+        return [_strict_formats(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _strict_formats(value) for key, value in node.items()}
+    wanted = _STRICT_FORMATS.get(out["format"]) if isinstance(out.get("format"), str) else None
+    if wanted is not None:
+        del out["format"]
+        out["allOf"] = [*out.get("allOf", []), {"pattern": wanted}]
+    return out
+
+
 @cache
 def _fast_validator(kind: str) -> Any:
     """A compiled validator that only answers "valid or not", ~15x faster than jsonschema.
 
-    It checks formats with the same functions as ``_validator``. Its regular
-    expressions are ECMA-262 (``\\d`` is ASCII, ``$`` is the very end), so it may
-    reject what jsonschema accepts, never the reverse: a record it rejects goes
-    through jsonschema, which decides and words the errors.
+    Its regular expressions are ECMA-262 (``\\d`` is ASCII, ``$`` is the very end), and
+    dates and date-times must be plain and lie between 1900 and 2099
+    (``_STRICT_FORMATS``, every one of which the format functions of ``_validator``
+    accept), so it may reject what jsonschema accepts, never the reverse: a record it
+    rejects goes through jsonschema, which decides and words the errors.
     """
     return jsonschema_rs.validator_for(
-        schema(kind),
+        _strict_formats(schema(kind)),
         validate_formats=True,
         formats={"date": _is_date, "datetime-cn": _is_datetime_cn},
     )
@@ -350,11 +381,70 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+_LEAVES = frozenset((str, int, bool))
+
+
+def _normalise_tree(root: dict[str, Any]) -> bool | None:
+    """``_normalise(root)`` for the parser's fresh tree (changed in place), in one walk
+    that also tells whether it holds a float (``has_float``); None when it met a value
+    of a type the parser does not make (then ``has_float`` decides).
+
+    The tables of an array (a file's ``[[post]]``) are looked into as soon as the array
+    is met, not put on the stack one by one: most of a record is such tables."""
+    floats: bool | None = False
+    stack: list[Any] = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        if type(node) is dict:
+            tables = [node]
+        else:
+            tables = []
+            for i, v in enumerate(node):
+                kind = type(v)
+                if kind is dict:
+                    tables.append(v)
+                elif kind in _LEAVES:
+                    continue
+                elif kind is list:
+                    push(v)
+                elif kind is float:
+                    floats = floats if floats is None else True
+                else:
+                    node[i] = _normalise(v)
+                    if kind is not datetime and kind is not date and kind is not time:
+                        floats = None
+        for table in tables:
+            for k, v in table.items():
+                kind = type(v)
+                if kind in _LEAVES:
+                    continue
+                if kind is dict or kind is list:
+                    push(v)
+                elif kind is float:
+                    floats = floats if floats is None else True
+                elif kind is datetime and v.tzinfo is None and v.year >= 1000:
+                    # As ``_normalise``: isoformat() differs from isoformat(timespec="seconds")
+                    # only by the microseconds after the 19th character; it is quicker.
+                    table[k] = v.isoformat()[:19]
+                else:
+                    table[k] = _normalise(v)
+                    if kind is not datetime and kind is not date and kind is not time:
+                        floats = None
+    return floats
+
+
 _BOM = "\ufeff"
 _TOO_DEEP = "嵌套层次太深(数组或表套了太多层)"
 
 
 def parse_toml(path: str, data: bytes) -> dict[str, Any]:
+    return _parse(path, data)[0]
+
+
+def _parse(path: str, data: bytes) -> tuple[dict[str, Any], bool | None]:
+    """``parse_toml``, and whether the data holds a float (None: not known, ask
+    ``has_float``), learnt on the way for ``validate``."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -398,10 +488,10 @@ def parse_toml(path: str, data: bytes) -> dict[str, Any]:
                 line=at_line,
                 hint="检查这一行的引号、括号、等号和日期写法(日期形如 2024-03-05,须是日历上存在的日期)。",
             ) from exc
-    normalised: dict[str, Any] = _normalise(parsed)
+    floats = _normalise_tree(parsed)
     if b"nan" in data or b"inf" in data:  # cheap test first: nan/inf are rare words
-        _refuse_non_finite(path, text, normalised)
-    return normalised
+        _refuse_non_finite(path, text, parsed)
+    return parsed, floats
 
 
 def _deepest_line(text: str) -> int:
@@ -566,12 +656,13 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     return _schema_message(error)
 
 
-def surely_valid(kind: str, data: Any) -> bool:
+def surely_valid(kind: str, data: Any, floats: bool | None = None) -> bool:
     """True if ``data`` is valid by the schema; False means "ask jsonschema".
 
     Data holding a float always goes to jsonschema, whose types are stricter here
-    (``_validator``: integers are integers, numbers are finite)."""
-    if has_float(data):
+    (``_validator``: integers are integers, numbers are finite). ``floats``: whether it
+    holds one, when the caller knows (None: look)."""
+    if has_float(data) if floats is None else floats:
         return False
     try:
         return bool(_fast_validator(kind).is_valid(data))
@@ -579,8 +670,14 @@ def surely_valid(kind: str, data: Any) -> bool:
         return False  # a value the fast validator cannot take: jsonschema decides
 
 
-def validate(kind: str, path: str, data: dict[str, Any], line_of: Callable[[KeyPath], int]) -> None:
-    if surely_valid(kind, data):
+def validate(
+    kind: str,
+    path: str,
+    data: dict[str, Any],
+    line_of: Callable[[KeyPath], int],
+    floats: bool | None = None,
+) -> None:
+    if surely_valid(kind, data, floats):
         return
     errors = sorted(
         _validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
@@ -604,9 +701,9 @@ def load_record(path: str, blob: str, source: Callable[[], bytes]) -> Record | N
     if located is None:
         return None
     kind, ids = located
-    data = parse_toml(path, source())
+    data, floats = _parse(path, source())
     record = Record(kind, path, blob, data, ids, source)
-    validate(kind, path, data, lambda keys: record.line(*keys))
+    validate(kind, path, data, lambda keys: record.line(*keys), floats)
     return record
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from sys import intern
 from typing import Any
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def fingerprint(rule: str, check: str, fact_key: str) -> str:
@@ -76,7 +79,16 @@ class Violation:
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """``dataclasses.asdict(self)``, without its recursive deep copy: the fields are
+        text and numbers but for ``evidence`` (flat) and two lists of text, copied here
+        (a nested value, never built by the engine, is deep-copied as asdict would)."""
+        out = {name: getattr(self, name) for name in self.__slots__}
+        out["evidence"] = {
+            k: v if type(v) in _SCALARS else copy.deepcopy(v) for k, v in self.evidence.items()
+        }
+        out["fact_keys"] = [v if type(v) in _SCALARS else copy.deepcopy(v) for v in self.fact_keys]
+        out["read"] = [v if type(v) in _SCALARS else copy.deepcopy(v) for v in self.read]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Violation:

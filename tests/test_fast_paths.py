@@ -236,10 +236,10 @@ def test_records_saved_in_the_cache_match_parsed_ones(
 
     parsed = loaded()
 
-    def no_parsing(path: str, data: bytes) -> dict[str, Any]:
+    def no_parsing(path: str, data: bytes) -> tuple[dict[str, Any], bool | None]:
         raise AssertionError(f"{path} parsed again")
 
-    monkeypatch.setattr(records, "parse_toml", no_parsing)
+    monkeypatch.setattr(records, "_parse", no_parsing)  # what load_record parses with
     saved = loaded()  # now from the cache entries the first run wrote
     assert parsed["units"] and parsed["accounts"]
     assert saved == parsed

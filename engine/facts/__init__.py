@@ -146,7 +146,11 @@ class Doubt:
     message_en: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building a fact five times slower, and a large banner builds half a million. Facts are
+# still never changed once built (``dataclasses.replace`` makes a new one); unsafe_hash
+# keeps the hash a frozen one had.
+@dataclass(slots=True, unsafe_hash=True)
 class Fact:
     kind: str
     key: str

@@ -114,6 +114,8 @@ def post_coordination(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     """Each post that concerns other units' work, with the units it did not coordinate with."""
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
+            if "concerns_units" not in post and "coordinated_with" not in post:
+                continue  # the usual post: concerns no other unit
             keys: dict[str, list[str]] = {}
             for field in ("concerns_units", "coordinated_with"):
                 keys[field] = [

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from engine.banner import AccountFiles
-from engine.facts import Context, Doubt, Fact, account_fact, declare, parameter, tracked_from
+from engine.facts import (
+    Context,
+    Doubt,
+    Fact,
+    FactValue,
+    account_fact,
+    declare,
+    parameter,
+    tracked_from,
+)
 from engine.facts.accounts import judged_day
 from engine.labels import CATEGORY, label
 from engine.timeutil import iso_local, parse_date, parse_datetime
@@ -73,86 +82,115 @@ POST = declare(
 )
 
 
+_POST_FIELDS = tuple(POST.fields)  # in the order declared, the order facts hold them
+
+
 @account_fact("post")
 def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     if not files.posts:
         return
     unit, account = files.unit, files.id
+    category_zh: dict[str, str] = {}
+    alike: dict[tuple[FactValue, ...], dict[str, FactValue]] = {}
     for record in files.posts:
         for i, post in enumerate(record.data["post"]):
             text = post["published"]
-            plain = _plain(text)
+            plain = len(text) == 19 and text[10] == "T" and text[0] != "0"  # _plain(text)
             published = None if plain else parse_datetime(text)
             stamp = text if published is None else iso_local(published)
+            day = date.fromisoformat(text[:10]) if published is None else published.date()
             before: set[int] = set()
-            after: set[int] = set()
-            same_day: set[int] = set()  # reviews known only to the publication day
+            after: set[int] | None = None  # made when needed: most posts have none
+            same_day: set[int] | None = None  # reviews known only to the publication day
             late = 0
-            reviewers: dict[str, set[int]] = {}
-            for review in post.get("review", []):
+            whos: list[str] = []  # the reviewers named, and the levels they signed
+            signed: list[int] = []
+            for review in post.get("review", ()):
                 level = int(review["level"])
                 who = str(review.get("reviewer", "")).strip()
                 if who:
-                    reviewers.setdefault(who, set()).add(level)
+                    whos.append(who)
+                    signed.append(level)
                 if "day" in review:
-                    reviewed, day = parse_date(review["day"]), _day(text)
+                    reviewed = parse_date(review["day"])
                     if reviewed == day:
+                        if same_day is None:
+                            same_day = set()
                         same_day.add(level)
                         continue
                     early = reviewed < day
                 else:
                     at = review["at"]
-                    if plain and _plain(at):
+                    if plain and len(at) == 19 and at[10] == "T" and at[0] != "0":
                         early = at <= text
                     else:
                         early = parse_datetime(at) <= (published or parse_datetime(text))
                 if early:
                     before.add(level)
                 else:
+                    if after is None:
+                        after = set()
                     after.add(level)
                     late += 1
-            levels = _chain(before)
-            possible = _chain(before | same_day)
+            levels = 0  # _chain(before), inline: the levels done in order from level 1
+            while levels + 1 in before:
+                levels += 1
+            possible = _chain(before | same_day) if same_day else levels
             # The lowest level reviewed only after publication: a late review that stands
             # in for that level (art-14 judges it only if the category needs that level).
-            late_only = min(after - before - same_day, default=0)
-            shared = sorted(
-                (sorted(ls) for ls in reviewers.values() if len(ls) > 1), key=lambda ls: ls[0]
-            )
-            repost = post.get("repost")
+            late_only = min(after - before - (same_day or set()), default=0) if after else 0
+            # Levels signed by one reviewer (never the name: reviewers are private); none
+            # when every name differs (the usual case).
+            shared = _shared(zip(whos, signed, strict=True)) if len(set(whos)) < len(whos) else ""
             title = str(post["title"])
+            category = str(post["category"])
             shown = stamp.replace("T", " ")
-            yield Fact(
-                kind="post",
-                key=f"{account}/post/{stamp}",
-                day=_day(text) if published is None else published.date(),
-                record=record,
-                where=("post", i),
-                unit=unit,
-                account=account,
-                fields={
-                    "category": str(post["category"]),
-                    "reviewed_levels": levels,
-                    "late_reviews": late,
-                    "late_only_level": late_only,
-                    # Levels signed by one reviewer (never the name: reviewers are private).
-                    "same_reviewer_levels": "、".join(
-                        "、".join(f"第 {n} 级" for n in ls) for ls in shared
-                    ),
-                    "ad": bool(post.get("ad", False)),
-                    "personal_opinion": bool(post.get("personal_opinion", False)),
-                    "personal_data": bool(post.get("personal_data", False)),
-                    "deidentified": bool(post.get("deidentified", False)),
-                    "disclosure_basis": str(post.get("disclosure_basis", "")),
-                    "is_repost": repost is not None,
-                },
-                context={
-                    "title": title,
-                    "published": shown,
-                    "category_zh": label(CATEGORY, str(post["category"])),
-                },
-                doubt=_same_day_doubt(title, shown, levels, possible, same_day),
+            values = (
+                category,
+                levels,
+                late,
+                late_only,
+                shared,
+                bool(post.get("ad", False)),
+                bool(post.get("personal_opinion", False)),
+                bool(post.get("personal_data", False)),
+                bool(post.get("deidentified", False)),
+                str(post.get("disclosure_basis", "")),
+                post.get("repost") is not None,
             )
+            # Posts with equal fields share one dict (never changed): fewer objects, and
+            # the judge groups facts by it (engine/evaluate.py).
+            fields = alike.get(values)
+            if fields is None:
+                fields = alike[values] = dict(zip(_POST_FIELDS, values, strict=True))
+            zh = category_zh.get(category)
+            if zh is None:
+                zh = category_zh[category] = label(CATEGORY, category)
+            # Positional (the order of Fact's fields): facts are built by the hundred thousand.
+            yield Fact(
+                "post",
+                f"{account}/post/{stamp}",
+                day,
+                record,
+                ("post", i),
+                unit,
+                account,
+                fields,
+                {"title": title, "published": shown, "category_zh": zh},
+                "",
+                None,
+                {},
+                _same_day_doubt(title, shown, levels, possible, same_day) if same_day else None,
+            )
+
+
+def _shared(named: Iterable[tuple[str, int]]) -> str:
+    """「第 1 级、第 2 级」 for the levels one reviewer signed, per such reviewer."""
+    reviewers: dict[str, set[int]] = {}
+    for who, level in named:
+        reviewers.setdefault(who, set()).add(level)
+    shared = sorted((sorted(ls) for ls in reviewers.values() if len(ls) > 1), key=lambda ls: ls[0])
+    return "、".join("、".join(f"第 {n} 级" for n in ls) for ls in shared)
 
 
 def _monday(day: date) -> date:
@@ -221,33 +259,51 @@ def account_weeks(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     last = judged_day(ctx, files)
     if last is None:
         return
-    counts: Counter[date] = Counter()
+    # Posts per week, by the ordinal of the week's Monday; plain times (``_plain``) are
+    # counted by their day's text first.
+    counts: Counter[int] = Counter()
+    on_day: Counter[str] = Counter()
     for record in files.posts:
-        for post in record.data["post"]:
-            counts[_monday(_day(post["published"]))] += 1
+        texts = [post["published"] for post in record.data["post"]]
+        plain = [t[:10] for t in texts if len(t) == 19 and t[10] == "T" and t[0] != "0"]
+        on_day.update(plain)
+        if len(plain) < len(texts):
+            for text in texts:
+                if not _plain(text):
+                    day = _day(text)
+                    counts[day.toordinal() - day.weekday()] += 1
+    for text, n in on_day.items():
+        day = date.fromisoformat(text)
+        counts[day.toordinal() - day.weekday()] += n
     notices, missing = notice_exemptions(ctx, files)
     tracked = tracked_from(files)
     start = files.opened if tracked is None else max(files.opened, tracked)
     record, unit, account = files.record, files.unit, files.id
+    alike: dict[tuple[int, bool], dict[str, FactValue]] = {}
     for week, sunday in judged_weeks(start, last, ctx.as_of):
-        in_notice = any(begin <= sunday and week <= end for begin, end in notices)
+        in_notice = bool(notices) and any(begin <= sunday and week <= end for begin, end in notices)
         iso = week.isocalendar()
         monday = week.isoformat()
-        yield Fact(
-            kind="account-week",
-            key=f"{account}/week/{monday}",
-            day=week,
-            record=record,
-            where=("name",),
-            unit=unit,
-            account=account,
-            fields={"posts": counts.get(week, 0), "in_notice_period": in_notice},
-            context={
+        posts = counts.get(week.toordinal(), 0)
+        fields = alike.get((posts, in_notice))  # weeks with equal fields share one dict
+        if fields is None:
+            fields = alike[posts, in_notice] = {"posts": posts, "in_notice_period": in_notice}
+        yield Fact(  # positional (the order of Fact's fields): one per week of each account
+            "account-week",
+            f"{account}/week/{monday}",
+            week,
+            record,
+            ("name",),
+            unit,
+            account,
+            fields,
+            {
                 "week": f"{iso.year} 年第 {iso.week} 周",
                 "week_start": monday,
                 "week_end": sunday.isoformat(),
             },
-            series=f"{account}/week",
-            until=sunday,
-            uncounted={"in_notice_period": missing} if missing and in_notice else {},
+            f"{account}/week",
+            sunday,
+            {"in_notice_period": missing} if missing and in_notice else {},
+            None,
         )
