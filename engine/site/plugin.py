@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import tempfile
 import time
 from datetime import date
@@ -47,6 +48,9 @@ from engine.site.pages import Pages, nav
 
 log = logging.getLogger("mkdocs.plugins.govmedia")
 
+# The start of a violation table (engine/site/pages/tables.py, markup.table).
+_DEFERRED = '<table class="gm-cards gm-violations">'
+
 
 class GovMediaConfig(base.Config):
     repo = c.Type(str, default=".")
@@ -62,6 +66,9 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     def __init__(self) -> None:
         self.model: SiteModel | None = None
         self.seconds = 0.0
+        # src_uri -> placeholder -> the violation table it stands for (``_defer``).
+        self.deferred: dict[str, dict[str, str]] = {}
+        self._nonce = secrets.token_hex(8)
 
     def _base(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -127,7 +134,10 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             site_url=config.site_url or "",
             site_name=config.site_name,
         )
-        pages: dict[str, str | bytes] = dict(maker.all())
+        self.deferred = {}
+        pages: dict[str, str | bytes] = {
+            src: self._defer(src, text) for src, text in maker.all().items()
+        }
         try:
             pages.update(
                 due_files(self.model, config.use_directory_urls, maker.prose)
@@ -154,7 +164,35 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         )
         return files
 
+    def _defer(self, src: str, text: str) -> str:
+        """The page with each violation table (a raw HTML block on a line of its own)
+        replaced by an empty placeholder block, put back in ``on_post_page``.
+
+        Python-Markdown would parse every tag of a raw HTML block only to pass it through
+        unchanged, and the search plugin would index every row: with 20,000 violations
+        most of the build's time. The published page is the same; the search index
+        leaves the rows out (the pages stay found by their titles, headings and text).
+        """
+        lines = text.split("\n")
+        found: dict[str, str] = {}
+        for i, line in enumerate(lines):
+            if (
+                line.startswith(_DEFERRED)
+                and line.endswith("</table>")
+                and (i == 0 or not lines[i - 1])
+                and (i + 1 == len(lines) or not lines[i + 1])
+            ):
+                token = f'<div data-gm-table="{self._nonce}-{len(found)}"></div>'
+                found[token] = line
+                lines[i] = token
+        if not found:
+            return text
+        self.deferred[src] = found
+        return "\n".join(lines)
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        for token, html in self.deferred.get(page.file.src_uri, {}).items():
+            output = output.replace(token, html, 1)
         if self.model is not None:
             leaks = self.model.escape.leaks(output)
             if leaks:
