@@ -23,6 +23,7 @@ from engine.site.markup import REDACTED, Escaper
 from engine.site.model import (
     Folders,
     Summary,
+    _group,
     _joined,
     _split_joined,
     _strings,
@@ -215,3 +216,26 @@ def test_the_walk_knows_each_kinds_private_fields() -> None:
 def test_cached_public_text_round_trips() -> None:
     for strings in ([], ["a"], ["", "b"], ["a\x00b", "c"], ["张三", "李四", "王五"]):
         assert _split_joined(_joined(strings)) in (strings, [s for s in strings if s])
+
+
+def test_folders_read_from_the_parser_as_from_loaded_records(tmp_path: Path) -> None:
+    """The folders' summaries (records straight from the TOML parser, date-times turned into
+    text by the walk) hold what ``summarise`` finds in the same records loaded and
+    validated by ``records.load_many``: private values, public strings, posts per month."""
+    snap = snapshot_mod.from_worktree(ROOT)
+    found = summaries(snap, Cache(None))
+    loaded = records_mod.load_many(
+        (p, b, (lambda p=p: snap.read(p)))  # type: ignore[misc]
+        for p, b in snap.entries.items()
+    )
+    by_group: dict[str, list[Record]] = {}
+    for record in loaded:
+        by_group.setdefault(_group(record.path), []).append(record)
+    assert set(by_group) <= set(found)
+    for group, records in by_group.items():
+        expected = summarise(records)
+        got = found[group]
+        assert (got.private, got.posts) == (expected.private, expected.posts), group
+        assert set(got.public or []) == set(expected.public or []), group
+    # The real records hold date-times, which the parser gives as objects.
+    assert any("T" in s and s[:4].isdigit() for g in found.values() for s in g.public or [])

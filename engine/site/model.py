@@ -7,9 +7,11 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, ClassVar
+
+import rtoml
 
 from engine import authority as authority_mod
 from engine import gitsafe
@@ -175,6 +177,25 @@ def split_strings(kind: str, data: Any, private: set[str], public: set[str]) -> 
     _Splitter.of(kind).walk(data, "", private, public)
 
 
+def _parsed(path: str, raw: bytes) -> Any:
+    """The record as the TOML parser gives it, date-times still objects (``_Splitter``
+    turns those it meets into text as ``records.parse_toml`` does)."""
+    try:
+        return rtoml.loads(raw.decode("utf-8").removeprefix("\ufeff"))
+    except Exception:  # bad input: the error as the check words it
+        return records_mod.parse_toml(path, raw)
+
+
+_NUMBERS = frozenset((int, float, bool))
+
+
+def _text(leaf: Any) -> str:
+    """A leaf as text, a date-time as ``records.parse_toml`` writes it."""
+    if isinstance(leaf, (datetime, date, time)):
+        return str(records_mod._normalise(leaf))
+    return str(leaf)
+
+
 class _Splitter:
     """One record kind's walk: each (parent path, key) resolved once to its dotted path and
     whether the schema marks it private."""
@@ -202,6 +223,8 @@ class _Splitter:
         elif isinstance(node, list):
             for item in node:
                 self.walk(item, prefix, private, public)
+        elif isinstance(node, (datetime, date, time)):  # text once parse_toml has run
+            public.add(_text(node))
 
     def table(self, node: dict[str, Any], prefix: str, private: set[str], public: set[str]) -> None:
         children = self.children.get(prefix)
@@ -226,20 +249,25 @@ class _Splitter:
                         self.walk(item, child[0], private, public)
             elif kind is dict:
                 self.table(value, child[0], private, public)
-            elif isinstance(value, (str, dict, list)):
+            elif kind is datetime:
+                public.add(_text(value))
+            elif kind not in _NUMBERS:
                 self.walk(value, child[0], private, public)
 
 
 def _leaves(node: Any, out: set[str]) -> None:
     """Every leaf below ``node`` as text, when not empty (what ``records.private_values`` keeps)."""
-    if isinstance(node, dict):
+    if type(node) is str:
+        if node:
+            out.add(node)
+    elif isinstance(node, dict):
         for value in node.values():
             _leaves(value, out)
     elif isinstance(node, list):
         for item in node:
             _leaves(item, out)
     else:
-        text = str(node)
+        text = _text(node)
         if text:
             out.add(text)
 
@@ -331,8 +359,22 @@ class Folders:
         )
 
     def _summarise_folder(self, group: str) -> dict[str, Any]:
-        summary = summarise(self._load([p for p, _ in self.files[group]]))
-        return {"private": summary.private, "public": summary.public, "posts": summary.posts}
+        """What ``summarise`` finds in the folder's records, read straight from the parser:
+        ``gather`` evaluates the snapshot first, so every record is known valid here."""
+        private: set[str] = set()
+        public: set[str] = set()
+        posts: dict[str, int] = {}
+        for path, _ in self.files[group]:
+            located = records_mod.kind_of(path)
+            if located is None:
+                continue
+            kind, ids = located
+            data = _parsed(path, self.snap.read(path))
+            split_strings(kind, data, private, public)
+            if kind == "posts":
+                month = ids["month"]
+                posts[month] = posts.get(month, 0) + len(data.get("post", []))
+        return {"private": sorted(private), "public": list(public), "posts": posts}
 
     def public(self, group: str, summary: Summary) -> list[str]:
         if summary.public is None:
@@ -642,10 +684,12 @@ def gather(
         )
     snap = snapshot_mod.from_commit(repo, commit.hexsha)
     day = as_of or snap.default_as_of()
+    # Evaluated first: bad input is reported as the check reports it, and the folders'
+    # summaries then read records known to be valid.
+    result = evaluate(snap, policy, day, cache)
     folders = Folders(snap, cache)
     found = folders.summaries()
     secrets = public_secrets(folders, found)
-    result = evaluate(snap, policy, day, cache)
     result.reminders = sorted(
         result.reminders
         + history_mod.backfill_reminders(repo, commit.hexsha, set(snap.entries), cache),
