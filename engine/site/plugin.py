@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import tempfile
 import time
@@ -50,6 +51,29 @@ log = logging.getLogger("mkdocs.plugins.govmedia")
 
 # The start of a violation table (engine/site/pages/tables.py, markup.table).
 _DEFERRED = '<table class="gm-cards gm-violations">'
+# A line that starts a raw HTML block for Python-Markdown (a block-level element).
+_RAW_BLOCK = re.compile(r"<(div|table|p|ul|ol|dl|section|details|figure|nav|blockquote)[\s>]")
+
+
+def _one_element(line: str) -> bool:
+    """Whether the line is one block-level element, closed at the end of the line: what
+    Python-Markdown passes through unchanged. (Two elements side by side it would part
+    with a line break; record text is escaped, so every "<" here is markup.)"""
+    m = _RAW_BLOCK.match(line)
+    if m is None or not line.endswith(f"</{m.group(1)}>"):
+        return False
+    depth = 0
+    for tag in re.finditer(rf"<(/?){m.group(1)}[\s>]", line):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end() == len(line)
+    return False
+
+
+def _put_back(html: str, blocks: dict[str, str]) -> str:
+    for token, block in blocks.items():
+        html = html.replace(token, block, 1)
+    return html
 
 
 class GovMediaConfig(base.Config):
@@ -66,7 +90,10 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     def __init__(self) -> None:
         self.model: SiteModel | None = None
         self.seconds = 0.0
-        # src_uri -> placeholder -> the violation table it stands for (``_defer``).
+        # src_uri -> placeholder -> the raw HTML block it stands for (``_defer``): put
+        # back before the search plugin reads the page (early), or after (the violation
+        # tables, deferred).
+        self.early: dict[str, dict[str, str]] = {}
         self.deferred: dict[str, dict[str, str]] = {}
         self._nonce = secrets.token_hex(8)
 
@@ -134,7 +161,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             site_url=config.site_url or "",
             site_name=config.site_name,
         )
-        self.deferred = {}
+        self.early, self.deferred = {}, {}
         pages: dict[str, str | bytes] = {
             src: self._defer(src, text) for src, text in maker.all().items()
         }
@@ -165,34 +192,43 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         return files
 
     def _defer(self, src: str, text: str) -> str:
-        """The page with each violation table (a raw HTML block on a line of its own)
-        replaced by an empty placeholder block, put back in ``on_post_page``.
+        """The page with each raw HTML block on a line of its own replaced by an empty
+        placeholder block, put back after Markdown: ``on_page_content`` puts the blocks
+        back before the search plugin reads the page, ``on_post_page`` the violation tables.
 
         Python-Markdown would parse every tag of a raw HTML block only to pass it through
-        unchanged, and the search plugin would index every row: with 20,000 violations
-        most of the build's time. The published page is the same; the search index
-        leaves the rows out (the pages stay found by their titles, headings and text).
+        unchanged, and the search plugin would index every row of the violation tables:
+        with 20,000 violations most of the build's time. The published page is the same;
+        the search index leaves the violation rows out (the pages stay found by their
+        titles, headings and text).
         """
         lines = text.split("\n")
-        found: dict[str, str] = {}
+        early: dict[str, str] = {}
+        late: dict[str, str] = {}
         for i, line in enumerate(lines):
             if (
-                line.startswith(_DEFERRED)
-                and line.endswith("</table>")
+                line.endswith(">")
                 and (i == 0 or not lines[i - 1])
                 and (i + 1 == len(lines) or not lines[i + 1])
+                and _one_element(line)
             ):
-                token = f'<div data-gm-table="{self._nonce}-{len(found)}"></div>'
+                found = late if line.startswith(_DEFERRED) else early
+                token = f'<div data-gm-block="{self._nonce}-{len(early) + len(late)}"></div>'
                 found[token] = line
                 lines[i] = token
-        if not found:
+        if not early and not late:
             return text
-        self.deferred[src] = found
+        self.early[src] = early
+        self.deferred[src] = late
         return "\n".join(lines)
 
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        return _put_back(html, self.early.get(page.file.src_uri, {}))
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        for token, html in self.deferred.get(page.file.src_uri, {}).items():
-            output = output.replace(token, html, 1)
+        output = _put_back(output, self.deferred.get(page.file.src_uri, {}))
         if self.model is not None:
             leaks = self.model.escape.leaks(output)
             if leaks:
