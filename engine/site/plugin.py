@@ -24,6 +24,7 @@ import re
 import secrets
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,10 @@ def _one_element(line: str) -> bool:
     return False
 
 
+# Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
+_SEGMENTS = 500_000
+
+
 def _put_back(html: str, blocks: dict[str, str]) -> str:
     for token, block in blocks.items():
         html = html.replace(token, block, 1)
@@ -96,6 +101,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self.early: dict[str, dict[str, str]] = {}
         self.deferred: dict[str, dict[str, str]] = {}
         self._nonce = secrets.token_hex(8)
+        self._jieba_cut: Callable[..., Any] | None = None  # jieba's own, while replaced
 
     def _base(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -121,7 +127,51 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             )
         # jieba (the search index's word segmenter) logs its start-up at DEBUG to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        self._remember_segments()
         return config
+
+    def _remember_segments(self) -> None:
+        """Segment each run of Chinese text once per build.
+
+        The search plugin hands jieba every run of Chinese characters of every page;
+        most are the same sentences on hundreds of pages (the status line, headings,
+        table labels of each account's page). jieba's answer depends only on the text
+        (and its dictionary, fixed during a build), so it is remembered; the index is
+        the same. ``on_post_build`` and ``on_build_error`` put jieba back.
+        """
+        try:
+            import jieba
+        except ImportError:  # the search plugin then does not segment either
+            return
+        if self._jieba_cut is not None:  # already in place (a second on_config)
+            return
+        original = jieba.cut
+        memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+        def cut(sentence: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
+            key = (sentence, args, tuple(sorted(kwargs.items())))
+            words = memo.get(key)
+            if words is None:
+                words = tuple(original(sentence, *args, **kwargs))
+                if len(memo) < _SEGMENTS:
+                    memo[key] = words
+            return iter(words)
+
+        self._jieba_cut = original
+        jieba.cut = cut
+
+    def _forget_segments(self) -> None:
+        if self._jieba_cut is not None:
+            import jieba
+
+            jieba.cut = self._jieba_cut
+            self._jieba_cut = None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._forget_segments()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._forget_segments()
 
     def _committed_rulebook(self, repo: Path) -> Path:
         """The rulebook the site's ref holds (never the work tree's: an uncommitted edit of
