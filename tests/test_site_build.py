@@ -593,3 +593,26 @@ def test_one_element_lines(line: str, one: bool) -> None:
     from engine.site.plugin import _one_element
 
     assert _one_element(line) is one
+
+
+def test_a_placeholder_left_in_a_page_stops_the_build() -> None:
+    """A raw HTML block that could not be put back (its placeholder changed on the way
+    through Markdown or the theme) fails the build instead of leaving a hole in a page."""
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from engine.site.plugin import GovMediaPlugin
+
+    plugin = GovMediaPlugin()
+    text = '# 标题\n\n<table class="gm-cards gm-violations"><tr><td>x</td></tr></table>\n\n正文\n'
+    deferred = plugin._defer("rules/a.md", text)
+    token = next(iter(plugin.deferred["rules/a.md"]))
+    assert token in deferred and "gm-violations" not in deferred
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="rules/a.md"))
+    html = f"<h1>标题</h1>\n{token}\n<p>正文</p>"
+    out = plugin.on_post_page(html, page=page, config=None)  # type: ignore[arg-type]
+    assert out is not None and "gm-violations" in out and "data-gm-block" not in out
+    mangled = html.replace(token, token.replace("></div>", "> </div>"))
+    with pytest.raises(PluginError, match="未能放回"):
+        plugin.on_post_page(mangled, page=page, config=None)  # type: ignore[arg-type]

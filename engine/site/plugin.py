@@ -279,6 +279,10 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         output = _put_back(output, self.deferred.get(page.file.src_uri, {}))
+        if f'data-gm-block="{self._nonce}-' in output:  # Markdown or a theme changed one
+            raise PluginError(
+                f"govmedia: 页面 {page.file.src_uri} 有内容块未能放回页面,已停止生成站点"
+            )
         if self.model is not None:
             leaks = self.model.escape.leaks(output)
             if leaks:
