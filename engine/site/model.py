@@ -373,7 +373,8 @@ class Folders:
             split_strings(kind, data, private, public)
             if kind == "posts":
                 month = ids["month"]
-                posts[month] = posts.get(month, 0) + len(data.get("post", []))
+                found = data.get("post") if isinstance(data, dict) else None
+                posts[month] = posts.get(month, 0) + (len(found) if isinstance(found, list) else 0)
         return {"private": sorted(private), "public": list(public), "posts": posts}
 
     def public(self, group: str, summary: Summary) -> list[str]:
