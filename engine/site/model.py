@@ -250,7 +250,10 @@ class _Splitter:
             elif kind is dict:
                 self.table(value, child[0], private, public)
             elif kind is datetime:
-                public.add(_text(value))
+                if value.tzinfo is None and value.year >= 1000:  # parse_toml's text, inline
+                    public.add(value.isoformat(timespec="seconds")[:19])
+                else:
+                    public.add(_text(value))
             elif kind not in _NUMBERS:
                 self.walk(value, child[0], private, public)
 
