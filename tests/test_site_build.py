@@ -7,6 +7,7 @@ and every other output file are searched for them.
 
 from __future__ import annotations
 
+import html as html_mod
 import json
 import re
 import subprocess
@@ -548,3 +549,70 @@ def test_the_site_judges_with_the_committed_rulebook_not_the_work_tree(
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     assert count(out) == count(reference) > 0
+
+
+def test_raw_blocks_skip_markdown_and_violation_rows_stay_out_of_search(site: Path) -> None:
+    """Raw HTML blocks skip Python-Markdown behind placeholders (engine/site/plugin.py,
+    ``_defer``): every placeholder is put back, the violation tables are on their pages,
+    and their rows are left out of the search index while the other blocks are in it."""
+    pages = {p: t for p, t in _texts(site).items() if p.endswith(".html")}
+    assert not [p for p, t in pages.items() if "data-gm-block" in t]
+    article = pages["rules/art-15.html"]
+    table = re.search(r'<table class="gm-cards gm-violations">.*?</table>', article)
+    assert table, "no violation table on the article's page"
+    cells = [
+        html_mod.unescape(re.sub(r"<[^>]+>", "", c))
+        for c in re.findall(r'<td data-label="问题">(.*?)</td>', table.group(0))
+    ]
+    assert cells
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    text = "".join(
+        (doc["title"] + doc["text"]).replace("\u200b", "")
+        for doc in index["docs"]
+        if doc["location"].startswith("rules/art-15.html")
+    )
+    assert not [c for c in cells if c in text]
+    # A block that is not a violation table (the status line) is indexed as before.
+    assert "检查日期" in text and AS_OF in text
+
+
+@pytest.mark.parametrize(
+    ("line", "one"),
+    [
+        ('<table class="a"><tr><td>x</td></tr></table>', True),
+        ("<div><div>a</div><div>b</div></div>", True),
+        ("<p>a</p><ul><li>b</li></ul>", False),  # Markdown parts these with a line break
+        ("<div>a</div><div>b</div>", False),
+        ("<div>a</div> text", False),
+        ("<span>a</span>", False),  # not a block: Markdown wraps it in a paragraph
+        ("<divx>a</divx>", False),
+        ("<div>a", False),
+    ],
+)
+def test_one_element_lines(line: str, one: bool) -> None:
+    from engine.site.plugin import _one_element
+
+    assert _one_element(line) is one
+
+
+def test_a_placeholder_left_in_a_page_stops_the_build() -> None:
+    """A raw HTML block that could not be put back (its placeholder changed on the way
+    through Markdown or the theme) fails the build instead of leaving a hole in a page."""
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from engine.site.plugin import GovMediaPlugin
+
+    plugin = GovMediaPlugin()
+    text = '# 标题\n\n<table class="gm-cards gm-violations"><tr><td>x</td></tr></table>\n\n正文\n'
+    deferred = plugin._defer("rules/a.md", text)
+    token = next(iter(plugin.deferred["rules/a.md"]))
+    assert token in deferred and "gm-violations" not in deferred
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="rules/a.md"))
+    html = f"<h1>标题</h1>\n{token}\n<p>正文</p>"
+    out = plugin.on_post_page(html, page=page, config=None)  # type: ignore[arg-type]
+    assert out is not None and "gm-violations" in out and "data-gm-block" not in out
+    mangled = html.replace(token, token.replace("></div>", "> </div>"))
+    with pytest.raises(PluginError, match="未能放回"):
+        plugin.on_post_page(mangled, page=page, config=None)  # type: ignore[arg-type]

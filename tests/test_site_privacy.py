@@ -20,7 +20,19 @@ from engine import snapshot as snapshot_mod
 from engine.cache import Cache
 from engine.records import Record
 from engine.site.markup import REDACTED, Escaper
-from engine.site.model import Folders, Summary, public_secrets, summaries, summarise
+from engine.site.model import (
+    Folders,
+    Summary,
+    _group,
+    _joined,
+    _split_joined,
+    _strings,
+    public_fields,
+    public_secrets,
+    split_strings,
+    summaries,
+    summarise,
+)
 from engine.site.privacy import Finder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,3 +173,69 @@ def test_summaries_come_from_the_cache_by_blob(tmp_path: Path) -> None:
         assert path in str(exc) or "prefetched" in str(exc)
     else:
         raise AssertionError("a changed record file was not read again")
+
+
+# Record-shaped data: keys that the schemas mark private at several depths, lists of
+# tables, scalars of every TOML type (as parse_toml leaves them: text, numbers, booleans).
+_KEYS = st.sampled_from(["post", "review", "reviewer", "title", "contact", "phone", "name", "x"])
+_SCALARS = st.one_of(
+    st.text(alphabet="张三丰李a1-", max_size=4), st.integers(-3, 3), st.booleans(), st.floats(0, 2)
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@given(st.sampled_from(["posts", "account", "unit", "event"]), st.dictionaries(_KEYS, _DATA))
+def test_one_walk_splits_as_private_values_and_public_fields_do(kind: str, data: dict) -> None:
+    """``split_strings`` (one walk, the site's summaries) finds the same private values as
+    ``records.private_values`` and the same public strings as ``public_fields``."""
+    record = Record(kind, "records/x.toml", "0" * 40, data, {}, lambda: b"")
+    private: set[str] = set()
+    public: set[str] = set()
+    split_strings(kind, data, private, public)
+    assert private == records_mod.private_values(kind, data)
+    assert public == set(_strings(public_fields(record)))
+
+
+def test_the_walk_knows_each_kinds_private_fields() -> None:
+    data = {
+        "post": [
+            {"title": "通知", "review": [{"level": 1, "reviewer": "张三", "at": "2026-01-02"}]}
+        ]
+    }
+    private: set[str] = set()
+    public: set[str] = set()
+    split_strings("posts", data, private, public)
+    assert (private, public) == ({"张三"}, {"通知", "2026-01-02"})
+    assert records_mod.private_fields("posts") >= {"post.review.reviewer"}
+
+
+def test_cached_public_text_round_trips() -> None:
+    for strings in ([], ["a"], ["", "b"], ["a\x00b", "c"], ["张三", "李四", "王五"]):
+        assert _split_joined(_joined(strings)) in (strings, [s for s in strings if s])
+
+
+def test_folders_read_from_the_parser_as_from_loaded_records(tmp_path: Path) -> None:
+    """The folders' summaries (records straight from the TOML parser, date-times turned into
+    text by the walk) hold what ``summarise`` finds in the same records loaded and
+    validated by ``records.load_many``: private values, public strings, posts per month."""
+    snap = snapshot_mod.from_worktree(ROOT)
+    found = summaries(snap, Cache(None))
+    loaded = records_mod.load_many(
+        (p, b, (lambda p=p: snap.read(p)))  # type: ignore[misc]
+        for p, b in snap.entries.items()
+    )
+    by_group: dict[str, list[Record]] = {}
+    for record in loaded:
+        by_group.setdefault(_group(record.path), []).append(record)
+    assert set(by_group) <= set(found)
+    for group, records in by_group.items():
+        expected = summarise(records)
+        got = found[group]
+        assert (got.private, got.posts) == (expected.private, expected.posts), group
+        assert set(got.public or []) == set(expected.public or []), group
+    # The real records hold date-times, which the parser gives as objects.
+    assert any("T" in s and s[:4].isdigit() for g in found.values() for s in g.public or [])

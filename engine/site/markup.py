@@ -19,6 +19,8 @@ from engine.site.privacy import Finder
 from engine.textsafe import clean_lines
 
 REDACTED = "＊＊＊"
+# Texts whose redacted form is remembered (per escaper: per build).
+_MEMO_SIZE = 1_000_000
 
 # Characters that could start markup in a heading, with harmless look-alikes.
 _HEADING_SWAP = str.maketrans(
@@ -39,14 +41,19 @@ class Escaper:
         # One pass over a text finds every value (an Aho-Corasick automaton), instead of
         # one scan per value or a regular expression that tries each value at each position.
         self._finder = Finder(self.private)
+        self._redacted: dict[str, str] = {}
 
     def redact(self, value: object) -> str:
         """The text with private values hidden and control and bidi characters escaped
         (``\\u202e``): every page, data file and feed takes record text through here."""
         text = "" if value is None else str(value)
-        if self._finder:
-            text = self._finder.replace(text, REDACTED)
-        return clean_lines(text)
+        done = self._redacted.get(text)
+        if done is None:
+            done = clean_lines(self._finder.replace(text, REDACTED) if self._finder else text)
+            if len(self._redacted) < _MEMO_SIZE:
+                # A violation's text stands on four pages and in two downloads.
+                self._redacted[text] = done
+        return done
 
     def __call__(self, value: object) -> str:
         """Escaped for HTML text and attribute values."""
@@ -81,8 +88,16 @@ class Linker:
         self.use_directory_urls = use_directory_urls
         self.existing = existing
         self.current = "index.md"
+        self._hrefs: dict[tuple[str, str, str], str] = {}
 
     def href(self, target: str, anchor: str = "") -> str:
+        key = (self.current, target, anchor)
+        found = self._hrefs.get(key)
+        if found is None:
+            found = self._hrefs[key] = self._href(target, anchor)
+        return found
+
+    def _href(self, target: str, anchor: str = "") -> str:
         here = page_url(self.current, self.use_directory_urls) or "./"
         there = page_url(target, self.use_directory_urls) or "./"
         rel = get_relative_url(there, here)

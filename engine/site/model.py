@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+
+import rtoml
 
 from engine import authority as authority_mod
 from engine import gitsafe
@@ -20,7 +24,7 @@ from engine.cache import Cache, digest, result_key
 from engine.errors import InputError
 from engine.evaluate import Result, evaluate
 from engine.policy import Policy
-from engine.pool import new_pool, sigint_blocked, stop_workers
+from engine.pool import compute_all, new_pool, sigint_blocked, stop_workers
 from engine.records import Record
 from engine.site.markup import Escaper
 from engine.site.privacy import Finder
@@ -166,17 +170,121 @@ class Summary:
     key: str = ""
 
 
+def split_strings(kind: str, data: Any, private: set[str], public: set[str]) -> None:
+    """Add the record's private values (``records.private_values``: every leaf under a field
+    the schema marks private, as text) to ``private`` and its public strings (the strings
+    of ``public_fields``) to ``public``, in one walk over the data."""
+    _Splitter.of(kind).walk(data, "", private, public)
+
+
+def _parsed(path: str, raw: bytes) -> Any:
+    """The record as the TOML parser gives it, date-times still objects (``_Splitter``
+    turns those it meets into text as ``records.parse_toml`` does)."""
+    try:
+        return rtoml.loads(raw.decode("utf-8").removeprefix("\ufeff"))
+    except Exception:  # bad input: the error as the check words it
+        return records_mod.parse_toml(path, raw)
+
+
+_NUMBERS = frozenset((int, float, bool))
+
+
+def _text(leaf: Any) -> str:
+    """A leaf as text, a date-time as ``records.parse_toml`` writes it."""
+    if isinstance(leaf, (datetime, date, time)):
+        return str(records_mod._normalise(leaf))
+    return str(leaf)
+
+
+class _Splitter:
+    """One record kind's walk: each (parent path, key) resolved once to its dotted path and
+    whether the schema marks it private."""
+
+    _kinds: ClassVar[dict[str, _Splitter]] = {}
+
+    @classmethod
+    def of(cls, kind: str) -> _Splitter:
+        found = cls._kinds.get(kind)
+        if found is None:
+            found = cls._kinds[kind] = cls(records_mod.private_fields(kind))
+        return found
+
+    def __init__(self, hidden: frozenset[str]) -> None:
+        self.hidden = hidden
+        self.children: dict[str, dict[str, tuple[str, bool]]] = {}
+
+    def walk(self, node: Any, prefix: str, private: set[str], public: set[str]) -> None:
+        if type(node) is dict:
+            self.table(node, prefix, private, public)
+        elif isinstance(node, str):
+            public.add(node)
+        elif isinstance(node, dict):
+            self.table(node, prefix, private, public)
+        elif isinstance(node, list):
+            for item in node:
+                self.walk(item, prefix, private, public)
+        elif isinstance(node, (datetime, date, time)):  # text once parse_toml has run
+            public.add(_text(node))
+
+    def table(self, node: dict[str, Any], prefix: str, private: set[str], public: set[str]) -> None:
+        children = self.children.get(prefix)
+        if children is None:
+            children = self.children[prefix] = {}
+        for key, value in node.items():
+            child = children.get(key)
+            if child is None:
+                dotted = f"{prefix}.{key}" if prefix else str(key)
+                child = children[key] = (dotted, dotted in self.hidden)
+            if child[1]:
+                _leaves(value, private)
+                continue
+            kind = type(value)
+            if kind is str:
+                public.add(value)
+            elif kind is list:
+                for item in value:
+                    if type(item) is dict:
+                        self.table(item, child[0], private, public)
+                    else:
+                        self.walk(item, child[0], private, public)
+            elif kind is dict:
+                self.table(value, child[0], private, public)
+            elif kind is datetime:
+                if value.tzinfo is None and value.year >= 1000:  # parse_toml's text, inline
+                    public.add(value.isoformat(timespec="seconds")[:19])
+                else:
+                    public.add(_text(value))
+            elif kind not in _NUMBERS:
+                self.walk(value, child[0], private, public)
+
+
+def _leaves(node: Any, out: set[str]) -> None:
+    """Every leaf below ``node`` as text, when not empty (what ``records.private_values`` keeps)."""
+    if type(node) is str:
+        if node:
+            out.add(node)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _leaves(value, out)
+    elif isinstance(node, list):
+        for item in node:
+            _leaves(item, out)
+    else:
+        text = _text(node)
+        if text:
+            out.add(text)
+
+
 def summarise(loaded: list[Record]) -> Summary:
     private: set[str] = set()
     public: set[str] = set()
     posts: dict[str, int] = {}
     for record in loaded:
-        private |= records_mod.private_values(record.kind, record.data)
-        public.update(_strings(public_fields(record)))
+        split_strings(record.kind, record.data, private, public)
         if record.kind == "posts":
             month = record.ids["month"]
             posts[month] = posts.get(month, 0) + len(record.data["post"])
-    return Summary(sorted(private), sorted(public), posts)
+    return Summary(sorted(private), list(public), posts)
 
 
 def _strings_or_none(value: Any) -> list[str] | None:
@@ -225,31 +333,83 @@ class Folders:
         return found
 
     def read(self, groups: list[str]) -> dict[str, Summary]:
-        """Summaries of ``groups`` from their files (one batch read), put in the cache."""
+        """Summaries of ``groups`` from their files, put in the cache. On two or more cores
+        the folders are read by forked workers (``engine.pool.compute_all``); bad input is
+        reported as one read of every missed folder reports it: all errors together."""
+        if not groups:
+            return {}
+        tasks: list[Callable[[], dict[str, Any]]] = [
+            functools.partial(self._summarise_folder, g) for g in groups
+        ]
         paths = [p for g in groups for p, _ in self.files[g]]
-        self.snap.prefetch(paths)
-        loaded = records_mod.load_many(
-            (p, self.snap.entries[p], (lambda p=p: self.snap.read(p)))  # type: ignore[misc]
-            for p in paths
-        )
-        by_group: dict[str, list[Record]] = {g: [] for g in groups}
-        for record in loaded:
-            by_group[_group(record.path)].append(record)
+        try:
+            done = list(compute_all(tasks, lambda: self.snap.prefetch(paths)))
+        except InputError:
+            self._load(paths)  # raises every input error of these folders at once
+            raise
         out = {}
-        for group in groups:
-            summary = summarise(by_group[group])
-            summary.key = self.key(group)
+        for group, raw in zip(groups, done, strict=True):
+            summary = Summary(raw["private"], raw["public"], raw["posts"], self.key(group))
             self.cache.put(summary.key, {"private": summary.private, "posts": summary.posts})
-            self.cache.put(summary.key + "-public", summary.public)
+            self.cache.put(summary.key + "-text", _joined(summary.public or []))
             out[group] = summary
         return out
 
+    def _load(self, paths: list[str]) -> list[Record]:
+        return records_mod.load_many(
+            (p, self.snap.entries[p], (lambda p=p: self.snap.read(p)))  # type: ignore[misc]
+            for p in paths
+        )
+
+    def _summarise_folder(self, group: str) -> dict[str, Any]:
+        """What ``summarise`` finds in the folder's records, read straight from the parser:
+        ``gather`` evaluates the snapshot first, so every record is known valid here."""
+        private: set[str] = set()
+        public: set[str] = set()
+        posts: dict[str, int] = {}
+        for path, _ in self.files[group]:
+            located = records_mod.kind_of(path)
+            if located is None:
+                continue
+            kind, ids = located
+            data = _parsed(path, self.snap.read(path))
+            split_strings(kind, data, private, public)
+            if kind == "posts":
+                month = ids["month"]
+                found = data.get("post") if isinstance(data, dict) else None
+                posts[month] = posts.get(month, 0) + (len(found) if isinstance(found, list) else 0)
+        return {"private": sorted(private), "public": list(public), "posts": posts}
+
     def public(self, group: str, summary: Summary) -> list[str]:
         if summary.public is None:
-            summary.public = _strings_or_none(self.cache.get(summary.key + "-public"))
+            text = self.cache.get(summary.key + "-text")
+            summary.public = _split_joined(text) if isinstance(text, str) else None
         if summary.public is None:  # dropped from the cache: read the files again
             summary.public = self.read([group])[group].public or []
         return summary.public
+
+
+# The public strings of a folder are cached as one text, joined with a character that
+# TOML text may hold only escaped; a string that holds it is kept apart (see _joined).
+_SEP = "\x00"
+
+
+def _joined(strings: list[str]) -> str:
+    """The strings as one text for the cache (fast to write and read back, unlike a JSON
+    list of a million strings): "T" and the strings joined with ``_SEP``; "J" and a JSON
+    list when a string holds ``_SEP`` itself."""
+    text = _SEP.join(strings)
+    if text.count(_SEP) != max(len(strings) - 1, 0):  # a string holds _SEP itself
+        return "J" + json.dumps(strings, ensure_ascii=False)
+    return "T" + text
+
+
+def _split_joined(text: str) -> list[str] | None:
+    if text.startswith("T"):
+        return text[1:].split(_SEP) if len(text) > 1 else []
+    if text.startswith("J"):
+        return _strings_or_none(json.loads(text[1:]))
+    return None
 
 
 def summaries(snap: Snapshot, cache: Cache) -> dict[str, Summary]:
@@ -275,12 +435,17 @@ def public_secrets(folders: Folders, found: dict[str, Summary]) -> set[str]:
         return secrets
     tag = digest(sorted(secrets))
     finder = Finder(secrets)
+    one_text = not any(_SEP in v for v in secrets)
     public: set[str] = set()
     for group, summary in found.items():
         key = digest(["site-occurring/1", summary.key, tag])
         hit = _strings_or_none(folders.cache.get(key))
         if hit is None:
-            hit = sorted(finder.occurring(folders.public(group, summary)))
+            if one_text:  # no value can match across the separator
+                strings = [_SEP.join(folders.public(group, summary))]
+            else:
+                strings = folders.public(group, summary)
+            hit = sorted(finder.occurring(strings))
             folders.cache.put(key, hit)
         public.update(hit)
     return secrets - public
@@ -523,10 +688,12 @@ def gather(
         )
     snap = snapshot_mod.from_commit(repo, commit.hexsha)
     day = as_of or snap.default_as_of()
+    # Evaluated first: bad input is reported as the check reports it, and the folders'
+    # summaries then read records known to be valid.
+    result = evaluate(snap, policy, day, cache)
     folders = Folders(snap, cache)
     found = folders.summaries()
     secrets = public_secrets(folders, found)
-    result = evaluate(snap, policy, day, cache)
     result.reminders = sorted(
         result.reminders
         + history_mod.backfill_reminders(repo, commit.hexsha, set(snap.entries), cache),

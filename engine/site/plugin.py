@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import secrets
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,36 @@ from engine.site.pages import Pages, nav
 
 log = logging.getLogger("mkdocs.plugins.govmedia")
 
+# The start of a violation table (engine/site/pages/tables.py, markup.table).
+_DEFERRED = '<table class="gm-cards gm-violations">'
+# A line that starts a raw HTML block for Python-Markdown (a block-level element).
+_RAW_BLOCK = re.compile(r"<(div|table|p|ul|ol|dl|section|details|figure|nav|blockquote)[\s>]")
+
+
+def _one_element(line: str) -> bool:
+    """Whether the line is one block-level element, closed at the end of the line: what
+    Python-Markdown passes through unchanged. (Two elements side by side it would part
+    with a line break; record text is escaped, so every "<" here is markup.)"""
+    m = _RAW_BLOCK.match(line)
+    if m is None or not line.endswith(f"</{m.group(1)}>"):
+        return False
+    depth = 0
+    for tag in re.finditer(rf"<(/?){m.group(1)}[\s>]", line):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end() == len(line)
+    return False
+
+
+# Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
+_SEGMENTS = 500_000
+
+
+def _put_back(html: str, blocks: dict[str, str]) -> str:
+    for token, block in blocks.items():
+        html = html.replace(token, block, 1)
+    return html
+
 
 class GovMediaConfig(base.Config):
     repo = c.Type(str, default=".")
@@ -62,6 +95,13 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     def __init__(self) -> None:
         self.model: SiteModel | None = None
         self.seconds = 0.0
+        # src_uri -> placeholder -> the raw HTML block it stands for (``_defer``): put
+        # back before the search plugin reads the page (early), or after (the violation
+        # tables, deferred).
+        self.early: dict[str, dict[str, str]] = {}
+        self.deferred: dict[str, dict[str, str]] = {}
+        self._nonce = secrets.token_hex(8)
+        self._jieba_cut: Callable[..., Any] | None = None  # jieba's own, while replaced
 
     def _base(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -87,7 +127,51 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             )
         # jieba (the search index's word segmenter) logs its start-up at DEBUG to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        self._remember_segments()
         return config
+
+    def _remember_segments(self) -> None:
+        """Segment each run of Chinese text once per build.
+
+        The search plugin hands jieba every run of Chinese characters of every page;
+        most are the same sentences on hundreds of pages (the status line, headings,
+        table labels of each account's page). jieba's answer depends only on the text
+        (and its dictionary, fixed during a build), so it is remembered; the index is
+        the same. ``on_post_build`` and ``on_build_error`` put jieba back.
+        """
+        try:
+            import jieba
+        except ImportError:  # the search plugin then does not segment either
+            return
+        if self._jieba_cut is not None:  # already in place (a second on_config)
+            return
+        original = jieba.cut
+        memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+        def cut(sentence: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
+            key = (sentence, args, tuple(sorted(kwargs.items())))
+            words = memo.get(key)
+            if words is None:
+                words = tuple(original(sentence, *args, **kwargs))
+                if len(memo) < _SEGMENTS:
+                    memo[key] = words
+            return iter(words)
+
+        self._jieba_cut = original
+        jieba.cut = cut
+
+    def _forget_segments(self) -> None:
+        if self._jieba_cut is not None:
+            import jieba
+
+            jieba.cut = self._jieba_cut
+            self._jieba_cut = None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._forget_segments()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._forget_segments()
 
     def _committed_rulebook(self, repo: Path) -> Path:
         """The rulebook the site's ref holds (never the work tree's: an uncommitted edit of
@@ -127,7 +211,10 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             site_url=config.site_url or "",
             site_name=config.site_name,
         )
-        pages: dict[str, str | bytes] = dict(maker.all())
+        self.early, self.deferred = {}, {}
+        pages: dict[str, str | bytes] = {
+            src: self._defer(src, text) for src, text in maker.all().items()
+        }
         try:
             pages.update(
                 due_files(self.model, config.use_directory_urls, maker.prose)
@@ -154,7 +241,48 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         )
         return files
 
+    def _defer(self, src: str, text: str) -> str:
+        """The page with each raw HTML block on a line of its own replaced by an empty
+        placeholder block, put back after Markdown: ``on_page_content`` puts the blocks
+        back before the search plugin reads the page, ``on_post_page`` the violation tables.
+
+        Python-Markdown would parse every tag of a raw HTML block only to pass it through
+        unchanged, and the search plugin would index every row of the violation tables:
+        with 20,000 violations most of the build's time. The published page is the same;
+        the search index leaves the violation rows out (the pages stay found by their
+        titles, headings and text).
+        """
+        lines = text.split("\n")
+        early: dict[str, str] = {}
+        late: dict[str, str] = {}
+        for i, line in enumerate(lines):
+            if (
+                line.endswith(">")
+                and (i == 0 or not lines[i - 1])
+                and (i + 1 == len(lines) or not lines[i + 1])
+                and _one_element(line)
+            ):
+                found = late if line.startswith(_DEFERRED) else early
+                token = f'<div data-gm-block="{self._nonce}-{len(early) + len(late)}"></div>'
+                found[token] = line
+                lines[i] = token
+        if not early and not late:
+            return text
+        self.early[src] = early
+        self.deferred[src] = late
+        return "\n".join(lines)
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        return _put_back(html, self.early.get(page.file.src_uri, {}))
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        output = _put_back(output, self.deferred.get(page.file.src_uri, {}))
+        if f'data-gm-block="{self._nonce}-' in output:  # Markdown or a theme changed one
+            raise PluginError(
+                f"govmedia: 页面 {page.file.src_uri} 有内容块未能放回页面,已停止生成站点"
+            )
         if self.model is not None:
             leaks = self.model.escape.leaks(output)
             if leaks:

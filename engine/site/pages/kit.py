@@ -111,13 +111,22 @@ class Kit:
             if files.account is not None:
                 self.words[account_id] = self.account_title(account_id)
         self.files: dict[str, str] = {}
+        # ``plain`` texts already made (the words above are complete now).
+        self._plain: dict[str, str] = {}
 
     # ------------------------------------------------------------ small pieces
 
     def plain(self, text: object) -> str:
         """Text people read: placeholders, ids and enum values in Chinese (not escaped)."""
-        out = _PLACEHOLDER.sub(lambda m: placeholder_zh(m.group(1)), str(text))
-        return _WORD.sub(lambda m: self.words.get(m.group(0), m.group(0)), out)
+        source = str(text)
+        memo = self._plain
+        done = memo.get(source)
+        if done is None:
+            out = _PLACEHOLDER.sub(lambda m: placeholder_zh(m.group(1)), source)
+            done = _WORD.sub(lambda m: self.words.get(m.group(0), m.group(0)), out)
+            if len(memo) < 1_000_000:  # a violation's message stands on four pages
+                memo[source] = done
+        return done
 
     def front(self, tags: Iterable[str], prefixes: bool = True) -> str:
         """Search tags; with ``prefixes`` each name also without its last character, so that
