@@ -36,8 +36,15 @@ def git(
         "GIT_COMMITTER_NAME": "测试",
         "GIT_COMMITTER_EMAIL": "t@example.invalid",
     }
+    # Never the runner's own standard input (``hash-object --stdin`` reads nothing).
     return subprocess.run(
-        ["git", *args], cwd=root, env=full, check=check, capture_output=True, text=True
+        ["git", *args],
+        cwd=root,
+        env=full,
+        check=check,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
     )
 
 
