@@ -494,7 +494,9 @@ def _parse(path: str, data: bytes) -> tuple[dict[str, Any], bool | None]:
                 hint="检查这一行的引号、括号、等号和日期写法(日期形如 2024-03-05,须是日历上存在的日期)。",
             ) from exc
     floats = _normalise_tree(parsed)
-    if b"nan" in data or b"inf" in data:  # cheap test first: nan/inf are rare words
+    # nan and inf are floats: a tree without one (``floats`` False) holds neither. Else a
+    # cheap test first: nan/inf are rare words (but "information" has one).
+    if floats is not False and (b"nan" in data or b"inf" in data):
         _refuse_non_finite(path, text, parsed)
     return parsed, floats
 

@@ -311,3 +311,33 @@ def test_parallel_partitions_report_the_same_input_error(
         rendered.append(caught.value.render())
     assert accounts[3].name in rendered[0]
     assert rendered[0] == rendered[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'x = nan\ntitle = "information"\n',
+        "x = [1.5, -inf]\n",
+        "[t]\ny = +inf\n",
+        'y = [[1, 2], [3.0, nan]]\nz = "inf"\n',
+    ],
+)
+def test_non_finite_floats_are_refused_whatever_else_the_file_holds(text: str) -> None:
+    with pytest.raises(InputError, match=r"nan|inf"):
+        records.parse_toml("records/x.toml", text.encode())
+
+
+def test_a_file_without_floats_is_not_searched_for_nan_or_inf(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No float in the tree (the normalising walk says so): no nan or inf to refuse,
+    whatever words the text holds."""
+
+    def searched(*args: Any) -> None:
+        raise AssertionError("searched for nan/inf")
+
+    monkeypatch.setattr(records, "_refuse_non_finite", searched)
+    text = 'title = "information nan inf"\nn = 1\n[[post]]\nat = 2024-03-05T10:00:00\n'
+    assert records.parse_toml("records/x.toml", text.encode())["title"] == "information nan inf"
+    with pytest.raises(AssertionError, match="searched"):
+        records.parse_toml("records/x.toml", b'title = "information"\nf = 1.5\n')
