@@ -341,3 +341,18 @@ def test_a_file_without_floats_is_not_searched_for_nan_or_inf(
     assert records.parse_toml("records/x.toml", text.encode())["title"] == "information nan inf"
     with pytest.raises(AssertionError, match="searched"):
         records.parse_toml("records/x.toml", b'title = "information"\nf = 1.5\n')
+
+
+def test_engine_sources_are_listed_as_pathlib_lists_them(tmp_path: Path) -> None:
+    """The engine digest's file order is ``sorted(rglob("*.py"))``'s: by path components
+    ("report/" before "report.py"), no symlinked folder entered, files of other kinds left."""
+    from engine import cache as cache_mod
+
+    for name in ["report.py", "report/x.py", "report_x.py", "a/b/c.py", "a/b.py", "z.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / "linked").symlink_to(tmp_path / "a")
+    for root in (tmp_path, ROOT / "engine"):
+        expected = [str(p) for p in sorted(root.rglob("*.py"))]
+        assert cache_mod._sources(str(root)) == expected
+    assert len(cache_mod._sources(str(tmp_path))) == 5
