@@ -468,7 +468,7 @@ def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Rec
     saved_key = digest([engine_digest(), "records"], [f"{p}={b}" for p, b in keys])
     saved = store.get(saved_key) if missing else None
     wanted = [p for p in missing if records.kind_of(p) is not None]
-    if isinstance(saved, dict) and all(_saved_record(saved.get(p)) for p in wanted):
+    if isinstance(saved, dict) and all(_saved_record(p, saved.get(p)) for p in wanted):
         for p in wanted:
             kind, ids = records.kind_of(p) or ("", {})
             fresh.append(
@@ -484,16 +484,12 @@ def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Rec
     return [found[key] for key in keys if key in found]
 
 
-def _saved_record(data: Any) -> bool:
-    """A record's data from the cache (of a path whose kind is known) is used if it is a
-    table.
-
-    Not validated again: the entry's key holds ``engine_digest()``, which holds every
-    schema's text (engine/schemas/*.json), the code and the validators' versions, with
-    each file's blob id; and it is written only after every record of the set was parsed
-    and found valid (``records.load_many`` raises first). The same schemas, the same
-    bytes: the same verdict."""
-    return isinstance(data, dict)
+def _saved_record(path: str, data: Any) -> bool:
+    """A record's data from the cache is used only if it is valid by the record's schema:
+    the cache is not trusted for the shape of what it holds (tests/test_cache.py forges
+    entries with the right checksum and the wrong insides)."""
+    located = records.kind_of(path)
+    return located is not None and isinstance(data, dict) and records.surely_valid(located[0], data)
 
 
 @dataclass

@@ -245,50 +245,6 @@ def test_records_saved_in_the_cache_match_parsed_ones(
     assert saved == parsed
 
 
-def test_records_from_the_cache_are_not_validated_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Records read back from the cache skip the schema check: the entry was written only
-    after they were valid, and its key changes with any schema's text."""
-    if not (ROOT / "records" / "accounts").is_dir():
-        pytest.skip("no bundled sample")
-    snap = snapshot.from_worktree(ROOT)
-    policy = policy_mod.load(ROOT / "policy")
-    store = Cache(tmp_path / "cache")
-    monkeypatch.setattr(evaluate_mod, "_RECENT", {})
-    first = evaluate_mod.plan(snap, policy, date(2026, 11, 26), store)
-    checked: list[str] = []
-    real = records.surely_valid
-
-    def counting(kind: str, data: Any, floats: bool | None = None) -> bool:
-        checked.append(kind)
-        return real(kind, data, floats)
-
-    monkeypatch.setattr(records, "surely_valid", counting)
-    monkeypatch.setattr(evaluate_mod, "_RECENT", {})  # as in a new process
-    again = evaluate_mod.plan(snap, policy, date(2026, 11, 26), store)
-    assert checked == []  # nothing validated: every record came from the cache
-    assert {p: u.data for p, u in again.banner.units.items()} == {
-        p: u.data for p, u in first.banner.units.items()
-    }
-    assert again.banner.units
-
-    # The key of those entries holds every schema's text: a changed schema is a miss.
-    from engine import cache as cache_mod
-
-    schemas = sorted((ROOT / "engine" / "schemas").glob("*.json"))
-    assert schemas
-    before = cache_mod.engine_digest.__wrapped__()
-    read_text = Path.read_text
-
-    def edited(self: Path, *args: Any, **kwargs: Any) -> str:
-        text = read_text(self, *args, **kwargs)
-        return text + " " if self.name == schemas[0].name and self.suffix == ".json" else text
-
-    monkeypatch.setattr(Path, "read_text", edited)
-    assert cache_mod.engine_digest.__wrapped__() != before
-
-
 def test_parallel_partitions_report_the_same_input_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
