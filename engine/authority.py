@@ -302,10 +302,7 @@ class _Git:
 
     def head(self) -> tuple[str, bool] | None:
         """(HEAD's sha, whether the repository is shallow), or None outside git / without commits."""
-        lines = (gitsafe.rev_parse(self.directory, "--is-shallow-repository", "HEAD") or "").split()
-        if len(lines) != 2:
-            return None
-        return lines[1], lines[0] == "true"
+        return gitsafe.head(self.directory)
 
     def is_git(self) -> bool:
         return gitsafe.rev_parse(self.directory, "--git-dir") is not None

@@ -239,12 +239,25 @@ def _normal(name: str) -> str:
     return name.lower().replace("-", "_").replace(".", "_")
 
 
+def _sources(package: str) -> list[str]:
+    """The ``*.py`` files under ``package``, in the order ``sorted(Path.rglob("*.py"))``
+    gives (by path components; no symlinked folder entered), listed with ``os.walk``:
+    pathlib's walk took a hook 4 ms."""
+    found = [
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(package)
+        for name in names
+        if name.endswith(".py")
+    ]
+    return sorted(found, key=lambda path: path.split(os.sep))
+
+
 @functools.cache
 def engine_digest() -> str:
     """The engine's own inputs to every result: its version, schemas and source code,
     and the versions of the packages whose data or behaviour results depend on."""
     package = Path(__file__).resolve().parent
-    code = [p.read_text("utf-8") for p in sorted(package.rglob("*.py"))]
+    code = [Path(p).read_text("utf-8") for p in _sources(str(package))]
     # The schemas as files (engine/schemas/, what engine.records.schema reads), so that
     # a key is had without importing the validators.
     schemas = [

@@ -27,12 +27,13 @@ GitPython is not used):
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import re
 import subprocess
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,24 +119,80 @@ def where(repo: Repo | Path | str) -> Path:
     return Path(repo)
 
 
+# ---------------------------------------------------------------- a steady repository
+
+# Questions whose answer depends only on the refs, the index and the objects (which
+# ``steady`` promises do not change): asked once within it.
+_STEADY_COMMANDS = frozenset({"rev-parse", "write-tree"})
+
+
+@dataclass
+class _Steady:
+    answers: dict[tuple[str, tuple[str, ...]], tuple[int, bytes, bytes]]
+    listed: tuple[str, ...]  # the pathspecs ``ls_files`` answers from one listing
+    listing: dict[str, list[tuple[str, str, str, str]]]  # directory -> that listing
+    readers: dict[str, BlobReader]  # directory -> the one ``cat-file --batch`` (``shared_reader``)
+
+
+_STEADY: _Steady | None = None
+
+
+@contextlib.contextmanager
+def steady(listed: tuple[str, ...] = ()) -> Iterator[None]:
+    """Within: nothing changes the refs or the index (the hook only reads them), so the
+    same ``rev-parse`` or ``write-tree`` is run once, and ``ls_files`` of any of the
+    ``listed`` folders (each ending in "/" or naming a top folder) is answered from one
+    ``ls-files`` of them all. Outside, every call asks git."""
+    global _STEADY
+    held = _Steady({}, listed, {}, {})
+    outer, _STEADY = _STEADY, held
+    try:
+        yield
+    finally:
+        _STEADY = outer
+        for reader in held.readers.values():
+            reader.close()
+
+
+def shared_reader(repo: Repo | Path | str) -> BlobReader | None:
+    """Within ``steady``: the one ``cat-file --batch`` of ``repo`` that every reader of blobs
+    shares (closed when ``steady`` ends, not by its users); None outside."""
+    if _STEADY is None:
+        return None
+    directory = str(where(repo))
+    reader = _STEADY.readers.get(directory)
+    if reader is None:
+        reader = _STEADY.readers[directory] = BlobReader(directory)
+    return reader
+
+
 def run_bytes(
     repo: Repo | Path | str, *args: str, stdin: bytes | None = None, check: bool = True
 ) -> bytes:
     """``git -C <repo> <args>``'s standard output (paths unquoted: core.quotePath=false)."""
-    proc = subprocess.run(
-        ["git", "-C", str(where(repo)), "-c", "core.quotePath=false", *args],
-        input=stdin,
-        capture_output=True,
-        env=_env(),
-    )
-    if check and proc.returncode != 0:
+    directory = str(where(repo))
+    key = (directory, args)
+    held = _STEADY if stdin is None and args and args[0] in _STEADY_COMMANDS else None
+    answer = held.answers.get(key) if held is not None else None
+    if answer is None:
+        proc = subprocess.run(
+            ["git", "-C", directory, "-c", "core.quotePath=false", *args],
+            input=stdin,
+            capture_output=True,
+            env=_env(),
+        )
+        answer = (proc.returncode, proc.stdout, proc.stderr)
+        if held is not None:
+            held.answers[key] = answer
+    returncode, stdout, stderr = answer
+    if check and returncode != 0:
         raise GitFailed(
             args,
-            proc.returncode,
-            proc.stderr.decode("utf-8", "replace"),
-            proc.stdout.decode("utf-8", "replace"),
+            returncode,
+            stderr.decode("utf-8", "replace"),
+            stdout.decode("utf-8", "replace"),
         )
-    return proc.stdout
+    return stdout
 
 
 def run(repo: Repo | Path | str, *args: str, stdin: str | None = None, check: bool = True) -> str:
@@ -165,6 +222,15 @@ def has_commits(repo: Repo | Path | str) -> bool:
     return rev_parse(repo, "--verify", "-q", "HEAD") is not None
 
 
+def head(repo: Repo | Path | str) -> tuple[str, bool] | None:
+    """(HEAD's sha, whether the repository is shallow), or None outside git or without
+    commits (one git)."""
+    lines = (rev_parse(repo, "--is-shallow-repository", "HEAD") or "").split()
+    if len(lines) != 2:
+        return None
+    return lines[1], lines[0] == "true"
+
+
 def shallow_commits(repo: Repo | Path | str) -> frozenset[str]:
     """The commits whose parents a shallow clone lacks (none in a full clone)."""
     path = rev_parse(repo, "--git-path", "shallow")
@@ -184,7 +250,43 @@ def ls_tree(repo: Repo | Path | str, treeish: str, *paths: str) -> list[tuple[st
 
 def ls_files(repo: Repo | Path | str, *paths: str) -> list[tuple[str, str, str, str]]:
     """(mode, blob id, stage, path) of every staged entry under ``paths``."""
-    return _ENTRY.findall(run(repo, "ls-files", "-s", "-z", "--", *paths))
+    held = _STEADY
+    if held is None or not paths or not set(paths) <= set(held.listed):
+        return _ENTRY.findall(run(repo, "ls-files", "-s", "-z", "--", *paths))
+    directory = str(where(repo))
+    listing = held.listing.get(directory)
+    if listing is None:
+        listing = _ENTRY.findall(run(repo, "ls-files", "-s", "-z", "--", *held.listed))
+        held.listing[directory] = listing
+    return _under(listing, paths)
+
+
+def _path_of(entry: tuple[str, str, str, str]) -> str:
+    return entry[3]
+
+
+def _under(
+    listing: list[tuple[str, str, str, str]], specs: Iterable[str]
+) -> list[tuple[str, str, str, str]]:
+    """The entries of a listing sorted by path (as git sorts: by bytes) that the literal
+    ASCII pathspecs cover (a folder "x/", or "x": the file x or the folder x/), found by
+    bisection: for an ASCII bound, git's byte order and Python's code point order agree
+    on which side of it a path lies."""
+    ranges: list[tuple[int, int]] = []
+    for spec in dict.fromkeys(specs):
+        folder = spec if spec.endswith("/") else f"{spec}/"
+        # Just past every path under the folder: "/" is followed by "0" in ASCII.
+        ranges.append(
+            (
+                bisect.bisect_left(listing, folder, key=_path_of),
+                bisect.bisect_left(listing, f"{folder[:-1]}0", key=_path_of),
+            )
+        )
+        if not spec.endswith("/"):
+            start = bisect.bisect_left(listing, spec, key=_path_of)
+            end = bisect.bisect_right(listing, spec, key=_path_of)
+            ranges.append((start, end))
+    return [e for start, end in sorted(ranges) for e in listing[start:end]]
 
 
 # One entry of ``ls-tree -z`` ("<mode> <type> <id>\t<path>\0") or ``ls-files -s -z``
@@ -391,6 +493,9 @@ def read_blobs(repo: Repo | Path | str, blobs: Iterable[str]) -> dict[str, bytes
     wanted = list(dict.fromkeys(blobs))
     if not wanted:
         return {}
+    shared = shared_reader(repo)
+    if shared is not None:
+        return shared.read_many(wanted)
     reader = BlobReader(repo)
     try:
         return reader.read_many(wanted)

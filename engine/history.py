@@ -155,20 +155,27 @@ def in_history(
     return found
 
 
-def in_index(repo: gitsafe.Repo, now: str) -> list[Backfill]:
-    """Back-filled reviews the staged index would add on top of HEAD (``now``: China time)."""
-    if not gitsafe.has_commits(repo):
-        return []
-    raw = gitsafe.run(
-        repo, "diff-index", "--cached", "--raw", "--no-renames", "--no-abbrev", "HEAD", "--",
-        "records/accounts",
-    )  # fmt: skip
+def in_index(repo: gitsafe.Repo, now: str, raw: str | None = None) -> list[Backfill]:
+    """Back-filled reviews the staged index would add on top of HEAD (``now``: China time).
+    ``raw``: the caller's ``staged_diff`` of HEAD (lines outside the posts are ignored)."""
+    if raw is None:
+        if not gitsafe.has_commits(repo):
+            return []
+        raw = staged_diff(repo, "records/accounts")
     changed = list(_changed_posts(raw))
     contents = gitsafe.read_blobs(repo, (b for _, o, n in changed for b in (o, n)))
     found: list[Backfill] = []
     for path, old, new in changed:
         found.extend(_findings(path, contents.get(old, b""), contents.get(new, b""), "", now, ""))
     return found
+
+
+def staged_diff(repo: gitsafe.Repo, *paths: str) -> str:
+    """``git diff-index --cached --raw --no-renames`` of HEAD under ``paths`` (HEAD exists)."""
+    return gitsafe.run(
+        repo, "diff-index", "--cached", "--raw", "--no-renames", "--no-abbrev", "HEAD", "--",
+        *paths,
+    )  # fmt: skip
 
 
 def backfill_reminders(

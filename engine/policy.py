@@ -175,6 +175,9 @@ def load_committed(repo: Path, source: str) -> Policy:
     key = tuple(sorted(files.items()))  # () for the installed rulebook
     if key in _COMMITTED:
         return _COMMITTED[key]
+    if not files:  # no folder to write: the installed rulebook
+        _COMMITTED[key] = load(bundled_policy_dir())
+        return _COMMITTED[key]
     with tempfile.TemporaryDirectory(prefix="govmedia-policy-") as tmp:
         folder = Path(tmp) / "policy"
         _COMMITTED[key] = (

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import signal
 import threading
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures are imported when workers are started: a hook
+# computes its one or two partitions here, and would spend milliseconds importing them.
 
 # Partitions computed at once by worker processes (forked: they share the parent's memory).
 _TASKS: list[Callable[[], dict[str, Any]]] = []
@@ -67,6 +70,9 @@ def _die_with(parent: int) -> None:
 def new_pool(jobs: int, method: str) -> ProcessPoolExecutor:
     """Worker processes that leave Ctrl-C and SIGTERM to their parent and die with it;
     end them with ``stop_workers`` when the run is interrupted."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(
         jobs, multiprocessing.get_context(method), _start_worker, (os.getpid(),)
     )
@@ -117,6 +123,12 @@ def _run_task(index: int) -> dict[str, Any] | None:
         return None  # the parent runs the task again itself, and raises the same error
 
 
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def compute_all(
     tasks: list[Callable[[], dict[str, Any]]],
     prefetch: Callable[[], None],
@@ -133,11 +145,7 @@ def compute_all(
     A result is the caller's alone once yielded: the parent keeps no other reference.
     """
     jobs = min(_jobs(), len(tasks))
-    if (
-        jobs < 2
-        or len(tasks) < _MIN_PARALLEL
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if jobs < 2 or len(tasks) < _MIN_PARALLEL or not _can_fork():
         threshold = gc.get_threshold()
         if len(tasks) >= _MIN_PARALLEL:  # a cold run on one core: collect rarely meanwhile
             gc.set_threshold(100_000, 50, 50)
@@ -148,6 +156,8 @@ def compute_all(
         finally:
             gc.set_threshold(*threshold)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     _TASKS[:] = tasks
     done = 0
     finished = False

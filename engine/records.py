@@ -12,13 +12,11 @@ import copy
 import json
 import math
 import re
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
@@ -31,6 +29,8 @@ from engine.lines import KeyPath, LineIndex
 from engine.timeutil import CHINA_TZ, iso_local, parse_datetime
 
 if TYPE_CHECKING:  # imported when first needed: it takes longer to import than a hook may
+    from importlib.resources.abc import Traversable
+
     import jsonschema
 
 
@@ -165,7 +165,9 @@ class Record:
 
 
 # engine/schemas/: <kind>.schema.json for every record kind, and policy.schema.json.
-SCHEMAS: Traversable = resources.files("engine").joinpath("schemas")
+# A folder beside this module, as engine/cache.py digests it (importlib.resources would
+# cost a hook milliseconds of imports).
+SCHEMAS: Traversable = Path(__file__).resolve().parent / "schemas"
 
 
 @cache
@@ -469,7 +471,10 @@ def _parse(path: str, data: bytes) -> tuple[dict[str, Any], bool | None]:
                 hint="记录最多只需几层嵌套(如 [[post]] 下的 [[post.review]]);"
                 "检查是否多写或漏写了方括号、花括号。",
             ) from None
-        # rtoml is fast; tomllib gives the position in a stable form.
+        # rtoml is fast; tomllib gives the position in a stable form (imported only here:
+        # a hook reading valid records never needs it).
+        import tomllib
+
         try:
             parsed = tomllib.loads(text)
         except RecursionError:
@@ -489,7 +494,9 @@ def _parse(path: str, data: bytes) -> tuple[dict[str, Any], bool | None]:
                 hint="检查这一行的引号、括号、等号和日期写法(日期形如 2024-03-05,须是日历上存在的日期)。",
             ) from exc
     floats = _normalise_tree(parsed)
-    if b"nan" in data or b"inf" in data:  # cheap test first: nan/inf are rare words
+    # nan and inf are floats: a tree without one (``floats`` False) holds neither. Else a
+    # cheap test first: nan/inf are rare words (but "information" has one).
+    if floats is not False and (b"nan" in data or b"inf" in data):
         _refuse_non_finite(path, text, parsed)
     return parsed, floats
 

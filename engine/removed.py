@@ -53,9 +53,10 @@ def removed_accounts(
     present = _accounts_in(snapshot.entries)
     last: dict[str, str] = {}  # account id -> the commit holding its last version
     if snapshot.commit is None:
-        head = _git(directory, "rev-parse", "--verify", "-q", "HEAD").decode().strip()
-        if not head:
+        at = gitsafe.head(directory)  # asked as authority asks: one git (gitsafe.steady)
+        if at is None:
             return []
+        head = at[0]
         at_head, deleted = _history(directory, head, True, store)
         for account in set(at_head) - present:
             last[account] = head

@@ -105,7 +105,9 @@ class _GitReader(_Reader):
     (engine/gitsafe.py): one git per process, many blobs per round trip."""
 
     def __init__(self, repo: gitsafe.Repo) -> None:
-        self._git = gitsafe.BlobReader(repo)
+        shared = gitsafe.shared_reader(repo)  # the hook's one cat-file (gitsafe.steady)
+        self._own = shared is None
+        self._git = gitsafe.BlobReader(repo) if shared is None else shared
         self._ahead: dict[str, bytes] = {}  # read ahead, not yet asked for
         self._asked: dict[str, bytes] = {}  # asked for since the last prefetch
 
@@ -132,7 +134,8 @@ class _GitReader(_Reader):
 
     def release(self) -> None:
         self._ahead, self._asked = {}, {}
-        self._git.close()
+        if self._own:
+            self._git.close()
 
 
 def open_repo(path: Path) -> gitsafe.Repo:

@@ -267,3 +267,48 @@ def test_parallel_partitions_report_the_same_input_error(
         rendered.append(caught.value.render())
     assert accounts[3].name in rendered[0]
     assert rendered[0] == rendered[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'x = nan\ntitle = "information"\n',
+        "x = [1.5, -inf]\n",
+        "[t]\ny = +inf\n",
+        'y = [[1, 2], [3.0, nan]]\nz = "inf"\n',
+    ],
+)
+def test_non_finite_floats_are_refused_whatever_else_the_file_holds(text: str) -> None:
+    with pytest.raises(InputError, match=r"nan|inf"):
+        records.parse_toml("records/x.toml", text.encode())
+
+
+def test_a_file_without_floats_is_not_searched_for_nan_or_inf(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No float in the tree (the normalising walk says so): no nan or inf to refuse,
+    whatever words the text holds."""
+
+    def searched(*args: Any) -> None:
+        raise AssertionError("searched for nan/inf")
+
+    monkeypatch.setattr(records, "_refuse_non_finite", searched)
+    text = 'title = "information nan inf"\nn = 1\n[[post]]\nat = 2024-03-05T10:00:00\n'
+    assert records.parse_toml("records/x.toml", text.encode())["title"] == "information nan inf"
+    with pytest.raises(AssertionError, match="searched"):
+        records.parse_toml("records/x.toml", b'title = "information"\nf = 1.5\n')
+
+
+def test_engine_sources_are_listed_as_pathlib_lists_them(tmp_path: Path) -> None:
+    """The engine digest's file order is ``sorted(rglob("*.py"))``'s: by path components
+    ("report/" before "report.py"), no symlinked folder entered, files of other kinds left."""
+    from engine import cache as cache_mod
+
+    for name in ["report.py", "report/x.py", "report_x.py", "a/b/c.py", "a/b.py", "z.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / "linked").symlink_to(tmp_path / "a")
+    for root in (tmp_path, ROOT / "engine"):
+        expected = [str(p) for p in sorted(root.rglob("*.py"))]
+        assert cache_mod._sources(str(root)) == expected
+    assert len(cache_mod._sources(str(tmp_path))) == 5

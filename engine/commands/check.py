@@ -225,7 +225,10 @@ def run(
     the changed accounts, and counts the rest. ``tee`` (if given) is handed the exit
     code and the report's pieces, and passes the pieces on (engine/commands/warm.py keeps
     a copy of them)."""
-    load_formats()
+    if fmt == "text":  # the hook's: the other formats (XML, SARIF, ...) are not imported
+        from engine.report import text  # noqa: F401
+    else:
+        load_formats()
     if base and since:
         raise InputError("--base 和 --since 只能二选一", hint="去掉其中一个选项。")
     if since:

@@ -27,8 +27,16 @@ exec {python} -m engine.cli hook run --repo "$(git rev-parse --show-toplevel)"
 
 
 def run(opts: Options, lang: str) -> int:
+    # The hook reads the refs and the index, never changes them: each git question once
+    # (engine/gitsafe.py ``steady``), the index listed once for the rulebook and records.
+    with gitsafe.steady((POLICY_DIR, snapshot.RECORDS_DIR)):
+        return _run(opts, lang)
+
+
+def _run(opts: Options, lang: str) -> int:
     repo = snapshot.open_repo(opts.repo)
-    base = "HEAD" if gitsafe.has_commits(repo) else None
+    # HEAD asked as authority asks it (engine/authority.py): one git for both.
+    base = "HEAD" if gitsafe.head(repo) is not None else None
     staged = check.index_records_tree(repo)
     if (
         staged == "no-records"
@@ -45,7 +53,8 @@ def run(opts: Options, lang: str) -> int:
     code = check.run(
         opts, base, "text", lang, keep=kept, blocking=blocking, backfills=False, by_change=True
     )
-    staged_paths = _staged_paths(repo)
+    raw = history.staged_diff(repo, records.directory("account"), POLICY_DIR) if base else None
+    staged_paths = _staged_paths(repo, raw)
     rulebook_staged = any(p.startswith(POLICY_DIR) for p in staged_paths)
     if base and rulebook_staged and hidden_by_rulebook(opts, base, lang):
         code = 1
@@ -53,7 +62,7 @@ def run(opts: Options, lang: str) -> int:
         click.echo(line, err=True)  # a reminder, never a reason to refuse the commit
     if base:
         now = datetime.now(CHINA_TZ)
-        late = history.in_index(repo, iso_local(now))
+        late = history.in_index(repo, iso_local(now), raw)
         if late:
             # Reported, not blocking: a late record can be an honest correction.
             click.echo(audit.render(late, "这次提交"), err=True)
@@ -88,9 +97,17 @@ BLOCKED = (
 POLICY_DIR = "policy/"
 
 
-def _staged_paths(repo: gitsafe.Repo) -> list[str]:
+def _staged_paths(repo: gitsafe.Repo, raw: str | None) -> list[str]:
     """The paths under the accounts' folders and ``policy/`` that the staged changes touch
-    (one git for both questions)."""
+    (one git for both questions), as ``git diff --cached --name-only`` lists them.
+
+    ``raw``: the staged diff of HEAD without renames (``history.staged_diff``), when there
+    is a HEAD. Without a deleted path no rename can be found, so its paths are the same
+    as those ``diff --cached`` lists; with one, git is asked (it may pair renames)."""
+    if raw is not None:
+        lines = [line.split("\t", 1) for line in raw.splitlines() if line.startswith(":")]
+        if all(len(meta_path) == 2 and meta_path[0].split()[4:5] != ["D"] for meta_path in lines):
+            return [path for _, path in lines] + [""]
     accounts = records.directory("account")
     return gitsafe.run(repo, "diff", "--cached", "--name-only", "--", accounts, POLICY_DIR).split(
         "\n"
