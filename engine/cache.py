@@ -43,6 +43,30 @@ class Cache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
 
+    def entry_path(self, key: str) -> Path:
+        """Where the entry of ``key`` is kept (only with a directory)."""
+        assert self.directory is not None
+        return self.directory / key[:2] / f"{key}.json"
+
+    def keep_newest(self, count: int) -> None:
+        """Delete all but the ``count`` most recently written or touched entries (a
+        cache of large entries, such as whole reports, stays bounded)."""
+        if self.directory is None:
+            return
+        dated = []
+        for path in self.directory.glob("*/*.json"):
+            with contextlib.suppress(OSError):  # gone meanwhile: another process pruned
+                dated.append((path.stat().st_mtime_ns, path))
+        for _, path in sorted(dated, reverse=True)[count:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def touch(self, key: str) -> None:
+        """Mark the entry of ``key`` as just used (``keep_newest`` keeps it longer)."""
+        if self.directory is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self.entry_path(key))
+
     def get(self, key: str) -> Any | None:
         body = self.get_bytes(key)
         if body is None:
@@ -66,7 +90,7 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            with open(self.directory / key[:2] / f"{key}.json", "rb") as fh:
+            with open(self.entry_path(key), "rb") as fh:
                 data = fh.read()
         except OSError:
             return None
@@ -95,7 +119,7 @@ class Cache:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(_header(key, body) + b"\n")
                 fh.write(body)
-            os.replace(tmp, folder / f"{key}.json")
+            os.replace(tmp, self.entry_path(key))
             tmp = None
         except OSError:
             pass  # a cache that cannot be written is only slower
@@ -115,7 +139,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         except OSError:
             return None
-        return Entry(key, os.fdopen(fd, "w+b"), tmp, folder / f"{key}.json")
+        return Entry(key, os.fdopen(fd, "w+b"), tmp, self.entry_path(key))
 
 
 class Entry:

@@ -214,3 +214,28 @@ def test_a_report_is_remembered_only_once_every_piece_went_by(tmp_path: Path) ->
     # An exit code other than 0 or 1 (bad input) is never remembered.
     assert list(remembering(store, "e" * 64, 2, iter(pieces))) == pieces
     assert cached_report(store, "e" * 64) is None
+
+
+def test_only_the_most_recently_used_reports_are_kept(tmp_path: Path) -> None:
+    """Each checked commit leaves a report (15 MB with 20,000 violations): the reports'
+    folder keeps the REPORTS_KEPT most recently written or read, and nothing else of
+    the cache is pruned with them."""
+    from engine.cache import Cache
+    from engine.commands.warm import REPORTS_KEPT, cached_report, remembering, reports
+
+    cache = Cache(tmp_path / "cache")
+    cache.put("f" * 64, {"partition": 1})
+    store = reports(cache)
+    keys = [f"{n:064x}" for n in range(REPORTS_KEPT + 3)]
+    for n, key in enumerate(keys):
+        list(remembering(store, key, 0, iter(["report"])))
+        os.utime(store.entry_path(key), ns=(n * 10**9, n * 10**9))  # written in this order
+        if n == 0:
+            continue
+        if n == 1:
+            store.touch(keys[0])  # the first one read again: used more recently
+    kept = {key for key in keys if cached_report(store, key) is not None}
+    assert len(kept) == REPORTS_KEPT
+    assert keys[0] in kept and keys[-1] in kept
+    assert keys[1] not in kept and keys[2] not in kept
+    assert cache.get("f" * 64) == {"partition": 1}

@@ -49,9 +49,10 @@ def run(
     """``engine.commands.check.run``, answered from the cache when the same check of the
     same commit was made before (and remembered for the next time when not)."""
     key = report_key(opts, base, fmt, lang, since)
-    store = opts.cache()
+    store = reports(opts.cache())
     found = cached_report(store, key) if key else None
-    if found is not None:
+    if key and found is not None:
+        store.touch(key)
         code, text = found
         if output:
             write_atomic(output, text, overwrite=True)
@@ -62,6 +63,17 @@ def run(
 
     tee = partial(remembering, store, key) if key else None
     return check.run(opts, base, fmt, lang, output, since, tee=tee)
+
+
+# Reports are large (a banner with 20,000 violations: 15 MB each) and each checked commit
+# has its own: only the most recently used ones are kept.
+REPORTS_KEPT = 16
+
+
+def reports(store: Cache) -> Cache:
+    """Where reports are remembered: a folder of the cache of their own, kept to the
+    ``REPORTS_KEPT`` most recently used (``remembering`` prunes it)."""
+    return Cache(None if store.directory is None else store.directory / "reports")
 
 
 def report_key(
@@ -146,5 +158,6 @@ def remembering(store: Cache, key: str, code: int, pieces: Iterable[str]) -> Ite
                 entry.discard()
             yield piece
         entry.commit()
+        store.keep_newest(REPORTS_KEPT)
     finally:
         entry.discard()  # nothing after a commit; the partial entry otherwise
