@@ -641,3 +641,51 @@ def test_strict_formats_replace_every_date_format_of_the_schemas() -> None:
             assert after.count(json.dumps(pattern)) == count, (kind, name)
             replaced += count
     assert replaced > 30
+
+
+_POST_PIECES = [
+    "[[post]]", "[[post]]", "[[post]]", "[[post.review]]", "[[post.review]]", "level = 1",
+    'title = "通知"', 'title = "[[post]]"', 'title = "a[[post.review]]"', "  [[post]]",
+    "[[post]] # 注释", "[[ post ]]", '[["post"]]', "# [[post]]", "", "[unit]", "[[post.review]]x",
+    '""" x', "'''", "a = '''\n[[post]]\n'''", "\u2028", "\x85", "\r", "[[post]]\r", "\ufeff",
+    "tags = [1]", "“引号”", "[[post]][[post]]", "[[post.review]]]", "[[post]]x", "[[post]] = 1",
+    "a = 1\rb = 2", "a = 1\x0cb = 2",
+]  # fmt: skip
+
+
+def _plain_line(text: str, path: tuple[str | int, ...]) -> int:
+    """``LineIndex.line`` without the post files' shortcut."""
+    index = lines_mod.LineIndex(text)
+    index._posts = None  # as if the text were not a post file's
+    return index.line(path)
+
+
+def test_post_header_lines_match_the_plain_way() -> None:
+    rnd = random.Random(16)
+    shortcuts = 0
+    for _ in range(4000):
+        pieces = _POST_PIECES[: 7 if rnd.random() < 0.6 else None]  # mostly a clerk's file
+        text = "\n".join(rnd.choice(pieces) for _ in range(rnd.randrange(14)))
+        if rnd.random() < 0.5:
+            text += "\n"
+        if rnd.random() < 0.1:
+            text = "\ufeff" + text
+        raw = text.encode("utf-8")
+        shortcuts += lines_mod._post_lines(raw.removeprefix(lines_mod._BOM)) is not None
+        for i in range(-1, text.count("[[post") + 2):
+            expected = _plain_line(text, ("post", i))
+            assert lines_mod.LineIndex(text).line(("post", i)) == expected, (text, i)
+            assert lines_mod.LineIndex(raw).line(("post", i)) == expected, (text, i)
+            # As a record asks: bytes, decoded only if the shortcut cannot answer.
+            index = lines_mod.LineIndex(raw)
+            assert [index.line(("post", i)), index.line(("post", i, "title"))] == [
+                expected,
+                _plain_line(text, ("post", i, "title")),
+            ]
+    assert shortcuts > 300
+    for path in sorted((ROOT / "records" / "accounts").rglob("posts/*.toml"))[:200]:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+        assert lines_mod._post_lines(raw) is not None, path  # the sample's files take it
+        for i in range(text.count("[[post]]") + 1):
+            assert lines_mod.LineIndex(raw).line(("post", i)) == _plain_line(text, ("post", i))
