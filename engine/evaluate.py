@@ -682,7 +682,7 @@ def judge_partitions(planned: Plan, pids: Iterable[str]) -> dict[str, PartitionR
     with closing(compute_all(tasks, prefetch, planned.snapshot.release)) as computing:
         for p, computed in zip(missed, computing, strict=True):
             store.put(p.key, computed)
-            results[p.pid] = partition_result(computed)
+            results[p.pid] = partition_result(computed, made_here=True)
     return {pid: r for pid, r in results.items() if r is not None}
 
 
@@ -806,12 +806,14 @@ def as_judged(the_banner: banner.Banner, verdict: Verdict) -> banner.Banner:
 PartitionResult = tuple[list[Violation], dict[str, int], Uncounted, list[str], list[Reminder]]
 
 
-def partition_result(cached: Any) -> PartitionResult | None:
+def partition_result(cached: Any, made_here: bool = False) -> PartitionResult | None:
     """A cached partition result (its violations and fact counts), or None (a miss) if it
     is not shaped like one.
 
     The cache is a directory anyone can write to: an entry that parses but is not
     what ``compute`` stores (a damaged or foreign file) is recomputed, never trusted.
+    ``made_here``: just made by ``_compute`` (here or in a worker), not read back: the
+    shape of each of its violations is not looked at again (``to_dict`` made it).
     """
     if not isinstance(cached, dict):
         return None
@@ -829,7 +831,7 @@ def partition_result(cached: Any) -> PartitionResult | None:
         for u in uncounted
     ):  # fmt: skip
         return None
-    violations = cached_violations(found)
+    violations = cached_violations(found, made_here)
     if violations is None:
         return None
     reminders = _cached_reminders(cached.get("reminders"))
@@ -897,9 +899,12 @@ def _violation_shaped(item: Any) -> bool:
     )
 
 
-def cached_violations(cached: Any) -> list[Violation] | None:
-    """Violations read back from the cache, or None (a miss) if not shaped like them."""
-    if not isinstance(cached, list) or not all(_violation_shaped(item) for item in cached):
+def cached_violations(cached: Any, made_here: bool = False) -> list[Violation] | None:
+    """Violations read back from the cache, or None (a miss) if not shaped like them;
+    ``made_here``: ``Violation.to_dict``'s dicts, shaped by it."""
+    if not isinstance(cached, list):
+        return None
+    if not made_here and not all(_violation_shaped(item) for item in cached):
         return None
     try:
         return [Violation.from_dict(item) for item in cached]

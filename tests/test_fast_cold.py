@@ -497,6 +497,39 @@ def test_violation_to_dict_is_asdict() -> None:
     assert reminder.to_dict() == dataclasses.asdict(reminder)
 
 
+def _plain_from_dict(data: dict[str, Any]) -> Violation:
+    """``Violation.from_dict`` as it was: through the generated ``__init__``."""
+    return Violation(**json.loads(json.dumps(data)))
+
+
+def test_violation_from_dict_is_the_plain_way() -> None:
+    rnd = random.Random(3)
+    for n in range(300):
+        violation = Violation(
+            rule="art-14", check="review-missing", article=14, version=1 + n % 2,
+            severity=rnd.choice(["error", "warning"]), path=f"records/x{n % 7}.toml", line=n,
+            unit="u", account=rnd.choice([None, "a"]), message=f"m{n}", message_en="",
+            hint="h", fingerprint=f"{n:016x}", fact_key=f"k{n}", day="2024-03-05",
+            evidence={"a": n, "b": "x" * rnd.randrange(60), "c": [1, {"y": 2}], "d": None},
+            status=rnd.choice(["open", "waived"]), waiver=rnd.choice([None, "w.toml"]),
+            fact_keys=rnd.choice([[], ["k", "k2"]]), acknowledged=rnd.choice([None, "ack.toml"]),
+            check_name="review-missing", read=rnd.choice([[], ["levels", "category"]]),
+        )  # fmt: skip
+        data = json.loads(json.dumps(violation.to_dict()))
+        made = Violation.from_dict(json.loads(json.dumps(data)))
+        assert made == _plain_from_dict(data) == violation
+        assert repr(made) == repr(violation)
+        assert made.to_dict() == violation.to_dict()
+        # Fewer fields (an older entry) or one more: as the generated __init__ takes them.
+        data.pop("read")
+        assert Violation.from_dict(dict(data)) == _plain_from_dict(data)
+        with pytest.raises(TypeError):
+            Violation.from_dict({**data, "read": [], "other": 1})
+    # Made by from_dict, it is as frozen as any.
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.line = 3  # type: ignore[misc]
+
+
 def test_facts_with_equal_values_under_other_names_are_not_alike() -> None:
     policy, ctx, partitions = _sample_facts()
     posts = [f for part in partitions for f in part if f.kind == "post"][:50]
