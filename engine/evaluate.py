@@ -9,6 +9,7 @@ changed. Post files of an account are parsed only when its partition misses.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -446,9 +447,15 @@ def calendar_reminders(tally: Uncounted) -> list[Reminder]:
     return out
 
 
-def _load(snapshot: Snapshot, paths: Iterable[str]) -> list[Record]:
+def _load(snapshot: Snapshot, paths: Iterable[str], keep: bool = False) -> list[Record]:
+    """The records of ``paths``; ``keep``: each holds its file's bytes once read (else
+    it reads them again when asked for a line number)."""
     paths = list(paths)
     snapshot.prefetch(paths)
+    if keep:
+        return records.load_many(
+            (p, snapshot.entries[p], functools.cache(partial(snapshot.read, p))) for p in paths
+        )
     return records.load_many((p, snapshot.entries[p], partial(snapshot.read, p)) for p in paths)
 
 
@@ -475,7 +482,9 @@ def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Rec
                 Record(kind, p, snapshot.entries[p], saved[p], ids, partial(snapshot.read, p))
             )
     else:
-        fresh = _load(snapshot, missing)
+        # Their bytes kept (a few hundred small files): a violation's line is then found
+        # without asking git again for its file (from a worker, one round trip each).
+        fresh = _load(snapshot, missing, keep=True)
     found = {key: _RECENT[key] for key in keys if key in _RECENT}
     found.update(((r.path, r.blob), r) for r in fresh)
     _RECENT = found

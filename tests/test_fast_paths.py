@@ -267,3 +267,23 @@ def test_parallel_partitions_report_the_same_input_error(
         rendered.append(caught.value.render())
     assert accounts[3].name in rendered[0]
     assert rendered[0] == rendered[1]
+
+
+def test_records_other_than_posts_keep_their_bytes_for_line_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not (ROOT / "records" / "accounts").is_dir():
+        pytest.skip("no bundled sample")
+    snap = snapshot.from_worktree(ROOT)
+    paths = [p for p in snap.entries if p.endswith("/account.toml")][:20]
+    assert paths
+    keys = [("name",), ("unit",), ("no-such-key",)]
+    plain = {r.path: [r.line(*k) for k in keys] for r in evaluate_mod._load(snap, paths)}
+    kept = evaluate_mod._load(snap, paths, keep=True)
+
+    def no_reading(path: str) -> bytes:
+        raise AssertionError(f"{path} read again")
+
+    monkeypatch.setattr(snap._reader, "read", lambda path, blob: no_reading(path))
+    assert {r.path: [r.line(*k) for k in keys] for r in kept} == plain
+    assert all(lines[0] > 1 for lines in plain.values())
