@@ -84,12 +84,10 @@ class Violation:
         """``dataclasses.asdict(self)``, without its recursive deep copy: the fields are
         text and numbers but for ``evidence`` (flat) and two lists of text, copied here
         (a nested value, never built by the engine, is deep-copied as asdict would)."""
-        out = {name: getattr(self, name) for name in self.__slots__}
-        out["evidence"] = {
-            k: v if type(v) in _SCALARS else copy.deepcopy(v) for k, v in self.evidence.items()
-        }
-        out["fact_keys"] = [v if type(v) in _SCALARS else copy.deepcopy(v) for v in self.fact_keys]
-        out["read"] = [v if type(v) in _SCALARS else copy.deepcopy(v) for v in self.read]
+        out = dict(zip(_NAMES, _FIELDS_OF(self), strict=True))
+        out["evidence"] = _copied_dict(self.evidence)
+        out["fact_keys"] = _copied_list(self.fact_keys)
+        out["read"] = _copied_list(self.read)
         return out
 
     @classmethod
@@ -121,6 +119,24 @@ class Violation:
 
 
 _NAMES: tuple[str, ...] = Violation.__slots__  # the fields, in their order
+_FIELDS_OF = operator.attrgetter(*_NAMES)
+
+
+def _copied_dict(value: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a violation's dict, as ``asdict`` makes: shallow when it holds only text
+    and numbers (as the engine's always do), else each nested value deep-copied."""
+    if type(value) is dict and set(map(type, value.values())) <= _SCALARS:
+        return value.copy()
+    return {k: v if type(v) in _SCALARS else copy.deepcopy(v) for k, v in value.items()}
+
+
+def _copied_list(value: list[Any]) -> list[Any]:
+    """``_copied_dict`` for a violation's lists."""
+    if type(value) is list and set(map(type, value)) <= _SCALARS:
+        return value.copy()
+    return [v if type(v) in _SCALARS else copy.deepcopy(v) for v in value]
+
+
 _NAMES_SET = frozenset(_NAMES)
 _VALUES = operator.itemgetter(*_NAMES)
 _SHARED_AT = tuple(i for i, name in enumerate(_NAMES) if name in _SHARED)

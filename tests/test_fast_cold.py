@@ -495,6 +495,12 @@ def test_violation_to_dict_is_asdict() -> None:
     assert violation.fact_keys == ["k", "k2"]
     reminder = Reminder(kind="x", message="m")
     assert reminder.to_dict() == dataclasses.asdict(reminder)
+    flat = replace(violation, evidence={"a": 1, "b": "x", "c": None}, fact_keys=[], read=["a"])
+    out = flat.to_dict()
+    assert out == dataclasses.asdict(flat) and list(out) == list(dataclasses.asdict(flat))
+    out["evidence"]["a"] = 2
+    out["read"].append("b")
+    assert flat.evidence["a"] == 1 and flat.read == ["a"]  # copies, as asdict's
 
 
 def _plain_from_dict(data: dict[str, Any]) -> Violation:
