@@ -394,6 +394,7 @@ def _violation(
             if isinstance(value, int) and not isinstance(value, bool):
                 extra[f"run_{name}"] = sum(int(f.fields[name]) for f in run)
         values.update(extra)
+    shown = message_values(values)  # the Chinese message's and hint's values
     return Violation(
         rule=version.rule,
         check=check.id,
@@ -404,9 +405,9 @@ def _violation(
         line=fact.record.line(*fact.where),
         unit=fact.unit,
         account=fact.account,
-        message=render(check.message, message_values(values)),
+        message=render(check.message, shown),
         message_en=render(check.message_en, values) if check.message_en else "",
-        hint=render(check.hint, message_values(values)),
+        hint=render(check.hint, shown),
         fingerprint=fingerprint(version.rule, check.id, fact.key),
         fact_key=fact.key,
         day=fact.day.isoformat(),
