@@ -9,6 +9,7 @@ changed. Post files of an account are parsed only when its partition misses.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -393,6 +394,7 @@ def _violation(
             if isinstance(value, int) and not isinstance(value, bool):
                 extra[f"run_{name}"] = sum(int(f.fields[name]) for f in run)
         values.update(extra)
+    shown = message_values(values)  # the Chinese message's and hint's values
     return Violation(
         rule=version.rule,
         check=check.id,
@@ -403,9 +405,9 @@ def _violation(
         line=fact.record.line(*fact.where),
         unit=fact.unit,
         account=fact.account,
-        message=render(check.message, message_values(values)),
+        message=render(check.message, shown),
         message_en=render(check.message_en, values) if check.message_en else "",
-        hint=render(check.hint, message_values(values)),
+        hint=render(check.hint, shown),
         fingerprint=fingerprint(version.rule, check.id, fact.key),
         fact_key=fact.key,
         day=fact.day.isoformat(),
@@ -446,9 +448,15 @@ def calendar_reminders(tally: Uncounted) -> list[Reminder]:
     return out
 
 
-def _load(snapshot: Snapshot, paths: Iterable[str]) -> list[Record]:
+def _load(snapshot: Snapshot, paths: Iterable[str], keep: bool = False) -> list[Record]:
+    """The records of ``paths``; ``keep``: each holds its file's bytes once read (else
+    it reads them again when asked for a line number)."""
     paths = list(paths)
     snapshot.prefetch(paths)
+    if keep:
+        return records.load_many(
+            (p, snapshot.entries[p], functools.cache(partial(snapshot.read, p))) for p in paths
+        )
     return records.load_many((p, snapshot.entries[p], partial(snapshot.read, p)) for p in paths)
 
 
@@ -475,7 +483,9 @@ def _load_recent(snapshot: Snapshot, paths: list[str], store: Cache) -> list[Rec
                 Record(kind, p, snapshot.entries[p], saved[p], ids, partial(snapshot.read, p))
             )
     else:
-        fresh = _load(snapshot, missing)
+        # Their bytes kept (a few hundred small files): a violation's line is then found
+        # without asking git again for its file (from a worker, one round trip each).
+        fresh = _load(snapshot, missing, keep=True)
     found = {key: _RECENT[key] for key in keys if key in _RECENT}
     found.update(((r.path, r.blob), r) for r in fresh)
     _RECENT = found
@@ -684,7 +694,7 @@ def judge_partitions(planned: Plan, pids: Iterable[str]) -> dict[str, PartitionR
     with closing(compute_all(tasks, prefetch, planned.snapshot.release)) as computing:
         for p, computed in zip(missed, computing, strict=True):
             store.put(p.key, computed)
-            results[p.pid] = partition_result(computed)
+            results[p.pid] = partition_result(computed, made_here=True)
     return {pid: r for pid, r in results.items() if r is not None}
 
 
@@ -808,12 +818,14 @@ def as_judged(the_banner: banner.Banner, verdict: Verdict) -> banner.Banner:
 PartitionResult = tuple[list[Violation], dict[str, int], Uncounted, list[str], list[Reminder]]
 
 
-def partition_result(cached: Any) -> PartitionResult | None:
+def partition_result(cached: Any, made_here: bool = False) -> PartitionResult | None:
     """A cached partition result (its violations and fact counts), or None (a miss) if it
     is not shaped like one.
 
     The cache is a directory anyone can write to: an entry that parses but is not
     what ``compute`` stores (a damaged or foreign file) is recomputed, never trusted.
+    ``made_here``: just made by ``_compute`` (here or in a worker), not read back: the
+    shape of each of its violations is not looked at again (``to_dict`` made it).
     """
     if not isinstance(cached, dict):
         return None
@@ -831,7 +843,7 @@ def partition_result(cached: Any) -> PartitionResult | None:
         for u in uncounted
     ):  # fmt: skip
         return None
-    violations = cached_violations(found)
+    violations = cached_violations(found, made_here)
     if violations is None:
         return None
     reminders = _cached_reminders(cached.get("reminders"))
@@ -899,9 +911,12 @@ def _violation_shaped(item: Any) -> bool:
     )
 
 
-def cached_violations(cached: Any) -> list[Violation] | None:
-    """Violations read back from the cache, or None (a miss) if not shaped like them."""
-    if not isinstance(cached, list) or not all(_violation_shaped(item) for item in cached):
+def cached_violations(cached: Any, made_here: bool = False) -> list[Violation] | None:
+    """Violations read back from the cache, or None (a miss) if not shaped like them;
+    ``made_here``: ``Violation.to_dict``'s dicts, shaped by it."""
+    if not isinstance(cached, list):
+        return None
+    if not made_here and not all(_violation_shaped(item) for item in cached):
         return None
     try:
         return [Violation.from_dict(item) for item in cached]

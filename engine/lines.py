@@ -54,12 +54,38 @@ class LineIndex:
     scanned line by line in full (``lines``). Both give the same numbers.
     """
 
-    def __init__(self, text: str) -> None:
-        self._text = text.removeprefix("\ufeff")  # a byte order mark is not part of line 1
+    def __init__(self, text: str | bytes) -> None:
+        """``text``, or the file's bytes (UTF-8, read as ``Record.line`` reads them:
+        decoded only when a question needs the text)."""
+        self._raw = text if isinstance(text, bytes) else None
+        self._decoded = None if isinstance(text, bytes) else text.removeprefix("\ufeff")
         self._lines: dict[KeyPath, int] | None = None
         # Table path -> (header line, offset of the header's end, offset of the next header).
         self._tables: dict[KeyPath, tuple[int, int, int]] | None = None
         self._keys: dict[KeyPath, dict[KeyPath, int]] = {}  # table -> its keys' lines
+        self._posts: _PostLines | bool | None = False  # False: not looked for yet
+
+    @property
+    def _text(self) -> str:
+        if self._decoded is None:
+            raw = self._raw or b""
+            # A byte order mark is not part of line 1.
+            self._decoded = raw.decode("utf-8-sig", errors="replace").removeprefix("\ufeff")
+        return self._decoded
+
+    def _post_lines(self) -> _PostLines | None:
+        """The lines of the ``[[post]]`` headers (``_PostLines``), when the text is laid
+        out as a clerk's post file is: every ``[`` of the text in a line that is exactly
+        ``[[post]]`` or in a ``[[post.review]]``, no multi-line strings, no line breaks
+        but ``\\n``. None otherwise (``_quick`` then answers). Found in the file's bytes
+        with a few counts and one ``find`` per post, not by reading every header: a
+        file's review-missing violations ask for nothing else."""
+        if self._posts is False:
+            if self._raw is None:
+                self._posts = _post_lines(self._text.encode("utf-8", errors="surrogatepass"))
+            else:
+                self._posts = _post_lines(self._raw.removeprefix(_BOM).removeprefix(_BOM))
+        return self._posts  # type: ignore[return-value]
 
     @property
     def lines(self) -> dict[KeyPath, int]:
@@ -71,6 +97,11 @@ class LineIndex:
     def line(self, path: KeyPath) -> int:
         """Line of the value at ``path``, else of its nearest enclosing key or table."""
         probe = tuple(path)
+        if len(probe) == 2 and probe[0] == "post" and type(probe[1]) is int and probe[1] >= 0:
+            posts = self._post_lines() if self._lines is None else None
+            found = posts.line(probe[1]) if posts is not None else None
+            if found is not None:
+                return found  # what _quick finds: the header's line
         if self._lines is None and _simple(self._text):
             return self._quick(probe)
         while probe:
@@ -132,6 +163,61 @@ class LineIndex:
             found = _scan(self._text[start:end], table, first - 1)
             self._keys[table] = found
         return found
+
+
+_BOM = "\ufeff".encode()
+# Line breaks (``str.splitlines``) other than "\n", in UTF-8 (where one of these byte
+# strings stands, that character does: no other character ends with the bytes they
+# start with). Looked for one by one, each of the longer ones only where its first byte
+# is: quicker than one regular expression.
+_ASCII_BREAKS = (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
+
+
+def _other_breaks(data: bytes) -> bool:
+    return (
+        any(b in data for b in _ASCII_BREAKS)
+        or (b"\xc2" in data and b"\xc2\x85" in data)
+        or (b"\xe2" in data and (b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data))
+    )
+
+
+_POST, _REVIEW = b"[[post]]", b"[[post.review]]"
+
+
+def _post_lines(data: bytes) -> _PostLines | None:
+    """``LineIndex._post_lines`` of a text's UTF-8 bytes (its byte order marks removed):
+    "\\n" and "[" are the same bytes wherever they stand, and no other character has one."""
+    if b'"""' in data or b"'''" in data or _other_breaks(data):
+        return None  # not _simple, or "\\r\\n" breaks: _quick decides
+    posts, reviews = data.count(_POST), data.count(_REVIEW)
+    if not posts or data.count(b"[") != 2 * (posts + reviews):
+        return None  # a "[" elsewhere: another header, perhaps
+    # Each "[[post]]" a line of its own: after a line break (or at the start), before one
+    # (or at the end); neither count can overlap itself, each holding one line break. Then
+    # no other header is there: every "[" is one of these. A "[[post.review]]" that is
+    # not a line of its own is no header, but names no post either.
+    if (
+        data.count(b"\n" + _POST) + data.startswith(_POST) != posts
+        or data.count(_POST + b"\n") + data.endswith(_POST) != posts
+    ):
+        return None
+    return _PostLines(data, posts)
+
+
+class _PostLines:
+    """The lines of a post file's ``[[post]]`` headers, found as far as asked."""
+
+    def __init__(self, data: bytes, count: int) -> None:
+        self.data, self.count = data, count
+        self.offsets: list[int] = []
+
+    def line(self, i: int) -> int | None:
+        if i >= self.count:
+            return None
+        offsets, data = self.offsets, self.data
+        while len(offsets) <= i:
+            offsets.append(data.find(_POST, offsets[-1] + len(_POST) if offsets else 0))
+        return data.count(b"\n", 0, offsets[i]) + 1
 
 
 def _simple(text: str) -> bool:

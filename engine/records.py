@@ -157,7 +157,7 @@ class Record:
 
     def line(self, *keys: str | int) -> int:
         if self._index is None:
-            self._index = LineIndex(self._source().decode("utf-8-sig", errors="replace"))
+            self._index = LineIndex(self._source())  # decoded when needed
         return self._index.line(tuple(keys))
 
 

@@ -26,6 +26,11 @@ def clean(text: str) -> str:
     return _SHOWN.sub(_escape, text)
 
 
+def needs_escape(text: str) -> bool:
+    """Whether ``clean(text)`` differs from ``text``."""
+    return _SHOWN.search(text) is not None
+
+
 # Line breaks and tabs kept: for formats where they are whitespace, or that escape them
 # themselves (HTML, XML, CSV, iCalendar, JSON).
 _SHOWN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + _SHOWN.pattern[len("[\x00-\x1f") :])

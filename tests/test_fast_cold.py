@@ -495,6 +495,45 @@ def test_violation_to_dict_is_asdict() -> None:
     assert violation.fact_keys == ["k", "k2"]
     reminder = Reminder(kind="x", message="m")
     assert reminder.to_dict() == dataclasses.asdict(reminder)
+    flat = replace(violation, evidence={"a": 1, "b": "x", "c": None}, fact_keys=[], read=["a"])
+    out = flat.to_dict()
+    assert out == dataclasses.asdict(flat) and list(out) == list(dataclasses.asdict(flat))
+    out["evidence"]["a"] = 2
+    out["read"].append("b")
+    assert flat.evidence["a"] == 1 and flat.read == ["a"]  # copies, as asdict's
+
+
+def _plain_from_dict(data: dict[str, Any]) -> Violation:
+    """``Violation.from_dict`` as it was: through the generated ``__init__``."""
+    return Violation(**json.loads(json.dumps(data)))
+
+
+def test_violation_from_dict_is_the_plain_way() -> None:
+    rnd = random.Random(3)
+    for n in range(300):
+        violation = Violation(
+            rule="art-14", check="review-missing", article=14, version=1 + n % 2,
+            severity=rnd.choice(["error", "warning"]), path=f"records/x{n % 7}.toml", line=n,
+            unit="u", account=rnd.choice([None, "a"]), message=f"m{n}", message_en="",
+            hint="h", fingerprint=f"{n:016x}", fact_key=f"k{n}", day="2024-03-05",
+            evidence={"a": n, "b": "x" * rnd.randrange(60), "c": [1, {"y": 2}], "d": None},
+            status=rnd.choice(["open", "waived"]), waiver=rnd.choice([None, "w.toml"]),
+            fact_keys=rnd.choice([[], ["k", "k2"]]), acknowledged=rnd.choice([None, "ack.toml"]),
+            check_name="review-missing", read=rnd.choice([[], ["levels", "category"]]),
+        )  # fmt: skip
+        data = json.loads(json.dumps(violation.to_dict()))
+        made = Violation.from_dict(json.loads(json.dumps(data)))
+        assert made == _plain_from_dict(data) == violation
+        assert repr(made) == repr(violation)
+        assert made.to_dict() == violation.to_dict()
+        # Fewer fields (an older entry) or one more: as the generated __init__ takes them.
+        data.pop("read")
+        assert Violation.from_dict(dict(data)) == _plain_from_dict(data)
+        with pytest.raises(TypeError):
+            Violation.from_dict({**data, "read": [], "other": 1})
+    # Made by from_dict, it is as frozen as any.
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.line = 3  # type: ignore[misc]
 
 
 def test_facts_with_equal_values_under_other_names_are_not_alike() -> None:
@@ -641,3 +680,51 @@ def test_strict_formats_replace_every_date_format_of_the_schemas() -> None:
             assert after.count(json.dumps(pattern)) == count, (kind, name)
             replaced += count
     assert replaced > 30
+
+
+_POST_PIECES = [
+    "[[post]]", "[[post]]", "[[post]]", "[[post.review]]", "[[post.review]]", "level = 1",
+    'title = "通知"', 'title = "[[post]]"', 'title = "a[[post.review]]"', "  [[post]]",
+    "[[post]] # 注释", "[[ post ]]", '[["post"]]', "# [[post]]", "", "[unit]", "[[post.review]]x",
+    '""" x', "'''", "a = '''\n[[post]]\n'''", "\u2028", "\x85", "\r", "[[post]]\r", "\ufeff",
+    "tags = [1]", "“引号”", "[[post]][[post]]", "[[post.review]]]", "[[post]]x", "[[post]] = 1",
+    "a = 1\rb = 2", "a = 1\x0cb = 2",
+]  # fmt: skip
+
+
+def _plain_line(text: str, path: tuple[str | int, ...]) -> int:
+    """``LineIndex.line`` without the post files' shortcut."""
+    index = lines_mod.LineIndex(text)
+    index._posts = None  # as if the text were not a post file's
+    return index.line(path)
+
+
+def test_post_header_lines_match_the_plain_way() -> None:
+    rnd = random.Random(16)
+    shortcuts = 0
+    for _ in range(4000):
+        pieces = _POST_PIECES[: 7 if rnd.random() < 0.6 else None]  # mostly a clerk's file
+        text = "\n".join(rnd.choice(pieces) for _ in range(rnd.randrange(14)))
+        if rnd.random() < 0.5:
+            text += "\n"
+        if rnd.random() < 0.1:
+            text = "\ufeff" + text
+        raw = text.encode("utf-8")
+        shortcuts += lines_mod._post_lines(raw.removeprefix(lines_mod._BOM)) is not None
+        for i in range(-1, text.count("[[post") + 2):
+            expected = _plain_line(text, ("post", i))
+            assert lines_mod.LineIndex(text).line(("post", i)) == expected, (text, i)
+            assert lines_mod.LineIndex(raw).line(("post", i)) == expected, (text, i)
+            # As a record asks: bytes, decoded only if the shortcut cannot answer.
+            index = lines_mod.LineIndex(raw)
+            assert [index.line(("post", i)), index.line(("post", i, "title"))] == [
+                expected,
+                _plain_line(text, ("post", i, "title")),
+            ]
+    assert shortcuts > 300
+    for path in sorted((ROOT / "records" / "accounts").rglob("posts/*.toml"))[:200]:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+        assert lines_mod._post_lines(raw) is not None, path  # the sample's files take it
+        for i in range(text.count("[[post]]") + 1):
+            assert lines_mod.LineIndex(raw).line(("post", i)) == _plain_line(text, ("post", i))

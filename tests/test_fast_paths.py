@@ -312,3 +312,65 @@ def test_engine_sources_are_listed_as_pathlib_lists_them(tmp_path: Path) -> None
         expected = [str(p) for p in sorted(root.rglob("*.py"))]
         assert cache_mod._sources(str(root)) == expected
     assert len(cache_mod._sources(str(tmp_path))) == 5
+
+
+def test_records_other_than_posts_keep_their_bytes_for_line_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not (ROOT / "records" / "accounts").is_dir():
+        pytest.skip("no bundled sample")
+    snap = snapshot.from_worktree(ROOT)
+    paths = [p for p in snap.entries if p.endswith("/account.toml")][:20]
+    assert paths
+    keys = [("name",), ("unit",), ("no-such-key",)]
+    plain = {r.path: [r.line(*k) for k in keys] for r in evaluate_mod._load(snap, paths)}
+    kept = evaluate_mod._load(snap, paths, keep=True)
+
+    def no_reading(path: str) -> bytes:
+        raise AssertionError(f"{path} read again")
+
+    monkeypatch.setattr(snap._reader, "read", lambda path, blob: no_reading(path))
+    assert {r.path: [r.line(*k) for k in keys] for r in kept} == plain
+    assert all(lines[0] > 1 for lines in plain.values())
+
+
+def _post_file(rnd: random.Random, month: str) -> dict[str, Any]:
+    def published() -> Any:
+        day = f"{month}-{rnd.randint(1, 3):02d}"
+        return rnd.choice(
+            [f"{day}T10:00:00"] * 6
+            + [f"{day}T10:00:00+08:00", f"{day}T10:00:00.5", "2023-01-05T10:00:00"]
+            + [datetime(2024, 3, 1, 2, 0, tzinfo=UTC).isoformat()]
+        )
+
+    titles = ["通知", "通知 ", "公告", 7]
+    return {
+        "post": [
+            {"published": published(), "title": rnd.choice(titles)} for _ in range(rnd.randrange(4))
+        ]
+    }
+
+
+def _post_record(month: str, data: dict[str, Any]) -> Record:
+    path = f"records/accounts/a/posts/{month}.toml"
+    return Record("posts", path, "", data, {"account": "a", "month": month}, lambda: b"")
+
+
+def test_usual_post_files_are_checked_as_the_plain_way() -> None:
+    """Post files found usual have nothing ``_check_post_months`` and
+    ``_check_post_duplicates`` would report; the others are looked at by them."""
+    from engine import banner
+
+    rnd = random.Random(8)
+    usual = 0
+    for _ in range(1000):
+        months = rnd.sample(["2024-03", "2024-04"], rnd.randint(1, 2))
+        posts = [_post_record(m, _post_file(rnd, m)) for m in months]
+        errors: list[InputError] = []
+        for record in posts:
+            banner._check_post_months(record, errors)
+        banner._check_post_duplicates(posts, errors)
+        found = banner._usual_posts(posts)
+        assert not (found and errors), posts
+        usual += found
+    assert usual > 100

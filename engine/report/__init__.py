@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from engine.evaluate import Result
-from engine.textsafe import clean
+from engine.textsafe import clean, needs_escape
 from engine.violations import Reminder, Violation
 
 
@@ -89,7 +89,7 @@ def json_chunks(doc: Any) -> Iterator[str]:
             return [mark(v) for v in node]
         return node
 
-    text = _ENCODER.encode(mark(doc))
+    text = indented(mark(doc))
     start = 0
     for n, stream in enumerate(streams):
         placeholder = f'"\\u0000{token}:{n}"'
@@ -106,9 +106,60 @@ def _list_chunks(items: Iterable[Any], indent: str) -> Iterator[str]:
     inner = "\n" + indent + "  "
     first = True
     for item in items:
-        yield ("[" if first else ",") + inner + _ENCODER.encode(item).replace("\n", inner)
+        yield ("[" if first else ",") + inner + indented(item, inner)
         first = False
     yield "[]" if first else "\n" + indent + "]"
+
+
+class _Unusual(Exception):
+    """A value ``indented`` leaves to the json module."""
+
+
+def indented(value: Any, newline: str = "\n") -> str:
+    """``_ENCODER.encode(value).replace("\\n", newline)``, made without json's generators
+    (written in Python when it indents) for what reports hold: dicts with text keys,
+    lists, text, numbers, booleans and None, of those exact types. Anything else (a
+    subclass, a tuple, another key) is left to ``_ENCODER``."""
+    try:
+        return _indent(value, newline)
+    except _Unusual:
+        return _ENCODER.encode(value).replace("\n", newline)
+
+
+def _indent(value: Any, newline: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            parts.append(_string(key) + ": " + _indent(item, inner))
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join([_indent(v, inner) for v in value]) + newline + "]"
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value == value and value not in (_INF, -_INF):
+        return float.__repr__(value)
+    raise _Unusual  # NaN and infinities (json writes NaN, Infinity), anything else
+
+
+_INF = float("inf")
+_string = json.encoder.encode_basestring  # what _ENCODER (ensure_ascii=False) writes text with
 
 
 def message(v: Violation | Reminder, lang: str) -> str:
@@ -139,9 +190,59 @@ def _clean_any(value: Any) -> Any:
     return value
 
 
+# Values ``_clean_any`` hands back as they are, whatever they hold.
+_PLAIN = frozenset((int, float, bool, type(None)))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
+def _nothing_to_clean(item: Any) -> bool:
+    """Whether ``_clean_fields(item)`` is ``item`` itself, found with one search of its
+    texts joined (a report has a few hundred thousand of them, and almost none with
+    anything to escape): its string fields, and the strings in its flat dict and list
+    fields. False (ask ``_clean_fields``) also when a field holds anything else that
+    ``_clean_any`` would look into: a nested container, a subclass of str, dict or list."""
+    texts: list[str] = []
+    add = texts.append
+    for name in _field_names(type(item)):
+        value = getattr(item, name)
+        kind = type(value)
+        if kind is str:
+            add(value)
+        elif kind is dict:
+            for key, inner in value.items():
+                if type(key) is not str:
+                    return False
+                add(key)
+                if type(inner) is str:
+                    add(inner)
+                elif type(inner) not in _PLAIN:
+                    return False
+        elif kind is list:
+            for inner in value:
+                if type(inner) is str:
+                    add(inner)
+                elif type(inner) not in _PLAIN:
+                    return False
+        elif isinstance(value, str | dict | list):
+            return False
+    # A space is safe: a joined text has an unsafe character only where one of them has.
+    return not needs_escape(" ".join(texts))
+
+
 def _clean_fields(item: Any) -> Any:
     """A dataclass instance with every string (and nested string) field cleaned; the
     instance itself when none needed it."""
+    if _nothing_to_clean(item):
+        return item
     changes = {}
     for f in fields(item):
         value = getattr(item, f.name)
@@ -155,24 +256,32 @@ def _clean_fields(item: Any) -> Any:
 def safe(report: Report) -> Report:
     """The report with every text taken from records escaped (see ``clean``)."""
     result = report.result
-    verdict = replace(
-        result.authority, warnings=[_clean_fields(w) for w in result.authority.warnings]
-    )
+    # The same violation is in the result and in the report's lists: looked at once.
+    seen: dict[int, tuple[Any, Any]] = {}
+
+    def once(item: Any) -> Any:
+        found = seen.get(id(item))
+        if found is None:
+            found = seen[id(item)] = (
+                item,
+                _clean_fields(item),
+            )  # the item kept: its id stays its own
+        return found[1]
+
+    verdict = replace(result.authority, warnings=[once(w) for w in result.authority.warnings])
     result = replace(
         result,
         authority=verdict,
-        reminders=[_clean_fields(r) for r in result.reminders],
-        violations=[_clean_fields(v) for v in result.violations],
+        reminders=[once(r) for r in result.reminders],
+        violations=[once(v) for v in result.violations],
     )
     return replace(
         report,
         result=result,
-        shown=[_clean_fields(v) for v in report.shown],
-        changed=[
-            (_clean_fields(v), [_clean_fields(o) for o in olds]) for v, olds in report.changed
-        ],
-        fixed=[_clean_fields(v) for v in report.fixed],
-        accepted=[_clean_fields(v) for v in report.accepted],
+        shown=[once(v) for v in report.shown],
+        changed=[(once(v), [once(o) for o in olds]) for v, olds in report.changed],
+        fixed=[once(v) for v in report.fixed],
+        accepted=[once(v) for v in report.accepted],
     )
 
 
