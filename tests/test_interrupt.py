@@ -32,7 +32,9 @@ def _synth() -> Any:
 def large_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A banner big enough that a cold check runs for a few seconds in worker processes."""
     root = tmp_path_factory.mktemp("large")
-    _synth().build_large(root, 60, 2)
+    # A cold check of 240 accounts x 3 years runs about two seconds on two cores: long
+    # enough to interrupt it in its workers, even on a fast machine.
+    _synth().build_large(root, 240, 3)
     return root
 
 
@@ -121,7 +123,7 @@ def test_interrupted_cold_check_leaves_no_workers(
             time.sleep(0.02)
         assert proc.poll() is None, "the check ended before it could be interrupted"
         assert seen, "no worker process started"
-        time.sleep(0.3)  # let the workers get into their partitions
+        time.sleep(0.1)  # let the workers get into their partitions
         seen |= _children(proc.pid)
         assert proc.poll() is None, "the check ended before it could be interrupted"
         err = _signal(proc, signum, group, 30)
@@ -129,6 +131,9 @@ def test_interrupted_cold_check_leaves_no_workers(
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        for pipe in (proc.stdout, proc.stderr):  # closed whatever happened above
+            if pipe is not None:
+                pipe.close()
     assert proc.returncode == code, err
     if words:
         assert words in err and "Traceback" not in err, err
@@ -201,6 +206,9 @@ def test_interrupted_site_history_leaves_no_workers(
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        for pipe in (proc.stdout, proc.stderr):  # closed whatever happened above
+            if pipe is not None:
+                pipe.close()
     assert proc.returncode == code, err
     if words:
         assert words in err and "Traceback" not in err, err
