@@ -36,7 +36,8 @@ def git(
         "GIT_COMMITTER_NAME": "测试",
         "GIT_COMMITTER_EMAIL": "t@example.invalid",
     }
-    # Never the runner's own standard input (``hash-object --stdin`` reads nothing).
+    # Never the runner's own standard input: an empty one (``hash-object --stdin`` reads
+    # nothing), not even /dev/null's (a sandbox may make it a shared file).
     return subprocess.run(
         ["git", *args],
         cwd=root,
@@ -44,7 +45,7 @@ def git(
         check=check,
         capture_output=True,
         text=True,
-        stdin=subprocess.DEVNULL,
+        input="",
     )
 
 
