@@ -49,6 +49,19 @@ def git(
     )
 
 
+def commit_files(tmp_path: Path, files: dict[str, bytes], message: str = "记录") -> Path:
+    """A new git repository ``tmp_path/repo`` holding ``files`` (path -> bytes) in one commit."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return root
+
+
 def run_cli(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:

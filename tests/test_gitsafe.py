@@ -10,23 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import commit_files, git
 
 from engine import gitsafe
 from engine.errors import InputError
-
-
-def _repo(tmp_path: Path, files: dict[str, bytes]) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    for name, data in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "文件")
-    return root
-
 
 FILES = {
     "records/a.toml": b'x = "\xe4\xb8\x80"\n',
@@ -36,7 +23,7 @@ FILES = {
 
 
 def test_the_blob_reader_reads_many_blobs_in_one_process(tmp_path: Path) -> None:
-    root = _repo(tmp_path, FILES)
+    root = commit_files(tmp_path, FILES)
     listed = {path: blob for _, kind, blob, path in gitsafe.ls_tree(root, "HEAD", "records")}
     assert sorted(listed) == sorted(FILES)
     reader = gitsafe.BlobReader(root)
@@ -56,7 +43,7 @@ def test_the_blob_reader_reads_many_blobs_in_one_process(tmp_path: Path) -> None
 
 
 def test_a_forked_child_reads_with_its_own_git(tmp_path: Path) -> None:
-    root = _repo(tmp_path, FILES)
+    root = commit_files(tmp_path, FILES)
     blob = gitsafe.blob_ids(root, ["HEAD:records/a.toml"])["HEAD:records/a.toml"]
     reader = gitsafe.BlobReader(root)
     assert reader.read(blob) == FILES["records/a.toml"]
@@ -82,7 +69,7 @@ def test_a_forked_child_reads_with_its_own_git(tmp_path: Path) -> None:
 
 
 def test_a_failed_command_is_a_chinese_input_error(tmp_path: Path) -> None:
-    root = _repo(tmp_path, FILES)
+    root = commit_files(tmp_path, FILES)
     with pytest.raises(gitsafe.GitFailed) as caught:
         gitsafe.run(root, "rev-parse", "--verify", "no-such-branch")
     again = pickle.loads(pickle.dumps(caught.value))  # from a worker process, intact
@@ -102,7 +89,7 @@ def test_commands_run_with_replace_objects_ignored(
     # it): the layer hardens every git it starts by itself.
     for name in ("GIT_NO_REPLACE_OBJECTS", "GIT_GRAFT_FILE", "GIT_CONFIG_COUNT"):
         monkeypatch.delenv(name, raising=False)
-    root = _repo(tmp_path, FILES)
+    root = commit_files(tmp_path, FILES)
     blob = gitsafe.blob_ids(root, ["HEAD:records/a.toml"])["HEAD:records/a.toml"]
     forged = git(root, "hash-object", "-w", "--stdin", check=True).stdout.strip()
     git(root, "replace", blob, forged)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import commit_files
 
 from engine import fsutil, snapshot
 from engine.report import _clean_fields
@@ -41,18 +41,6 @@ def _violation(**changes: object) -> Violation:
     return Violation(**data)  # type: ignore[arg-type]
 
 
-def _commit(tmp_path: Path, files: dict[str, bytes]) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    for name, data in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "记录")
-    return root
-
-
 def test_blobs_read_ahead_are_let_go_at_the_next_prefetch(tmp_path: Path) -> None:
     files = {
         "records/a.toml": b'a = "\xe4\xb8\x80"\n',
@@ -60,7 +48,7 @@ def test_blobs_read_ahead_are_let_go_at_the_next_prefetch(tmp_path: Path) -> Non
         "records/empty.toml": b"",
         "records/same.toml": b"b = 2\n",  # the same blob as b.toml
     }
-    root = _commit(tmp_path, files)
+    root = commit_files(tmp_path, files)
     snap = snapshot.from_commit(snapshot.open_repo(root), "HEAD")
     reader = snap._reader
     assert isinstance(reader, snapshot._GitReader)
