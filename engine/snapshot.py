@@ -131,17 +131,13 @@ def tree_copy(tree: Path | None, path: str, blob: str) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > _TREE_READ_LIMIT:
             return None
-        # Its size and one byte more: a file that grew meanwhile reads longer (no match).
-        wanted = info.st_size + 1
-        parts = []
-        while wanted > 0 and (part := os.read(fd, wanted)):
-            parts.append(part)
-            wanted -= len(part)
+        # One read of its size: whatever it gives (a file that changed meanwhile, a short
+        # read) is used only if it is the blob.
+        data = os.read(fd, info.st_size) if info.st_size else b""
     except OSError:
         return None
     finally:
         os.close(fd)
-    data = parts[0] if len(parts) == 1 else b"".join(parts)
     return data if git_blob_id(data) == blob else None
 
 
