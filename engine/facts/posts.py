@@ -85,11 +85,6 @@ POST = declare(
 _POST_FIELDS = tuple(POST.fields)  # in the order declared, the order facts hold them
 
 
-# The fields of a post without flags (no key but published, title, category, url and
-# review) after its first five: the flags' defaults.
-_USUAL_TAIL: tuple[FactValue, ...] = (False, False, False, False, "", False)
-
-
 @account_fact("post")
 def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
     if not files.posts:
@@ -147,39 +142,30 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             # Levels signed by one reviewer (never the name: reviewers are private); none
             # when every name differs (the usual case).
             shared = _shared(zip(whos, signed, strict=True)) if len(set(whos)) < len(whos) else ""
+            title = str(post["title"])
             category = str(post["category"])
-            # Only the required keys, a url and reviews: no flag, so the flags' defaults,
-            # and the fields are found by the five values that vary.
-            if len(post) - ("url" in post) - ("review" in post) == 3:
-                head = (category, levels, late, late_only, shared)
-                fields = alike.get(head)
-                if fields is None:
-                    values = head + _USUAL_TAIL
-                    fields = alike[head] = dict(zip(_POST_FIELDS, values, strict=True))
-            else:
-                values = (
-                    category,
-                    levels,
-                    late,
-                    late_only,
-                    shared,
-                    bool(post.get("ad", False)),
-                    bool(post.get("personal_opinion", False)),
-                    bool(post.get("personal_data", False)),
-                    bool(post.get("deidentified", False)),
-                    str(post.get("disclosure_basis", "")),
-                    post.get("repost") is not None,
-                )
-                # Posts with equal fields share one dict (never changed): fewer objects,
-                # and the judge groups facts by it (engine/evaluate.py).
-                fields = alike.get(values)
-                if fields is None:
-                    fields = alike[values] = dict(zip(_POST_FIELDS, values, strict=True))
+            shown = stamp.replace("T", " ")
+            values = (
+                category,
+                levels,
+                late,
+                late_only,
+                shared,
+                bool(post.get("ad", False)),
+                bool(post.get("personal_opinion", False)),
+                bool(post.get("personal_data", False)),
+                bool(post.get("deidentified", False)),
+                str(post.get("disclosure_basis", "")),
+                post.get("repost") is not None,
+            )
+            # Posts with equal fields share one dict (never changed): fewer objects, and
+            # the judge groups facts by it (engine/evaluate.py).
+            fields = alike.get(values)
+            if fields is None:
+                fields = alike[values] = dict(zip(_POST_FIELDS, values, strict=True))
             zh = category_zh.get(category)
             if zh is None:
                 zh = category_zh[category] = label(CATEGORY, category)
-            title = str(post["title"])
-            shown = stamp.replace("T", " ")
             # Positional (the order of Fact's fields): facts are built by the hundred thousand.
             yield Fact(
                 "post",
