@@ -373,6 +373,23 @@ def test_judge_matches_the_plain_way_on_the_sample() -> None:
     assert found > 30, "the sample's violations are judged"
 
 
+def test_judge_numbers_repeated_keys_as_the_plain_way() -> None:
+    """Facts that violate, recorded three times (the same key): numbered ``#2``, ``#3``
+    as the plain way numbers them, and only kinds with a repeat are renumbered."""
+    policy, ctx, partitions = _sample_facts()
+    numbered = 0
+    for facts in partitions:
+        found, _ = evaluate_mod.judge(facts, policy, ctx, {})
+        violating = {v.fact_key for v in found}
+        if not violating:
+            continue
+        tripled = facts + [f for f in facts if f.key in violating] * 2
+        fast = _judged(evaluate_mod.judge, tripled, policy, ctx)
+        assert fast == _judged(_plain_judge, tripled, policy, ctx)
+        numbered += sum(v["fact_key"].endswith("#3") for v in fast[0])
+    assert numbered > 10
+
+
 def test_judge_matches_the_plain_way_on_changed_facts() -> None:
     """The sample's facts with their fields, days, doubts and keys shuffled: equal
     fields in other orders, repeated keys, days before the measures, in other versions."""
