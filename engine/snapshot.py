@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -62,7 +63,7 @@ class Snapshot:
     def prefetch(self, paths: Iterable[str]) -> None:
         """Read these files ahead in one go (one git process for a commit or the index).
         What earlier reads kept is let go (see ``_GitReader.prefetch``)."""
-        self._reader.prefetch([self.entries[p] for p in paths])
+        self._reader.prefetch_files([(p, self.entries[p]) for p in paths])
 
     def release(self) -> None:
         """Let go of the bytes read ahead and end the git process that reads this
@@ -84,6 +85,11 @@ class _Reader:
     def prefetch(self, blobs: list[str]) -> None:
         """Make later reads of these blobs cheap; a no-op where reads are cheap already."""
 
+    def prefetch_files(self, files: list[tuple[str, str]]) -> None:
+        """``prefetch`` of these (path, blob id) pairs: a reader that can use the paths
+        (``_GitReader``: the work tree) overrides it."""
+        self.prefetch([blob for _, blob in files])
+
     def release(self) -> None:
         """Let go of what reads hold open (a git process); a no-op where nothing is."""
 
@@ -100,14 +106,51 @@ class _FileReader(_Reader):
         return data
 
 
+# A work-tree file larger than this is never read in place of its blob (git is asked).
+_TREE_READ_LIMIT = 64 * 1024 * 1024
+
+
+def tree_copy(tree: Path | None, path: str, blob: str) -> bytes | None:
+    """The bytes of the work-tree file at ``path`` if they are exactly the blob ``blob``
+    (their git blob id is ``blob``), else None (ask git).
+
+    A clean work tree holds the very bytes of the commit (and index) it checks out, and
+    reading a file costs a fraction of what git spends inflating the blob from its pack
+    and piping it over. The content address decides: a file that was changed, is
+    missing, is not a regular file, or that git stores differently (an eol or a clean
+    filter, a SHA-256 repository) gives other ids and is read from git as before.
+    Opened without blocking, so a FIFO in its place cannot hang the check.
+    """
+    if tree is None or len(blob) != 40:
+        return None
+    try:
+        fd = os.open(tree / path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _TREE_READ_LIMIT:
+            return None
+        # One read of its size: whatever it gives (a file that changed meanwhile, a short
+        # read) is used only if it is the blob.
+        data = os.read(fd, info.st_size) if info.st_size else b""
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if git_blob_id(data) == blob else None
+
+
 class _GitReader(_Reader):
     """Blobs read through the git layer's persistent ``cat-file --batch``
-    (engine/gitsafe.py): one git per process, many blobs per round trip."""
+    (engine/gitsafe.py): one git per process, many blobs per round trip; or from the
+    work tree (``tree``) where a file there is the very blob (``tree_copy``)."""
 
-    def __init__(self, repo: gitsafe.Repo) -> None:
+    def __init__(self, repo: gitsafe.Repo, tree: Path | None = None) -> None:
         shared = gitsafe.shared_reader(repo)  # the hook's one cat-file (gitsafe.steady)
         self._own = shared is None
         self._git = gitsafe.BlobReader(repo) if shared is None else shared
+        self._tree = tree
         self._ahead: dict[str, bytes] = {}  # read ahead, not yet asked for
         self._asked: dict[str, bytes] = {}  # asked for since the last prefetch
 
@@ -115,6 +158,8 @@ class _GitReader(_Reader):
         data = self._ahead.pop(blob, None)
         if data is None:
             data = self._asked.get(blob)
+        if data is None:
+            data = tree_copy(self._tree, path, blob)
         if data is None:
             data = self._git.read(blob)
         self._asked[blob] = data
@@ -131,6 +176,25 @@ class _GitReader(_Reader):
         wanted = [b for b in dict.fromkeys(blobs) if b not in self._ahead]
         if wanted:
             self._ahead.update(self._git.read_many(wanted))
+
+    def prefetch_files(self, files: list[tuple[str, str]]) -> None:
+        """``prefetch``, the files that are their blobs in the work tree read from there
+        (``tree_copy``); git reads the rest (and starts only if some are left)."""
+        if self._tree is None:
+            self.prefetch([blob for _, blob in files])
+            return
+        self._asked = {}
+        rest = []
+        for path, blob in files:
+            if blob in self._ahead:
+                continue
+            data = tree_copy(self._tree, path, blob)
+            if data is None:
+                rest.append(blob)
+            else:
+                self._ahead[blob] = data
+        if rest:
+            self._ahead.update(self._git.read_many(dict.fromkeys(rest)))
 
     def release(self) -> None:
         self._ahead, self._asked = {}, {}
@@ -315,11 +379,17 @@ def from_index(repo: gitsafe.Repo, require_records: bool = False) -> Snapshot:
             "暂存区",
             "用 git add records 暂存记录后再检查;或检查 --repo 是否指向记录仓库。",
         )
-    return Snapshot("index", "暂存区", entries, _GitReader(repo), source=_repo_dir(repo))
+    reader = _GitReader(repo, _work_tree(repo))
+    return Snapshot("index", "暂存区", entries, reader, source=_repo_dir(repo))
 
 
 def _repo_dir(repo: gitsafe.Repo) -> Path:
     return gitsafe.where(repo)
+
+
+def _work_tree(repo: gitsafe.Repo) -> Path | None:
+    """Where a commit's or the index's files may be read without git (``tree_copy``)."""
+    return Path(repo.working_tree_dir) if repo.working_tree_dir else None
 
 
 SHALLOW_HINT = "运行 git fetch --unshallow 取回完整历史后再试(CI 中检出时设置 fetch-depth: 0)。"
@@ -380,9 +450,8 @@ def from_commit(repo: gitsafe.Repo, rev: str, require_records: bool = False) -> 
         author=commit.author_name,
         summary=commit.summary,
     )
-    return Snapshot(
-        "commit", f"提交 {commit.hexsha[:10]}", entries, _GitReader(repo), info, _repo_dir(repo)
-    )
+    reader = _GitReader(repo, _work_tree(repo))
+    return Snapshot("commit", f"提交 {commit.hexsha[:10]}", entries, reader, info, _repo_dir(repo))
 
 
 def load(repo_path: Path, rev: str | None, staged: bool) -> Snapshot:

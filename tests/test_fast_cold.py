@@ -373,6 +373,23 @@ def test_judge_matches_the_plain_way_on_the_sample() -> None:
     assert found > 30, "the sample's violations are judged"
 
 
+def test_judge_numbers_repeated_keys_as_the_plain_way() -> None:
+    """Facts that violate, recorded three times (the same key): numbered ``#2``, ``#3``
+    as the plain way numbers them, and only kinds with a repeat are renumbered."""
+    policy, ctx, partitions = _sample_facts()
+    numbered = 0
+    for facts in partitions:
+        found, _ = evaluate_mod.judge(facts, policy, ctx, {})
+        violating = {v.fact_key for v in found}
+        if not violating:
+            continue
+        tripled = facts + [f for f in facts if f.key in violating] * 2
+        fast = _judged(evaluate_mod.judge, tripled, policy, ctx)
+        assert fast == _judged(_plain_judge, tripled, policy, ctx)
+        numbered += sum(v["fact_key"].endswith("#3") for v in fast[0])
+    assert numbered > 10
+
+
 def test_judge_matches_the_plain_way_on_changed_facts() -> None:
     """The sample's facts with their fields, days, doubts and keys shuffled: equal
     fields in other orders, repeated keys, days before the measures, in other versions."""
@@ -464,6 +481,71 @@ def test_one_walk_normalises_and_finds_floats_as_the_plain_ways() -> None:
         assert found == records.has_float(expected)
         floats += bool(found)
     assert floats > 100
+
+
+def _post_value(rnd: random.Random) -> Any:
+    """A value of a post file's table: mostly plain, sometimes anything ``_tree`` makes."""
+    return _tree(rnd, 3) if rnd.random() < 0.1 else rnd.choice(["文本", 3, True])
+
+
+def _post_file(rnd: random.Random) -> dict[str, Any]:
+    """A parsed post file, mostly of the usual shape, sometimes departing from it."""
+    posts: list[Any] = []
+    for _ in range(rnd.randrange(6)):
+        post: dict[str, Any] = {
+            "published": datetime(2024, 3, 5, 10, rnd.randrange(60)),
+            "title": "通知",
+            "category": "routine",
+        }
+        if rnd.random() < 0.1:
+            post["published"] = _tree(rnd, 3)
+        for name in ("url", "ad", "level"):
+            if rnd.random() < 0.3:
+                post[name] = _post_value(rnd)
+        if rnd.random() < 0.1:
+            post["repost"] = {"source_unit": _post_value(rnd), "source_named": _post_value(rnd)}
+        if rnd.random() < 0.1:
+            post["concerns_units"] = [_post_value(rnd) for _ in range(rnd.randrange(3))]
+        if rnd.random() < 0.8:
+            reviews: Any = []
+            for _ in range(rnd.randrange(4)):
+                review: dict[str, Any] = {"level": rnd.randint(1, 3), "reviewer": "甲"}
+                at = datetime(2024, 3, 5, 9, rnd.randrange(60))
+                review["at"] = at if rnd.random() < 0.9 else _tree(rnd, 3)
+                if rnd.random() < 0.05:
+                    review["day"] = date(2024, 3, 5)
+                reviews.append(review if rnd.random() < 0.97 else _tree(rnd, 3))
+            post["review"] = reviews if rnd.random() < 0.97 else _tree(rnd, 3)
+        posts.append(post if rnd.random() < 0.98 else _tree(rnd, 3))
+    tree: dict[str, Any] = {"post": posts}
+    if rnd.random() < 0.03:
+        tree["other"] = 1
+    return tree
+
+
+def test_post_file_normalisation_is_the_one_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_normalise_posts`` (the usual post file's shortcut) gives ``_normalise_tree``'s
+    tree and answer, whether it takes the shortcut or hands the tree over."""
+    rnd = random.Random(12)
+    walk = records._normalise_tree
+    calls: list[object] = []
+
+    def counted(tree: dict[str, Any]) -> bool | None:
+        calls.append(tree)
+        return walk(tree)
+
+    monkeypatch.setattr(records, "_normalise_tree", counted)
+    handed = 0
+    for _ in range(4000):
+        tree = _post_file(rnd)
+        expected = records.copy.deepcopy(tree)
+        answer = walk(expected)
+        calls.clear()
+        found = records._normalise_posts(tree)
+        assert repr(tree) == repr(expected)  # the same values and types, keys in order
+        assert found == answer
+        handed += bool(calls)
+    assert 400 < handed < 3600, "both the shortcut and the whole walk are reached"
 
 
 def test_parsing_tells_validate_whether_floats_are_there() -> None:
