@@ -194,3 +194,30 @@ def test_a_forged_set_of_values_is_not_used(tmp_path: Path) -> None:
     b = Summary(["李四"], _joined(["简报"]), {}, "b" * 64)
     a_again = Summary(["张三"], _joined(["李四季度", "张三丰"]), {}, "a" * 64)
     assert public_secrets(_folders(cache), {"a": a_again, "b": b}) == set()
+
+
+def test_a_new_value_is_not_found_in_the_mark_of_a_cached_text(tmp_path: Path) -> None:
+    """The cached text starts with a mark ("T"): a value is not found across it."""
+    cache = Cache(tmp_path)
+    a = Summary(["李四"], _joined(["张三丰"]), {}, "a" * 64)
+    assert public_secrets(_folders(cache), {"a": a}) == {"李四"}
+    cache.put_bytes(a.key + "-text", (a.text or "").encode())
+    cached = Summary(["李四"], None, {}, "a" * 64)
+    new = Summary(["T张三", "张三"], _joined([]), {}, "c" * 64)
+    assert public_secrets(_folders(cache), {"a": cached, "c": new}) == {"李四", "T张三"}
+
+
+def test_the_newest_history_point_is_the_results_open_violations() -> None:
+    from engine import evaluate
+    from engine.site.model import _as_seen, _seen, _seen_of
+
+    root = Path(__file__).resolve().parent.parent
+    snap = snapshot_mod.from_worktree(root)
+    from engine import policy as policy_mod
+    from engine.resources import bundled_policy_dir
+
+    result = evaluate.evaluate(
+        snap, policy_mod.load(bundled_policy_dir()), date(2026, 11, 26), Cache(None)
+    )
+    assert result.open
+    assert _seen_of(result) == _as_seen(_seen(result))

@@ -517,7 +517,10 @@ class Occurring:
         self.values = values
         self.tag = digest(["site-values/1", *sorted(values)])
         self._sets: dict[str, set[str] | None] = {self.tag: values}
-        self._finders: dict[frozenset[str], Finder] = {}
+        # Per tag of a set looked for before: the values it lacks, and their automaton.
+        self._new: dict[str, set[str]] = {self.tag: set()}
+        self._finders: dict[str, Finder] = {}
+        self._spans: dict[str, bool] = {}  # whether a value of the set holds the separator
         self._stored = False
 
     def _entry_key(self, summary: Summary) -> str:
@@ -545,20 +548,43 @@ class Occurring:
             key = digest(["site-values-set/1", self.tag])
             self.cache.put_bytes(key, text.encode("utf-8", "surrogatepass"))
 
-    def _search(self, values: set[str], group: str, summary: Summary) -> set[str]:
-        """The values that stand in one of the folder's public strings."""
+    def _search(self, tag: str, values: set[str], group: str, summary: Summary) -> set[str]:
+        """The values that stand in one of the folder's public strings (``tag`` names the
+        set ``values``: its automaton is built once)."""
+        if len(values) <= self.FEW and summary.text is None:
+            found = self._search_stored(values, summary)
+            if found is not None:
+                return found
         text = self.folders.text(group, summary)
-        if any(_SEP in v for v in values) or not text.startswith("T"):
-            strings = _split_joined(text) or []  # a value could span two strings joined
-        else:
-            strings = [text[1:]]  # no value holds the separator: one text to search
+        spans = self._spans.get(tag)
+        if spans is None:
+            spans = self._spans[tag] = any(_SEP in v for v in values)
+        # No value holds the separator: the joined text is searched as one; else each
+        # string apart (a value could span two strings joined).
+        one = not spans and text.startswith("T")
+        strings = [text[1:]] if one else (_split_joined(text) or [])
         if len(values) <= self.FEW:
             return {v for v in values if any(v in s for s in strings)}
-        key = frozenset(values)
-        finder = self._finders.get(key)
+        finder = self._finders.get(tag)
         if finder is None:
-            finder = self._finders[key] = Finder(values)
+            finder = self._finders[tag] = Finder(values)
         return finder.occurring(strings)
+
+    def _search_stored(self, values: set[str], summary: Summary) -> set[str] | None:
+        """``_search`` for a few values in the folder's text as the cache holds it (UTF-8),
+        without turning it into text: in UTF-8 a text stands in another exactly where its
+        bytes stand in the other's bytes. None when the cache holds no such text, or a
+        value holds the separator."""
+        if any(_SEP in v for v in values):
+            return None
+        body = self.cache.get_bytes(summary.key + "-text")
+        if body is None or not body.startswith(b"T"):
+            return None
+        try:
+            wanted = {v: v.encode("utf-8", "surrogatepass") for v in values}
+        except UnicodeEncodeError:
+            return None
+        return {v for v, raw in wanted.items() if body.find(raw, 1) >= 0}  # after the "T"
 
     def of(self, group: str, summary: Summary) -> set[str]:
         key = self._entry_key(summary) if summary.key else ""
@@ -566,15 +592,17 @@ class Occurring:
         tag = hit.get("tag") if isinstance(hit, dict) else None
         known = _strings_or_none(hit.get("found")) if isinstance(hit, dict) else None
         looked = self._set(tag) if isinstance(tag, str) and known is not None else None
-        if looked is not None and known is not None:
+        if isinstance(tag, str) and looked is not None and known is not None:
             if tag == self.tag:
                 return set(known)
             found = {v for v in known if v in self.values}
-            new = self.values - looked
+            new = self._new.get(tag)
+            if new is None:
+                new = self._new[tag] = self.values - looked
             if new:
-                found |= self._search(new, group, summary)
+                found |= self._search(tag, new, group, summary)
         else:
-            found = self._search(self.values, group, summary)
+            found = self._search(self.tag, self.values, group, summary)
         if key:
             self._store_set()
             self.cache.put(key, {"tag": self.tag, "found": sorted(found)})
@@ -621,6 +649,23 @@ def _seen(result: Result) -> list[dict[str, Any]]:
             "account": v.account or "",
             "message": v.message,
         }
+    return [out[k] for k in sorted(out)]
+
+
+def _seen_of(result: Result) -> list[Seen]:
+    """``_as_seen(_seen(result))``, without the dicts in between."""
+    out = {
+        v.fingerprint: Seen(
+            str(v.fingerprint),
+            str(v.rule),
+            int(v.article),
+            str(v.day),
+            str(v.unit),
+            str(v.account or ""),
+            str(v.message),
+        )
+        for v in result.open
+    }
     return [out[k] for k in sorted(out)]
 
 
@@ -705,7 +750,7 @@ def history(
     misses = []
     for _month, commit_sha, as_of, _when, newest in plan:
         if newest:
-            judged[commit_sha] = (_as_seen(_seen(final)) or [], "")
+            judged[commit_sha] = (_seen_of(final), "")
             continue
         hit = cache.get(_history_key(policy, commit_sha, as_of))
         seen = hit.get("open") if isinstance(hit, dict) else None
