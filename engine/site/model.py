@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -499,6 +500,10 @@ def public_secrets(folders: Folders, found: dict[str, Summary]) -> set[str]:
     return secrets - public
 
 
+def _values_tag(body: bytes) -> str:
+    return hashlib.sha256(b"site-values/1\0" + body).hexdigest()
+
+
 class Occurring:
     """Which of a set of private values stand in each folder's public strings.
 
@@ -515,7 +520,9 @@ class Occurring:
         self.folders = folders
         self.cache = folders.cache
         self.values = values
-        self.tag = digest(["site-values/1", *sorted(values)])
+        # The set as the cache keeps it (sorted, one text); its tag, the digest of that text.
+        self._body = _joined(sorted(values)).encode("utf-8", "surrogatepass")
+        self.tag = _values_tag(self._body)
         self._sets: dict[str, set[str] | None] = {self.tag: values}
         # Per tag of a set looked for before: the values it lacks, and their automaton.
         self._new: dict[str, set[str]] = {self.tag: set()}
@@ -530,23 +537,18 @@ class Occurring:
         """The set of values of ``tag``, from the cache (None: not there, or not valid)."""
         if tag not in self._sets:
             body = self.cache.get_bytes(digest(["site-values-set/1", tag]))
-            text = None
-            if body is not None:
+            strings = None
+            # The tag is the digest of the set's text: a text that does not match is not used.
+            if body is not None and _values_tag(body) == tag:
                 with contextlib.suppress(UnicodeDecodeError):
-                    text = body.decode("utf-8", "surrogatepass")
-            strings = _split_joined(text) if text is not None else None
-            got = set(strings) if strings is not None else None
-            # The tag is the digest of the set: a set that does not match it is not used.
-            ok = got is not None and digest(["site-values/1", *sorted(got)]) == tag
-            self._sets[tag] = got if ok else None
+                    strings = _split_joined(body.decode("utf-8", "surrogatepass"))
+            self._sets[tag] = set(strings) if strings is not None else None
         return self._sets[tag]
 
     def _store_set(self) -> None:
         if not self._stored:
             self._stored = True
-            text = _joined(sorted(self.values))
-            key = digest(["site-values-set/1", self.tag])
-            self.cache.put_bytes(key, text.encode("utf-8", "surrogatepass"))
+            self.cache.put_bytes(digest(["site-values-set/1", self.tag]), self._body)
 
     def _search(self, tag: str, values: set[str], group: str, summary: Summary) -> set[str]:
         """The values that stand in one of the folder's public strings (``tag`` names the
