@@ -373,7 +373,7 @@ class Folders:
         return found
 
     def read(self, groups: list[str]) -> dict[str, Summary]:
-        """Summaries of ``groups`` from their files, put in the cache. On two or more cores
+        """Summaries of ``groups`` from their files (put in the cache). On two or more cores
         the folders are read by forked workers (``engine.pool.compute_all``); bad input is
         reported as one read of every missed folder reports it: all errors together."""
         if not groups:
@@ -389,12 +389,7 @@ class Folders:
             raise
         out = {}
         for group, raw in zip(groups, done, strict=True):
-            summary = Summary(raw["private"], raw["text"], raw["posts"], self.key(group))
-            self.cache.put(summary.key, {"private": summary.private, "posts": summary.posts})
-            self.cache.put_bytes(
-                summary.key + "-text", raw["text"].encode("utf-8", "surrogatepass")
-            )
-            out[group] = summary
+            out[group] = Summary(raw["private"], raw["text"], raw["posts"], raw["key"])
         return out
 
     def _load(self, paths: list[str]) -> list[Record]:
@@ -425,7 +420,12 @@ class Folders:
         public: set[str] = set()
         for kind, records in by_kind.items():
             _Splitter.of(kind).values(records, "", private, public)
-        return {"private": sorted(private), "text": _joined(list(public)), "posts": posts}
+        # Put in the cache here: by the workers, side by side, when there are several.
+        key = self.key(group)
+        text = _joined(list(public))
+        self.cache.put_bytes(key + "-text", text.encode("utf-8", "surrogatepass"))
+        self.cache.put(key, {"private": sorted(private), "posts": posts})
+        return {"private": sorted(private), "text": text, "posts": posts, "key": key}
 
     def text(self, group: str, summary: Summary) -> str:
         """The folder's public strings as one text (``_joined``): from the summary, else
