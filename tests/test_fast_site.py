@@ -221,3 +221,39 @@ def test_the_newest_history_point_is_the_results_open_violations() -> None:
     )
     assert result.open
     assert _seen_of(result) == _as_seen(_seen(result))
+
+
+def test_answers_for_new_values_are_kept_per_pair_of_sets(tmp_path: Path) -> None:
+    """Folders answered for one set of values; later builds add one value, then another
+    instead: each build's secrets are the plain ones, and the folder entries are not
+    written again for a few new values."""
+    cache = Cache(tmp_path)
+    a = Summary(["张三"], _joined(["张三丰纪念馆", "王五路通知"]), {}, "a" * 64)
+    b = Summary(["李四"], _joined(["简报"]), {}, "b" * 64)
+    for summary in (a, b):
+        cache.put_bytes(summary.key + "-text", (summary.text or "").encode())
+    assert public_secrets(_folders(cache), {"a": a, "b": b}) == {"李四"}
+    entries = {p: p.read_bytes() for p in tmp_path.glob("*/*.json")}
+
+    def build(new: str) -> set[str]:
+        found = {
+            "a": Summary(["张三"], None, {}, "a" * 64),
+            "b": Summary(["李四"], None, {}, "b" * 64),
+            "c": Summary([new], _joined(["新闻"]), {}, digest(["c", new])),
+        }
+        got = public_secrets(_folders(cache), found)
+        assert got == _plain_secrets(
+            {
+                "a": Summary(["张三"], _joined(["张三丰纪念馆", "王五路通知"]), {}),
+                "b": Summary(["李四"], _joined(["简报"]), {}),
+                "c": Summary([new], _joined(["新闻"]), {}),
+            }
+        )
+        return got
+
+    assert build("赵六") == {"李四", "赵六"}
+    assert build("赵六") == {"李四", "赵六"}  # the answers for 赵六 from the cache
+    assert build("王五") == {"李四"}  # 王五 stands in folder a's text
+    assert build("赵六") == {"李四", "赵六"}
+    # Folder a's and b's entries as the first build wrote them.
+    assert all(p.read_bytes() == body for p, body in entries.items())

@@ -497,6 +497,7 @@ def public_secrets(folders: Folders, found: dict[str, Summary]) -> set[str]:
     public: set[str] = set()
     for group, summary in found.items():
         public.update(occurring.of(group, summary))
+    occurring.save()
     return secrets - public
 
 
@@ -510,7 +511,9 @@ class Occurring:
     A folder's answer is cached under its files' key with the tag (digest) of the set of
     values it answers for; the set itself is cached once under its tag. For another set,
     the answer is the old one for the values both sets hold, and a search of the folder's
-    text for the others only."""
+    text for the others only. When those are few (a new reviewer's name), the folders'
+    answers for them are cached together, in one entry per pair of tags, instead of each
+    folder's answer written again."""
 
     # Up to this many new values are looked for one by one (``str.__contains__``), more
     # with one automaton over the text.
@@ -529,6 +532,9 @@ class Occurring:
         self._finders: dict[str, Finder] = {}
         self._spans: dict[str, bool] = {}  # whether a value of the set holds the separator
         self._stored = False
+        # Per older tag: folder key -> which of the values that set lacks the folder holds.
+        self._deltas: dict[str, dict[str, list[str]]] = {}
+        self._changed: set[str] = set()  # older tags whose answers grew in this build
 
     def _entry_key(self, summary: Summary) -> str:
         return digest(["site-occurring/2", summary.key])
@@ -588,6 +594,19 @@ class Occurring:
             return None
         return {v for v, raw in wanted.items() if body.find(raw, 1) >= 0}  # after the "T"
 
+    def _delta_key(self, tag: str) -> str:
+        return digest(["site-occurring-delta/1", tag, self.tag])
+
+    def _delta(self, tag: str) -> dict[str, list[str]]:
+        """Folder key -> the values found among those the set of ``tag`` lacks."""
+        if tag not in self._deltas:
+            hit = self.cache.get(self._delta_key(tag))
+            ok = isinstance(hit, dict) and all(
+                isinstance(k, str) and _strings_or_none(v) is not None for k, v in hit.items()
+            )
+            self._deltas[tag] = hit if ok and isinstance(hit, dict) else {}
+        return self._deltas[tag]
+
     def of(self, group: str, summary: Summary) -> set[str]:
         key = self._entry_key(summary) if summary.key else ""
         hit = self.cache.get(key) if key else None
@@ -601,14 +620,28 @@ class Occurring:
             new = self._new.get(tag)
             if new is None:
                 new = self._new[tag] = self.values - looked
-            if new:
-                found |= self._search(tag, new, group, summary)
+            if not new:
+                return found
+            if len(new) <= self.FEW:
+                delta = self._delta(tag)
+                more = delta.get(summary.key)
+                if more is None:
+                    more = delta[summary.key] = sorted(self._search(tag, new, group, summary))
+                    self._changed.add(tag)
+                return found | (set(more) & new)
+            found |= self._search(tag, new, group, summary)
         else:
             found = self._search(self.tag, self.values, group, summary)
         if key:
             self._store_set()
             self.cache.put(key, {"tag": self.tag, "found": sorted(found)})
         return found
+
+    def save(self) -> None:
+        """Put in the cache the answers found this build for values of older sets' folders."""
+        for tag in self._changed:
+            self.cache.put(self._delta_key(tag), self._deltas[tag])
+        self._changed = set()
 
 
 def recent_changes(repo: gitsafe.Repo, sha: str, limit: int = 10) -> list[Change]:
