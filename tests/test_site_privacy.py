@@ -123,7 +123,7 @@ def test_a_private_value_in_any_public_field_of_any_record_is_public() -> None:
 
 
 def test_no_private_values_no_secrets() -> None:
-    assert public_secrets(_no_folders(), {"a": Summary([], ["张三"], {})}) == set()
+    assert public_secrets(_no_folders(), {"a": Summary([], _joined(["张三"]), {})}) == set()
 
 
 def _no_folders() -> Folders:

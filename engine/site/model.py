@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -161,20 +165,26 @@ def _group(path: str) -> str:
 @dataclass
 class Summary:
     """What the site keeps of a folder of record files: the private values they hold, their
-    distinct public strings (None while they are only in the cache) and, for an account's
-    folder, its number of posts per month. ``key`` names its files' blobs."""
+    distinct public strings as one text (``_joined``; None while it is only in the cache)
+    and, for an account's folder, its number of posts per month. ``key`` names its files'
+    blobs."""
 
     private: list[str]
-    public: list[str] | None
+    text: str | None
     posts: dict[str, int]
     key: str = ""
+
+    @property
+    def public(self) -> list[str] | None:
+        """The distinct public strings (None while they are only in the cache)."""
+        return None if self.text is None else _split_joined(self.text)
 
 
 def split_strings(kind: str, data: Any, private: set[str], public: set[str]) -> None:
     """Add the record's private values (``records.private_values``: every leaf under a field
     the schema marks private, as text) to ``private`` and its public strings (the strings
-    of ``public_fields``) to ``public``, in one walk over the data."""
-    _Splitter.of(kind).walk(data, "", private, public)
+    of ``public_fields``) to ``public``."""
+    _Splitter.of(kind).values([data], "", private, public)
 
 
 def _parsed(path: str, raw: bytes) -> Any:
@@ -187,6 +197,8 @@ def _parsed(path: str, raw: bytes) -> Any:
 
 
 _NUMBERS = frozenset((int, float, bool))
+_STAMPS = frozenset((datetime, date, time))
+_TZINFO = attrgetter("tzinfo")
 
 
 def _text(leaf: Any) -> str:
@@ -196,9 +208,22 @@ def _text(leaf: Any) -> str:
     return str(leaf)
 
 
+def _stamp_texts(stamps: list[Any]) -> Iterator[str]:
+    """``_text`` of each date-time, date or time. Naive date-times of years from 1000
+    without fractions of a second (what records hold) are turned into text in one go:
+    their ``isoformat`` is the text ``records.parse_toml`` writes, 19 characters."""
+    if set(map(type, stamps)) == {datetime} and set(map(_TZINFO, stamps)) == {None}:
+        texts = list(map(datetime.isoformat, stamps))
+        if min(map(len, texts)) == max(map(len, texts)) == 19 and min(texts) >= "1":
+            return iter(texts)  # whole seconds, four-digit years from 1000
+    return map(_text, stamps)
+
+
 class _Splitter:
-    """One record kind's walk: each (parent path, key) resolved once to its dotted path and
-    whether the schema marks it private."""
+    """One record kind's walk, a column at a time: the values of one field in all the
+    tables that hold it (every post of a folder's files) are looked at together, so the
+    work per value is done by set and list operations, not one Python call per value. Each
+    dotted path is resolved once to whether the schema marks it private."""
 
     _kinds: ClassVar[dict[str, _Splitter]] = {}
 
@@ -211,51 +236,66 @@ class _Splitter:
 
     def __init__(self, hidden: frozenset[str]) -> None:
         self.hidden = hidden
-        self.children: dict[str, dict[str, tuple[str, bool]]] = {}
+        self.children: dict[tuple[str, str], tuple[str, bool]] = {}
 
-    def walk(self, node: Any, prefix: str, private: set[str], public: set[str]) -> None:
-        if type(node) is dict:
-            self.table(node, prefix, private, public)
-        elif isinstance(node, str):
-            public.add(node)
-        elif isinstance(node, dict):
-            self.table(node, prefix, private, public)
-        elif isinstance(node, list):
-            for item in node:
-                self.walk(item, prefix, private, public)
-        elif isinstance(node, (datetime, date, time)):  # text once parse_toml has run
-            public.add(_text(node))
+    def values(self, nodes: list[Any], prefix: str, private: set[str], public: set[str]) -> None:
+        """What a walk of each node at ``prefix`` finds: tables walked key by key, lists
+        item by item (at the same prefix), strings and date-times public, numbers skipped."""
+        kinds = set(map(type, nodes))
+        if len(kinds) == 1:
+            kind = kinds.pop()
+            if kind is str:
+                public.update(nodes)
+            elif kind is dict:
+                self.tables(nodes, prefix, private, public)
+            elif kind is list:
+                self.values(list(chain.from_iterable(nodes)), prefix, private, public)
+            elif kind in _STAMPS:
+                public.update(_stamp_texts(nodes))
+            elif kind not in _NUMBERS:
+                self._mixed(nodes, prefix, private, public)
+            return
+        if kinds:
+            self._mixed(nodes, prefix, private, public)
 
-    def table(self, node: dict[str, Any], prefix: str, private: set[str], public: set[str]) -> None:
-        children = self.children.get(prefix)
-        if children is None:
-            children = self.children[prefix] = {}
-        for key, value in node.items():
-            child = children.get(key)
+    def _mixed(self, nodes: list[Any], prefix: str, private: set[str], public: set[str]) -> None:
+        tables: list[Any] = []
+        lists: list[Any] = []
+        stamps: list[Any] = []
+        for node in nodes:
+            if isinstance(node, str):
+                public.add(node)
+            elif isinstance(node, dict):
+                tables.append(node)
+            elif isinstance(node, list):
+                lists.extend(node)
+            elif isinstance(node, (datetime, date, time)):
+                stamps.append(node)
+        if tables:
+            self.tables(tables, prefix, private, public)
+        if lists:
+            self.values(lists, prefix, private, public)
+        if stamps:
+            public.update(map(_text, stamps))
+
+    def tables(self, rows: list[Any], prefix: str, private: set[str], public: set[str]) -> None:
+        """Each key of the tables ``rows`` (all at ``prefix``): its values together."""
+        keys = set().union(*rows) if len(rows) > 1 else rows[0].keys()
+        for key in keys:
+            child = self.children.get((prefix, key))
             if child is None:
                 dotted = f"{prefix}.{key}" if prefix else str(key)
-                child = children[key] = (dotted, dotted in self.hidden)
+                child = self.children[(prefix, key)] = (dotted, dotted in self.hidden)
+            found = [row[key] for row in rows if key in row]
             if child[1]:
-                _leaves(value, private)
-                continue
-            kind = type(value)
-            if kind is str:
-                public.add(value)
-            elif kind is list:
-                for item in value:
-                    if type(item) is dict:
-                        self.table(item, child[0], private, public)
-                    else:
-                        self.walk(item, child[0], private, public)
-            elif kind is dict:
-                self.table(value, child[0], private, public)
-            elif kind is datetime:
-                if value.tzinfo is None and value.year >= 1000:  # parse_toml's text, inline
-                    public.add(value.isoformat(timespec="seconds")[:19])
+                if set(map(type, found)) == {str}:
+                    private.update(found)
+                    private.discard("")
                 else:
-                    public.add(_text(value))
-            elif kind not in _NUMBERS:
-                self.walk(value, child[0], private, public)
+                    for value in found:
+                        _leaves(value, private)
+            else:
+                self.values(found, child[0], private, public)
 
 
 def _leaves(node: Any, out: set[str]) -> None:
@@ -284,7 +324,7 @@ def summarise(loaded: list[Record]) -> Summary:
         if record.kind == "posts":
             month = record.ids["month"]
             posts[month] = posts.get(month, 0) + len(record.data["post"])
-    return Summary(sorted(private), list(public), posts)
+    return Summary(sorted(private), _joined(list(public)), posts)
 
 
 def _strings_or_none(value: Any) -> list[str] | None:
@@ -333,7 +373,7 @@ class Folders:
         return found
 
     def read(self, groups: list[str]) -> dict[str, Summary]:
-        """Summaries of ``groups`` from their files, put in the cache. On two or more cores
+        """Summaries of ``groups`` from their files (put in the cache). On two or more cores
         the folders are read by forked workers (``engine.pool.compute_all``); bad input is
         reported as one read of every missed folder reports it: all errors together."""
         if not groups:
@@ -349,10 +389,7 @@ class Folders:
             raise
         out = {}
         for group, raw in zip(groups, done, strict=True):
-            summary = Summary(raw["private"], raw["public"], raw["posts"], self.key(group))
-            self.cache.put(summary.key, {"private": summary.private, "posts": summary.posts})
-            self.cache.put(summary.key + "-text", _joined(summary.public or []))
-            out[group] = summary
+            out[group] = Summary(raw["private"], raw["text"], raw["posts"], raw["key"])
         return out
 
     def _load(self, paths: list[str]) -> list[Record]:
@@ -363,30 +400,51 @@ class Folders:
 
     def _summarise_folder(self, group: str) -> dict[str, Any]:
         """What ``summarise`` finds in the folder's records, read straight from the parser:
-        ``gather`` evaluates the snapshot first, so every record is known valid here."""
-        private: set[str] = set()
-        public: set[str] = set()
+        ``gather`` evaluates the snapshot first, so every record is known valid here. The
+        folder's files are read in one go, and the records of each kind walked together."""
         posts: dict[str, int] = {}
-        for path, _ in self.files[group]:
-            located = records_mod.kind_of(path)
-            if located is None:
+        by_kind: dict[str, list[Any]] = {}
+        located = [(path, records_mod.kind_of(path)) for path, _ in self.files[group]]
+        self.snap.prefetch([path for path, where in located if where is not None])
+        for path, where in located:
+            if where is None:
                 continue
-            kind, ids = located
+            kind, ids = where
             data = _parsed(path, self.snap.read(path))
-            split_strings(kind, data, private, public)
+            by_kind.setdefault(kind, []).append(data)
             if kind == "posts":
                 month = ids["month"]
                 found = data.get("post") if isinstance(data, dict) else None
                 posts[month] = posts.get(month, 0) + (len(found) if isinstance(found, list) else 0)
-        return {"private": sorted(private), "public": list(public), "posts": posts}
+        private: set[str] = set()
+        public: set[str] = set()
+        for kind, records in by_kind.items():
+            _Splitter.of(kind).values(records, "", private, public)
+        # Put in the cache here: by the workers, side by side, when there are several.
+        key = self.key(group)
+        text = _joined(list(public))
+        self.cache.put_bytes(key + "-text", text.encode("utf-8", "surrogatepass"))
+        self.cache.put(key, {"private": sorted(private), "posts": posts})
+        return {"private": sorted(private), "text": text, "posts": posts, "key": key}
+
+    def text(self, group: str, summary: Summary) -> str:
+        """The folder's public strings as one text (``_joined``): from the summary, else
+        from the cache, else from its files read again."""
+        if summary.text is None:
+            body = self.cache.get_bytes(summary.key + "-text")
+            if body is not None:
+                try:
+                    text = body.decode("utf-8", "surrogatepass")
+                except UnicodeDecodeError:
+                    text = ""
+                if text.startswith("T") or _split_joined(text) is not None:
+                    summary.text = text
+        if summary.text is None:  # dropped from the cache: read the files again
+            summary.text = self.read([group])[group].text or _joined([])
+        return summary.text
 
     def public(self, group: str, summary: Summary) -> list[str]:
-        if summary.public is None:
-            text = self.cache.get(summary.key + "-text")
-            summary.public = _split_joined(text) if isinstance(text, str) else None
-        if summary.public is None:  # dropped from the cache: read the files again
-            summary.public = self.read([group])[group].public or []
-        return summary.public
+        return _split_joined(self.text(group, summary)) or []
 
 
 # The public strings of a folder are cached as one text, joined with a character that
@@ -424,31 +482,166 @@ def public_secrets(folders: Folders, found: dict[str, Summary]) -> set[str]:
     A private value that is also part of public text (a herder's name that is also a
     township's, a name inside a published title, in this record or any other) is not
     hidden by masking that text; only values found nowhere public are masked and guarded.
-    Every public string is read once, whatever the number of private values, and only
-    for the folders whose files or whose set of private values changed since the last
-    build (the values found are cached per folder and set of values).
+    Whether a value stands in a folder's public strings depends on that value and that
+    folder's files only: ``Occurring`` remembers, per folder, the values looked for and
+    those found, and a later build looks only for the values it has not looked for yet
+    (after one changed file, the new reviewer's name), and reads no folder's text when
+    there are none. Every public string is read once, whatever the number of values.
     """
     secrets: set[str] = set()
     for summary in found.values():
         secrets.update(summary.private)
     if not secrets:
         return secrets
-    tag = digest(sorted(secrets))
-    finder = Finder(secrets)
-    one_text = not any(_SEP in v for v in secrets)
+    occurring = Occurring(folders, secrets)
     public: set[str] = set()
     for group, summary in found.items():
-        key = digest(["site-occurring/1", summary.key, tag])
-        hit = _strings_or_none(folders.cache.get(key))
-        if hit is None:
-            if one_text:  # no value can match across the separator
-                strings = [_SEP.join(folders.public(group, summary))]
-            else:
-                strings = folders.public(group, summary)
-            hit = sorted(finder.occurring(strings))
-            folders.cache.put(key, hit)
-        public.update(hit)
+        public.update(occurring.of(group, summary))
+    occurring.save()
     return secrets - public
+
+
+def _values_tag(body: bytes) -> str:
+    return hashlib.sha256(b"site-values/1\0" + body).hexdigest()
+
+
+class Occurring:
+    """Which of a set of private values stand in each folder's public strings.
+
+    A folder's answer is cached under its files' key with the tag (digest) of the set of
+    values it answers for; the set itself is cached once under its tag. For another set,
+    the answer is the old one for the values both sets hold, and a search of the folder's
+    text for the others only. When those are few (a new reviewer's name), the folders'
+    answers for them are cached together, in one entry per pair of tags, instead of each
+    folder's answer written again."""
+
+    # Up to this many new values are looked for one by one (``str.__contains__``), more
+    # with one automaton over the text.
+    FEW = 16
+
+    def __init__(self, folders: Folders, values: set[str]) -> None:
+        self.folders = folders
+        self.cache = folders.cache
+        self.values = values
+        # The set as the cache keeps it (sorted, one text); its tag, the digest of that text.
+        self._body = _joined(sorted(values)).encode("utf-8", "surrogatepass")
+        self.tag = _values_tag(self._body)
+        self._sets: dict[str, set[str] | None] = {self.tag: values}
+        # Per tag of a set looked for before: the values it lacks, and their automaton.
+        self._new: dict[str, set[str]] = {self.tag: set()}
+        self._finders: dict[str, Finder] = {}
+        self._spans: dict[str, bool] = {}  # whether a value of the set holds the separator
+        self._stored = False
+        # Per older tag: folder key -> which of the values that set lacks the folder holds.
+        self._deltas: dict[str, dict[str, list[str]]] = {}
+        self._changed: set[str] = set()  # older tags whose answers grew in this build
+
+    def _entry_key(self, summary: Summary) -> str:
+        return digest(["site-occurring/2", summary.key])
+
+    def _set(self, tag: str) -> set[str] | None:
+        """The set of values of ``tag``, from the cache (None: not there, or not valid)."""
+        if tag not in self._sets:
+            body = self.cache.get_bytes(digest(["site-values-set/1", tag]))
+            strings = None
+            # The tag is the digest of the set's text: a text that does not match is not used.
+            if body is not None and _values_tag(body) == tag:
+                with contextlib.suppress(UnicodeDecodeError):
+                    strings = _split_joined(body.decode("utf-8", "surrogatepass"))
+            self._sets[tag] = set(strings) if strings is not None else None
+        return self._sets[tag]
+
+    def _store_set(self) -> None:
+        if not self._stored:
+            self._stored = True
+            self.cache.put_bytes(digest(["site-values-set/1", self.tag]), self._body)
+
+    def _search(self, tag: str, values: set[str], group: str, summary: Summary) -> set[str]:
+        """The values that stand in one of the folder's public strings (``tag`` names the
+        set ``values``: its automaton is built once)."""
+        if len(values) <= self.FEW and summary.text is None:
+            found = self._search_stored(values, summary)
+            if found is not None:
+                return found
+        text = self.folders.text(group, summary)
+        spans = self._spans.get(tag)
+        if spans is None:
+            spans = self._spans[tag] = any(_SEP in v for v in values)
+        # No value holds the separator: the joined text is searched as one; else each
+        # string apart (a value could span two strings joined).
+        one = not spans and text.startswith("T")
+        strings = [text[1:]] if one else (_split_joined(text) or [])
+        if len(values) <= self.FEW:
+            return {v for v in values if any(v in s for s in strings)}
+        finder = self._finders.get(tag)
+        if finder is None:
+            finder = self._finders[tag] = Finder(values)
+        return finder.occurring(strings)
+
+    def _search_stored(self, values: set[str], summary: Summary) -> set[str] | None:
+        """``_search`` for a few values in the folder's text as the cache holds it (UTF-8),
+        without turning it into text: in UTF-8 a text stands in another exactly where its
+        bytes stand in the other's bytes. None when the cache holds no such text, or a
+        value holds the separator."""
+        if any(_SEP in v for v in values):
+            return None
+        body = self.cache.get_bytes(summary.key + "-text")
+        if body is None or not body.startswith(b"T"):
+            return None
+        try:
+            wanted = {v: v.encode("utf-8", "surrogatepass") for v in values}
+        except UnicodeEncodeError:
+            return None
+        return {v for v, raw in wanted.items() if body.find(raw, 1) >= 0}  # after the "T"
+
+    def _delta_key(self, tag: str) -> str:
+        return digest(["site-occurring-delta/1", tag, self.tag])
+
+    def _delta(self, tag: str) -> dict[str, list[str]]:
+        """Folder key -> the values found among those the set of ``tag`` lacks."""
+        if tag not in self._deltas:
+            hit = self.cache.get(self._delta_key(tag))
+            ok = isinstance(hit, dict) and all(
+                isinstance(k, str) and _strings_or_none(v) is not None for k, v in hit.items()
+            )
+            self._deltas[tag] = hit if ok and isinstance(hit, dict) else {}
+        return self._deltas[tag]
+
+    def of(self, group: str, summary: Summary) -> set[str]:
+        key = self._entry_key(summary) if summary.key else ""
+        hit = self.cache.get(key) if key else None
+        tag = hit.get("tag") if isinstance(hit, dict) else None
+        known = _strings_or_none(hit.get("found")) if isinstance(hit, dict) else None
+        looked = self._set(tag) if isinstance(tag, str) and known is not None else None
+        if isinstance(tag, str) and looked is not None and known is not None:
+            if tag == self.tag:
+                return set(known)
+            found = {v for v in known if v in self.values}
+            new = self._new.get(tag)
+            if new is None:
+                new = self._new[tag] = self.values - looked
+            if not new:
+                return found
+            if len(new) <= self.FEW:
+                delta = self._delta(tag)
+                more = delta.get(summary.key)
+                if more is None:
+                    more = delta[summary.key] = sorted(self._search(tag, new, group, summary))
+                    self._changed.add(tag)
+                return found | (set(more) & new)
+            found |= self._search(tag, new, group, summary)
+        else:
+            found = self._search(self.tag, self.values, group, summary)
+        if key:
+            self._store_set()
+            self.cache.put(key, {"tag": self.tag, "found": sorted(found)})
+        return found
+
+    def save(self) -> None:
+        """Put in the cache the answers found this build for values of older sets' folders."""
+        for tag in self._changed:
+            self.cache.put(self._delta_key(tag), self._deltas[tag])
+        self._changed = set()
 
 
 def recent_changes(repo: gitsafe.Repo, sha: str, limit: int = 10) -> list[Change]:
@@ -491,6 +684,23 @@ def _seen(result: Result) -> list[dict[str, Any]]:
             "account": v.account or "",
             "message": v.message,
         }
+    return [out[k] for k in sorted(out)]
+
+
+def _seen_of(result: Result) -> list[Seen]:
+    """``_as_seen(_seen(result))``, without the dicts in between."""
+    out = {
+        v.fingerprint: Seen(
+            str(v.fingerprint),
+            str(v.rule),
+            int(v.article),
+            str(v.day),
+            str(v.unit),
+            str(v.account or ""),
+            str(v.message),
+        )
+        for v in result.open
+    }
     return [out[k] for k in sorted(out)]
 
 
@@ -575,7 +785,7 @@ def history(
     misses = []
     for _month, commit_sha, as_of, _when, newest in plan:
         if newest:
-            judged[commit_sha] = (_as_seen(_seen(final)) or [], "")
+            judged[commit_sha] = (_seen_of(final), "")
             continue
         hit = cache.get(_history_key(policy, commit_sha, as_of))
         seen = hit.get("open") if isinstance(hit, dict) else None
