@@ -18,6 +18,8 @@ written: a leak fails the build instead of reaching the public.
 
 from __future__ import annotations
 
+import html as html_mod
+import json
 import logging
 import os
 import re
@@ -33,7 +35,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -47,6 +49,7 @@ from engine.resources import bundled_policy_dir
 from engine.site.due_pages import due_files
 from engine.site.model import SiteModel, gather
 from engine.site.pages import Pages, nav
+from engine.site.rendered import PageCache, Rendered, context_key, nav_key
 
 log = logging.getLogger("mkdocs.plugins.govmedia")
 
@@ -70,6 +73,12 @@ def _one_element(line: str) -> bool:
             return tag.end() == len(line)
     return False
 
+
+# Plugins whose page events the page cache knows (``_page_cache``): with any other, every
+# page is rendered (another plugin's page events are not replayed for a remembered page).
+_KNOWN_PLUGINS = frozenset({"search", "material/search", "govmedia"})
+# The template a remembered page is "rendered" with: its HTML comes from the cache.
+_REMEMBERED_TEMPLATE = "govmedia-remembered-page.html"
 
 # Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
 _SEGMENTS = 500_000
@@ -101,6 +110,23 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self.early: dict[str, dict[str, str]] = {}
         self.deferred: dict[str, dict[str, str]] = {}
         self._nonce = secrets.token_hex(8)
+        # The page cache (engine/site/rendered.py), when this build can use one.
+        self.pages: PageCache | None = None
+        self.cache = Cache(None)
+        self.sources: dict[str, str] = {}  # src_uri -> the generated Markdown
+        self.keys: dict[str, str] = {}  # src_uri -> its page-cache key
+        self.remembered: dict[str, Rendered] = {}  # src_uri -> its entry, reused
+        self.fresh: dict[str, Rendered] = {}  # src_uri -> rendered now, to remember
+        self.saved_meta: dict[str, dict[str, Any]] = {}  # a remembered page's own meta
+        self.entry_start: dict[str, int] = {}  # src_uri -> its first search entry
+        self.nav: Navigation | None = None
+        self.nav_digest = ""
+        self.search_entries: list[Any] | None = None
+        # Instead of the commit, in the theme's footer and in each page's status line; the
+        # commit is put in when a page is written (``on_post_page``), and in the search
+        # index (``on_post_build``): a remembered page is the same for every commit.
+        self.commit_token = f"gmcommit{secrets.token_hex(8)}"
+        self.content_token = f"gmcommit{secrets.token_hex(8)}"
         self._jieba_cut: Callable[..., Any] | None = None  # jieba's own, while replaced
 
     def _base(self, config: MkDocsConfig) -> Path:
@@ -167,9 +193,6 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             jieba.cut = self._jieba_cut
             self._jieba_cut = None
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._forget_segments()
-
     def on_build_error(self, *, error: Exception) -> None:
         self._forget_segments()
 
@@ -199,6 +222,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 else self._committed_rulebook(repo)
             )
             cache = Cache(default_dir() if self.config.cache else None)
+            self.cache = cache
             self.model = gather(
                 repo, self.config.ref, self._as_of(), policy_dir, cache, self.config.history_samples
             )
@@ -210,15 +234,17 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             repo_url=config.repo_url or "",
             site_url=config.site_url or "",
             site_name=config.site_name,
+            commit_text=self.content_token,
         )
         self.early, self.deferred = {}, {}
+        self.sources = maker.all()
         pages: dict[str, str | bytes] = {
-            src: self._defer(src, text) for src, text in maker.all().items()
+            src: self._defer(src, text) for src, text in self.sources.items()
         }
         try:
-            pages.update(
-                due_files(self.model, config.use_directory_urls, maker.prose)
-            )  # 即将到期, .ics
+            due = due_files(self.model, config.use_directory_urls, maker.prose)  # 即将到期, .ics
+            pages.update(due)
+            self.sources.update((src, text) for src, text in due.items() if isinstance(text, str))
         except InputError as exc:
             raise PluginError(f"govmedia: {exc.render()}") from exc
         data = maker.downloads()
@@ -235,11 +261,94 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             files.append(File.generated(config, src_uri, content=content))
         if config.nav is None:
             config.nav = [*nav(self.model), {"即将到期": "due/index.md"}]
+        self.pages = self._page_cache(config, files)
         self.seconds = time.perf_counter() - started
         log.info(
             f"govmedia: {len(pages)} pages and {len(data)} data files generated in {self.seconds:.2f} s"
         )
         return files
+
+    def _page_cache(self, config: MkDocsConfig, files: Files) -> PageCache | None:
+        """The page cache, when the cache is on and every plugin is one whose page events
+        a remembered page can do without; otherwise None (every page is rendered)."""
+        self.keys, self.remembered, self.saved_meta, self.entry_start = {}, {}, {}, {}
+        self.search_entries = None
+        if self.model is None or self.cache.directory is None:
+            return None
+        if not set(config.plugins.keys()) <= _KNOWN_PLUGINS:
+            return None
+        self.search_entries = _search_entries(config)
+        if self.search_entries is None and any(
+            name in config.plugins for name in ("search", "material/search")
+        ):
+            return None  # a search plugin whose index entries cannot be reused
+        commit = self.model.commit
+        return PageCache(
+            self.cache,
+            context_key(
+                config, self.model.as_of.isoformat(), bool(commit), (f.src_uri for f in files)
+            ),
+        )
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """A page remembered with the same Markdown and context is not rendered: its title
+        and anchors are taken from the cache, its HTML later (``on_post_page``)."""
+        if self.pages is None:
+            return markdown
+        src = page.file.src_uri
+        # The status line's commit token is random per build: the key holds where it is.
+        text = json.dumps(self.sources.get(src, markdown).split(self.content_token))
+        key = self.pages.key(src, text)
+        self.keys[src] = key
+        found = self.pages.get(key)
+        if found is None:
+            return markdown
+        self.remembered[src] = found
+        self.saved_meta[src] = dict(page.meta)
+        if found.title is not None:
+            page.meta["title"] = found.title
+        page.meta["template"] = _REMEMBERED_TEMPLATE
+        page.meta["search"] = {"exclude": True}  # its entries come from the cache
+        return ""
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is read now: the navigation's titles are known. A remembered page
+        rendered with another navigation is rendered again; the others get the small
+        template their cached HTML replaces."""
+        if self.pages is None:
+            return env
+        self.nav_digest = nav_key(self.nav.items if self.nav is not None else [])
+        for src, found in list(self.remembered.items()):
+            cut = self.pages.html_parts(self.keys[src]) if found.nav == self.nav_digest else None
+            if cut is not None and (self.search_entries is not None or not found.entries):
+                found.parts, found.marks = cut
+                continue
+            del self.remembered[src]
+            file = files.get_file_from_path(src)
+            if file is None or file.page is None:
+                continue
+            page = file.page
+            page.meta = self.saved_meta.pop(src)
+            page.markdown = self._defer(src, self.sources[src]) if src in self.sources else None
+            if page.markdown is None:
+                page.read_source(config)
+            page.render(config, files)
+            page.content = self.on_page_content(
+                page.content or "", page=page, config=config, files=files
+            )
+        if self.remembered:
+            import jinja2
+
+            env.loader = jinja2.ChoiceLoader(
+                [jinja2.DictLoader({_REMEMBERED_TEMPLATE: "-"}), env.loader]
+            )
+        return env
 
     def _defer(self, src: str, text: str) -> str:
         """The page with each raw HTML block on a line of its own replaced by an empty
@@ -275,22 +384,72 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        found = self.remembered.get(page.file.src_uri)
+        if found is not None:  # not rendered: what other pages' links may point at
+            page.present_anchor_ids = set(found.anchors)
+            return html
         return _put_back(html, self.early.get(page.file.src_uri, {}))
 
+    @event_priority(-100)  # after every other plugin's: the page as it is written
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        output = _put_back(output, self.deferred.get(page.file.src_uri, {}))
-        if f'data-gm-block="{self._nonce}-' in output:  # Markdown or a theme changed one
-            raise PluginError(
-                f"govmedia: 页面 {page.file.src_uri} 有内容块未能放回页面,已停止生成站点"
+        src = page.file.src_uri
+        found = self.remembered.get(src)
+        if found is None:
+            output = _put_back(output, self.deferred.get(src, {}))
+            if f'data-gm-block="{self._nonce}-' in output:  # Markdown or a theme changed one
+                raise PluginError(f"govmedia: 页面 {src} 有内容块未能放回页面,已停止生成站点")
+            cut = re.split(f"({self.commit_token}|{self.content_token})", output)
+            remember = self.pages is not None and src in self.keys
+            found = Rendered(
+                title=page.title if remember else None,
+                anchors=sorted(page.present_anchor_ids or ()) if remember else [],
+                nav=self.nav_digest,
+                entries=self._new_entries(src) if remember else [],
+                parts=cut[0::2],
+                marks="".join("f" if t == self.commit_token else "c" for t in cut[1::2]),
             )
+            if remember:
+                self.fresh[src] = found
+        output = found.html(self._commits())
         if self.model is not None:
             leaks = self.model.escape.leaks(output)
             if leaks:
                 raise PluginError(
-                    f"govmedia: 页面 {page.file.src_uri} 含有标为不公开的字段值({len(leaks)} 处),已停止生成站点"
+                    f"govmedia: 页面 {src} 含有标为不公开的字段值({len(leaks)} 处),已停止生成站点"
                 )
+        fresh = self.fresh.pop(src, None)
+        if fresh is not None and self.pages is not None:  # remembered once it passed
+            self.pages.put(self.keys[src], fresh)
         return output
 
+    def _new_entries(self, src: str) -> list[str]:
+        """This page's search-index entries, as JSON text cut at the commit."""
+        start = self.entry_start.get(src)
+        if self.search_entries is None or start is None:
+            return []
+        text = json.dumps(self.search_entries[start:], ensure_ascii=False)
+        return text.split(self.content_token)
+
+    def _commits(self) -> dict[str, str]:
+        """What the commit tokens stand for: "f" in the theme's footer (escaped by the
+        template), "c" in the status line (escaped as record text)."""
+        commit = self.model.commit if self.model is not None else None
+        if commit is None or self.model is None:
+            return {"f": "", "c": ""}
+        return {"f": html_mod.escape(commit.sha[:10]), "c": self.model.escape(commit.sha[:10])}
+
+    @event_priority(100)  # before the search plugin's: the commit in the index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._forget_segments()
+        if self.search_entries:
+            commit = self._commits()["c"]
+            for entry in self.search_entries:
+                for field in ("title", "text"):
+                    value = entry.get(field)
+                    if isinstance(value, str) and self.content_token in value:
+                        entry[field] = value.replace(self.content_token, commit)
+
+    @event_priority(100)  # before the search plugin's: where this page's entries start
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
@@ -298,5 +457,22 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             commit = self.model.commit
             extra: dict[str, Any] = context  # type: ignore[assignment]
             extra["govmedia_as_of"] = self.model.as_of.isoformat()
-            extra["govmedia_commit"] = commit.sha[:10] if commit else ""
+            # The real commit goes in when the page is written (``on_post_page``).
+            extra["govmedia_commit"] = self.commit_token if commit else ""
+        src = page.file.src_uri
+        if self.search_entries is not None:
+            self.entry_start[src] = len(self.search_entries)
+            found = self.remembered.get(src)
+            if found is not None:
+                self.search_entries.extend(json.loads(self.content_token.join(found.entries)))
         return context
+
+
+def _search_entries(config: MkDocsConfig) -> list[Any] | None:
+    """The search plugin's list of index entries (the theme's search plugin keeps them in
+    ``search_index.entries``, in page order), or None: no such plugin or another kind."""
+    for name, plugin in config.plugins.items():
+        if name in ("search", "material/search"):
+            entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+            return entries if isinstance(entries, list) else None
+    return None

@@ -56,8 +56,12 @@ class Kit:
         repo_url: str = "",
         site_url: str = "",
         site_name: str = "",
+        commit_text: str | None = None,
     ) -> None:
         self.m = model
+        # What the status line shows as the commit: its short id, or a token the site
+        # plugin puts the short id in for (its cached pages then do not change per commit).
+        self.commit_text = commit_text
         self.e = model.escape
         self.repo_url = repo_url.rstrip("/")
         self.site_url = site_url

@@ -170,7 +170,11 @@ class Tables(Kit):
 
     def status_line(self) -> str:
         commit = self.m.commit
-        where = f"记录版本 <code>{self.e(commit.sha[:10])}</code>" if commit else "尚无记录"
+        if commit is None:
+            where = "尚无记录"
+        else:  # the site plugin's token is its own text ([a-z0-9]), not escaped
+            shown = self.e(commit.sha[:10]) if self.commit_text is None else self.commit_text
+            where = f"记录版本 <code>{shown}</code>"
         return block(
             f'<p class="gm-asof">检查日期 <strong>{self.e(self.m.as_of.isoformat())}</strong>'
             f' · {where} · <a href="{self.e(self.link.href("guide.md"))}">如何阅读</a></p>'
