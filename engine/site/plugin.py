@@ -18,6 +18,7 @@ written: a leak fails the build instead of reaching the public.
 
 from __future__ import annotations
 
+import hashlib
 import html as html_mod
 import json
 import logging
@@ -43,7 +44,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from engine import gitsafe
 from engine import policy as policy_mod
-from engine.cache import Cache, default_dir
+from engine.cache import Cache, default_dir, installed_versions, result_key
 from engine.errors import InputError
 from engine.resources import bundled_policy_dir
 from engine.site.due_pages import due_files
@@ -128,6 +129,9 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self.commit_token = f"gmcommit{secrets.token_hex(8)}"
         self.content_token = f"gmcommit{secrets.token_hex(8)}"
         self._jieba_cut: Callable[..., Any] | None = None  # jieba's own, while replaced
+        self._segments: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._segments_added = 0
+        self._segments_key: str | None = None
 
     def _base(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -153,17 +157,19 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             )
         # jieba (the search index's word segmenter) logs its start-up at DEBUG to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self._remember_segments()
+        self._remember_segments(config)
         return config
 
-    def _remember_segments(self) -> None:
-        """Segment each run of Chinese text once per build.
+    def _remember_segments(self, config: MkDocsConfig) -> None:
+        """Segment each run of Chinese text once: per build, and across builds.
 
         The search plugin hands jieba every run of Chinese characters of every page;
         most are the same sentences on hundreds of pages (the status line, headings,
         table labels of each account's page). jieba's answer depends only on the text
-        (and its dictionary, fixed during a build), so it is remembered; the index is
-        the same. ``on_post_build`` and ``on_build_error`` put jieba back.
+        and its dictionary, so it is remembered; the index is the same. What a build
+        segmented is kept in the cache (``_keep_segments``): a rebuild whose pages hold
+        no new sentence does not load jieba's dictionary (half a second). ``on_post_build``
+        and ``on_build_error`` put jieba back.
         """
         try:
             import jieba
@@ -173,6 +179,15 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             return
         original = jieba.cut
         memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._segments, self._segments_added = memo, 0
+        self._segments_key = self._segments_cache_key(config)
+        stored = self._own_cache().get(self._segments_key) if self._segments_key else None
+        if isinstance(stored, dict):
+            for kind, found in stored.items():
+                if kind in ("b", "s") and isinstance(found, dict):
+                    for text, words in list(found.items())[:_SEGMENTS]:
+                        sentence = text.encode("utf-8") if kind == "b" else text
+                        memo[(sentence, (), ())] = tuple(str(w) for w in words)
 
         def cut(sentence: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
             key = (sentence, args, tuple(sorted(kwargs.items())))
@@ -181,10 +196,47 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 words = tuple(original(sentence, *args, **kwargs))
                 if len(memo) < _SEGMENTS:
                     memo[key] = words
+                    self._segments_added += 1
             return iter(words)
 
         self._jieba_cut = original
         jieba.cut = cut
+
+    def _own_cache(self) -> Cache:
+        return Cache(default_dir() if self.config.cache else None)
+
+    def _segments_cache_key(self, config: MkDocsConfig) -> str | None:
+        """The cache key of the remembered segmentation: jieba's version and the search
+        plugin's dictionaries (names and contents); None without a cache."""
+        if not self.config.cache:
+            return None
+        parts = [f"jieba={installed_versions().get('jieba', '?')}"]
+        for name, plugin in config.plugins.items():
+            if name in ("search", "material/search"):
+                for option in ("jieba_dict", "jieba_dict_user"):
+                    path = plugin.config.get(option)
+                    parts.append(f"{option}={path!r}")
+                    if path and os.path.isfile(path):
+                        parts.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        return result_key("govmedia-site-segments/1", *parts)
+
+    def _keep_segments(self, config: MkDocsConfig) -> None:
+        """Remember what this build segmented (only when it segmented something new)."""
+        if not self._segments_added or not self._segments_key:
+            return
+        kept: dict[str, dict[str, list[str]]] = {"b": {}, "s": {}}
+        for (sentence, args, kwargs), words in self._segments.items():
+            if args or kwargs:
+                continue
+            if isinstance(sentence, bytes):
+                try:
+                    kept["b"][sentence.decode("utf-8")] = list(words)
+                except UnicodeDecodeError:
+                    continue
+            elif isinstance(sentence, str):
+                kept["s"][sentence] = list(words)
+        self._own_cache().put(self._segments_key, kept)
+        self._segments_added = 0
 
     def _forget_segments(self) -> None:
         if self._jieba_cut is not None:
@@ -221,8 +273,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 if self.config.policy
                 else self._committed_rulebook(repo)
             )
-            cache = Cache(default_dir() if self.config.cache else None)
-            self.cache = cache
+            cache = self.cache = self._own_cache()
             self.model = gather(
                 repo, self.config.ref, self._as_of(), policy_dir, cache, self.config.history_samples
             )
@@ -441,6 +492,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     @event_priority(100)  # before the search plugin's: the commit in the index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._forget_segments()
+        self._keep_segments(config)
         if self.search_entries:
             commit = self._commits()["c"]
             for entry in self.search_entries:
