@@ -52,19 +52,19 @@ def ical_text(value: str) -> str:
 def fold(line: str) -> str:
     """One content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character;
     each continuation starts with a space, which counts towards its 75."""
-    parts: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        n = len(char.encode("utf-8"))
-        if size + n > limit:
-            parts.append(current)
-            current, size, limit = "", 0, 74  # the leading space takes one octet
-        current += char
-        size += n
-    parts.append(current)
-    return "\r\n ".join(parts)
+    data = line.encode("utf-8")
+    if len(data) <= 75:  # most lines: nothing to fold
+        return line
+    parts: list[bytes] = []
+    start, limit = 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: the character's start
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # the leading space takes one octet
+    parts.append(data[start:])
+    return "\r\n ".join(part.decode("utf-8") for part in parts)
 
 
 def calendar(name: str, items: Iterable[tuple[DueItem, str, str]], stamp: datetime) -> str:
