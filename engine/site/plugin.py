@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import get_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,7 +43,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from engine import gitsafe
+from engine import gitsafe, pool
 from engine import policy as policy_mod
 from engine.cache import Cache, default_dir, installed_versions, result_key
 from engine.errors import InputError
@@ -81,6 +82,11 @@ _KNOWN_PLUGINS = frozenset({"search", "material/search", "govmedia"})
 # The template a remembered page is "rendered" with: its HTML comes from the cache.
 _REMEMBERED_TEMPLATE = "govmedia-remembered-page.html"
 
+# Pages rendered ahead (``_render_ahead``): in this many shares, when there are at least
+# _AHEAD_MIN of them (a rebuild renders a few pages here; a full build hundreds, in workers).
+_SHARES = 8
+_AHEAD_MIN = 64
+
 # Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
 _SEGMENTS = 500_000
 
@@ -118,6 +124,9 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self.keys: dict[str, str] = {}  # src_uri -> its page-cache key
         self.remembered: dict[str, Rendered] = {}  # src_uri -> its entry, reused
         self.fresh: dict[str, Rendered] = {}  # src_uri -> rendered now, to remember
+        self.rendered: dict[str, Rendered] = {}  # src_uri -> rendered ahead (``_render_page``)
+        self.checked: set[str] = set()  # pages rendered ahead: their leak check is done
+        self.ahead = False  # whether pages are rendered ahead (``_render_ahead``)
         self.saved_meta: dict[str, dict[str, Any]] = {}  # a remembered page's own meta
         self.entry_start: dict[str, int] = {}  # src_uri -> its first search entry
         self.nav: Navigation | None = None
@@ -131,6 +140,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self._jieba_cut: Callable[..., Any] | None = None  # jieba's own, while replaced
         self._segments: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._segments_added = 0
+        self._segments_new: list[tuple[tuple[Any, ...], tuple[str, ...]]] = []
         self._segments_key: str | None = None
 
     def _base(self, config: MkDocsConfig) -> Path:
@@ -197,6 +207,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 if len(memo) < _SEGMENTS:
                     memo[key] = words
                     self._segments_added += 1
+                    self._segments_new.append((key, words))
             return iter(words)
 
         self._jieba_cut = original
@@ -320,19 +331,23 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         return files
 
     def _page_cache(self, config: MkDocsConfig, files: Files) -> PageCache | None:
-        """The page cache, when the cache is on and every plugin is one whose page events
-        a remembered page can do without; otherwise None (every page is rendered)."""
+        """Whether pages can be rendered apart from MkDocs' own loop (``self.ahead``: every
+        plugin is one whose page events are known), and the page cache when the cache is
+        on as well; otherwise None."""
         self.keys, self.remembered, self.saved_meta, self.entry_start = {}, {}, {}, {}
+        self.fresh, self.rendered, self.checked = {}, {}, set()
         self.search_entries = None
-        if self.model is None or self.cache.directory is None:
-            return None
-        if not set(config.plugins.keys()) <= _KNOWN_PLUGINS:
+        self.ahead = False
+        if self.model is None or not set(config.plugins.keys()) <= _KNOWN_PLUGINS:
             return None
         self.search_entries = _search_entries(config)
         if self.search_entries is None and any(
             name in config.plugins for name in ("search", "material/search")
         ):
             return None  # a search plugin whose index entries cannot be reused
+        self.ahead = True
+        if self.cache.directory is None:
+            return None
         commit = self.model.commit
         return PageCache(
             self.cache,
@@ -371,12 +386,15 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page is read now: the navigation's titles are known. A remembered page
         rendered with another navigation is rendered again; the others get the small
-        template their cached HTML replaces."""
-        if self.pages is None:
+        template their cached HTML replaces. Then every page not remembered is rendered
+        ahead (``_render_ahead``), in worker processes when there are many."""
+        if not self.ahead:
             return env
         self.nav_digest = nav_key(self.nav.items if self.nav is not None else [])
         for src, found in list(self.remembered.items()):
-            cut = self.pages.html_parts(self.keys[src]) if found.nav == self.nav_digest else None
+            cut = None
+            if self.pages is not None and found.nav == self.nav_digest:
+                cut = self.pages.html_parts(self.keys[src])
             if cut is not None and (self.search_entries is not None or not found.entries):
                 found.parts, found.marks = cut
                 continue
@@ -393,6 +411,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             page.content = self.on_page_content(
                 page.content or "", page=page, config=config, files=files
             )
+        self._render_ahead(env, config, files)
         if self.remembered:
             import jinja2
 
@@ -400,6 +419,73 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 [jinja2.DictLoader({_REMEMBERED_TEMPLATE: "-"}), env.loader]
             )
         return env
+
+    def _render_ahead(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """Render every page not remembered now, as MkDocs would (context, the plugins'
+        page events, the theme's template): on two or more cores in forked workers
+        (engine/pool.py), a share of the pages each. MkDocs' own loop then only writes
+        them, as remembered pages. A worker that fails leaves its share to this process,
+        which raises the same error (a leak stops the build as before)."""
+        if self.nav is None:
+            return
+        todo = [
+            f.page
+            for f in files.documentation_pages()
+            if f.page is not None and f.src_uri not in self.remembered
+        ]
+        if not todo:
+            return
+        shares = _SHARES if len(todo) >= _AHEAD_MIN else 1
+        if shares > 1 and self.search_entries is not None:
+            _load_segmenter()  # once here, not once in each worker
+        nav_ = self.nav
+        docs = files.documentation_pages()
+
+        def task(share: list[Page]) -> Callable[[], dict[str, Any]]:
+            def run() -> dict[str, Any]:
+                added = len(self._segments_new)
+                done = {}
+                for page in share:
+                    done[page.file.src_uri] = self._render_page(page, config, docs, nav_, env)
+                return {"pages": done, "segments": self._segments_new[added:]}
+
+            return run
+
+        tasks = [task(todo[i::shares]) for i in range(shares)]
+        for result in pool.compute_all(tasks, prefetch=lambda: None):
+            for key, words in result["segments"]:
+                if key not in self._segments and len(self._segments) < _SEGMENTS:
+                    self._segments[key] = words
+                    self._segments_added += 1
+            for src, rendered in result["pages"].items():
+                self.checked.add(src)
+                self.remembered[src] = rendered
+                page = files.get_file_from_path(src).page  # type: ignore[union-attr]
+                assert page is not None
+                page.meta["template"] = _REMEMBERED_TEMPLATE
+                page.meta["search"] = {"exclude": True}
+
+    def _render_page(
+        self, page: Page, config: MkDocsConfig, docs: Any, nav_: Navigation, env: Any
+    ) -> Rendered:
+        """What ``mkdocs.commands.build._build_page`` does, but writing nothing: the page
+        as ``on_post_page`` remembers it (``self.rendered``)."""
+        config._current_page = page
+        page.active = True
+        entries = self.search_entries
+        start = len(entries) if entries is not None else 0
+        try:
+            context = get_context(nav_, docs, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav_)
+            output = template.render(context)
+            config.plugins.on_post_page(output, page=page, config=config)
+        finally:
+            page.active = False
+            config._current_page = None
+            if entries is not None:  # kept with the page; MkDocs' loop adds them in order
+                del entries[start:]
+        return self.rendered.pop(page.file.src_uri)
 
     def _defer(self, src: str, text: str) -> str:
         """The page with each raw HTML block on a line of its own replaced by an empty
@@ -451,18 +537,21 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 raise PluginError(f"govmedia: 页面 {src} 有内容块未能放回页面,已停止生成站点")
             cut = re.split(f"({self.commit_token}|{self.content_token})", output)
             remember = self.pages is not None and src in self.keys
+            keep = remember or self.ahead
             found = Rendered(
-                title=page.title if remember else None,
-                anchors=sorted(page.present_anchor_ids or ()) if remember else [],
+                title=page.title if keep else None,
+                anchors=sorted(page.present_anchor_ids or ()) if keep else [],
                 nav=self.nav_digest,
-                entries=self._new_entries(src) if remember else [],
+                entries=self._new_entries(src) if keep else [],
                 parts=cut[0::2],
                 marks="".join("f" if t == self.commit_token else "c" for t in cut[1::2]),
             )
             if remember:
                 self.fresh[src] = found
+            if self.ahead:
+                self.rendered[src] = found
         output = found.html(self._commits())
-        if self.model is not None:
+        if self.model is not None and src not in self.checked:
             leaks = self.model.escape.leaks(output)
             if leaks:
                 raise PluginError(
@@ -528,3 +617,12 @@ def _search_entries(config: MkDocsConfig) -> list[Any] | None:
             entries = getattr(getattr(plugin, "search_index", None), "entries", None)
             return entries if isinstance(entries, list) else None
     return None
+
+
+def _load_segmenter() -> None:
+    """Load jieba's dictionary now (before workers are forked: they share it)."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.initialize()
