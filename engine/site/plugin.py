@@ -290,13 +290,14 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             )
         except InputError as exc:
             raise PluginError(f"govmedia: {exc.render()}") from exc
+        self.ahead = self._replayable(config)
         maker = Pages(
             self.model,
             config.use_directory_urls,
             repo_url=config.repo_url or "",
             site_url=config.site_url or "",
             site_name=config.site_name,
-            commit_text=self.content_token,
+            commit_text=self.content_token if self.ahead else None,
         )
         self.early, self.deferred = {}, {}
         self.sources = maker.all()
@@ -330,23 +331,22 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         )
         return files
 
-    def _page_cache(self, config: MkDocsConfig, files: Files) -> PageCache | None:
-        """Whether pages can be rendered apart from MkDocs' own loop (``self.ahead``: every
-        plugin is one whose page events are known), and the page cache when the cache is
-        on as well; otherwise None."""
+    def _replayable(self, config: MkDocsConfig) -> bool:
+        """Whether pages can be rendered apart from MkDocs' own loop and remembered: every
+        plugin is one whose page events are known, and the search plugin's index entries
+        can be reached. Only then does a page show a commit token (``commit_token``)."""
         self.keys, self.remembered, self.saved_meta, self.entry_start = {}, {}, {}, {}
         self.fresh, self.rendered, self.checked = {}, {}, set()
         self.search_entries = None
-        self.ahead = False
-        if self.model is None or not set(config.plugins.keys()) <= _KNOWN_PLUGINS:
-            return None
+        if not set(config.plugins.keys()) <= _KNOWN_PLUGINS:
+            return False
         self.search_entries = _search_entries(config)
-        if self.search_entries is None and any(
-            name in config.plugins for name in ("search", "material/search")
-        ):
-            return None  # a search plugin whose index entries cannot be reused
-        self.ahead = True
-        if self.cache.directory is None:
+        searched = any(name in config.plugins for name in ("search", "material/search"))
+        return self.search_entries is not None or not searched
+
+    def _page_cache(self, config: MkDocsConfig, files: Files) -> PageCache | None:
+        """The page cache: pages can be replayed and the cache is on; otherwise None."""
+        if not self.ahead or self.model is None or self.cache.directory is None:
             return None
         commit = self.model.commit
         return PageCache(
@@ -598,8 +598,10 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             commit = self.model.commit
             extra: dict[str, Any] = context  # type: ignore[assignment]
             extra["govmedia_as_of"] = self.model.as_of.isoformat()
-            # The real commit goes in when the page is written (``on_post_page``).
-            extra["govmedia_commit"] = self.commit_token if commit else ""
+            # A token, when pages are remembered: the real commit goes in when the page
+            # is written (``on_post_page``).
+            shown = self.commit_token if self.ahead else commit.sha[:10] if commit else ""
+            extra["govmedia_commit"] = shown if commit else ""
         src = page.file.src_uri
         if self.search_entries is not None:
             self.entry_start[src] = len(self.search_entries)
