@@ -49,7 +49,8 @@ def _site(repo: Path, out: Path, cache: Path) -> subprocess.CompletedProcess[str
 
 
 def _entries(cache: Path) -> set[Path]:
-    return set(cache.glob("*/*.json"))
+    """The page cache's entries (engine/site/plugin.py, ``_PAGES_FOLDER``)."""
+    return set((cache / "site-pages").glob("*/*.json"))
 
 
 def _short_head(repo: Path) -> str:
@@ -94,8 +95,8 @@ def test_a_rebuild_after_a_commit_is_a_full_build(tmp_path: Path) -> None:
     index = rebuilt["search/search_index.json"].decode("utf-8")
     assert new_commit in index and old_commit not in index
 
-    # Most pages were reused: the rebuild wrote far fewer cache entries than the pages
-    # (each rendered page writes two: its HTML and the rest).
+    # Most pages were reused: the rebuild wrote far fewer page entries than there are
+    # pages (each rendered page writes two: its HTML and the rest).
     pages = [name for name in rebuilt if name.endswith(".html")]
     written = _entries(cache) - remembered
     assert 0 < len(written) < len(pages) / 2

@@ -26,6 +26,7 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -86,6 +87,10 @@ _REMEMBERED_TEMPLATE = "govmedia-remembered-page.html"
 # _AHEAD_MIN of them (a rebuild renders a few pages here; a full build hundreds, in workers).
 _SHARES = 8
 _AHEAD_MIN = 64
+# The page cache's folder in the cache directory, and how many builds' pages it keeps (an
+# entry not reused by this many builds in a row is deleted, ``PageCache.keep``).
+_PAGES_FOLDER = "site-pages"
+_PAGES_KEPT = 3
 
 # Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
 _SEGMENTS = 500_000
@@ -350,7 +355,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             return None
         commit = self.model.commit
         return PageCache(
-            self.cache,
+            Cache(self.cache.directory / _PAGES_FOLDER),
             context_key(
                 config, self.model.as_of.isoformat(), bool(commit), (f.src_uri for f in files)
             ),
@@ -435,7 +440,9 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         ]
         if not todo:
             return
-        shares = _SHARES if len(todo) >= _AHEAD_MIN else 1
+        # Workers are forked from the main thread only (not from ``mkdocs serve``'s builder).
+        main = threading.current_thread() is threading.main_thread()
+        shares = _SHARES if len(todo) >= _AHEAD_MIN and main else 1
         if shares > 1 and self.search_entries is not None:
             _load_segmenter()  # once here, not once in each worker
         nav_ = self.nav
@@ -582,6 +589,8 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._forget_segments()
         self._keep_segments(config)
+        if self.pages is not None:
+            self.pages.keep(self.keys.values(), _PAGES_KEPT)
         if self.search_entries:
             commit = self._commits()["c"]
             for entry in self.search_entries:

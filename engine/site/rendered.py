@@ -125,6 +125,15 @@ class PageCache:
             },
         )
 
+    def keep(self, used: Iterable[str], builds: int) -> None:
+        """Mark this build's entries as just used, and delete all but about ``builds``
+        builds' worth of entries: the cache of pages stays bounded."""
+        keys = list(used)
+        for key in keys:
+            self.cache.touch(key)
+            self.cache.touch(_html_key(key))
+        self.cache.keep_newest(2 * len(keys) * builds)
+
 
 def _html_key(key: str) -> str:
     return digest([key, "html"])
