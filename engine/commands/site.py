@@ -57,10 +57,17 @@ def run(repo: Path, ref: str, as_of: date | None, site_dir: Path, config_file: s
         # The plugin wraps bad input (records, ref, policy) in a PluginError, which
         # MkDocs turns into an Abort: report the original, with its path and hint.
         link: BaseException | None = exc
+        stopped: str | None = None
         while link is not None:
             if isinstance(link, InputError):
                 raise link from None
+            if stopped is None and str(link).startswith("govmedia: "):
+                stopped = str(link).removeprefix("govmedia: ")  # the plugin stopped the build
             link = link.__cause__ or link.__context__
+        if stopped is not None:
+            raise InputError(
+                stopped, hint="站点没有生成完;按上面的说明检查所说的页面或文件。"
+            ) from exc
         raise InputError(f"生成站点失败: {exc}", hint="检查 mkdocs.yml 的设置。") from exc
     seconds = time.perf_counter() - started
     click.echo(f"站点已生成: {site_dir.resolve() / 'index.html'}({seconds:.1f} 秒)")

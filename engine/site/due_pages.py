@@ -52,23 +52,30 @@ def ical_text(value: str) -> str:
 def fold(line: str) -> str:
     """One content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character;
     each continuation starts with a space, which counts towards its 75."""
-    parts: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        n = len(char.encode("utf-8"))
-        if size + n > limit:
-            parts.append(current)
-            current, size, limit = "", 0, 74  # the leading space takes one octet
-        current += char
-        size += n
-    parts.append(current)
-    return "\r\n ".join(parts)
+    data = line.encode("utf-8")
+    if len(data) <= 75:  # most lines: nothing to fold
+        return line
+    parts: list[bytes] = []
+    start, limit = 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: the character's start
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # the leading space takes one octet
+    parts.append(data[start:])
+    return "\r\n ".join(part.decode("utf-8") for part in parts)
 
 
-def calendar(name: str, items: Iterable[tuple[DueItem, str, str]], stamp: datetime) -> str:
-    """A VCALENDAR of all-day events: (item, summary, description) each."""
+def calendar(
+    name: str,
+    items: Iterable[tuple[DueItem, str, str]],
+    stamp: datetime,
+    events: dict[tuple[str, ...], str] | None = None,
+) -> str:
+    """A VCALENDAR of all-day events: (item, summary, description) each. ``events``
+    remembers each event's folded lines (an event stands in its unit's calendar and the
+    banner's; a calendar date in every unit's)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -80,27 +87,40 @@ def calendar(name: str, items: Iterable[tuple[DueItem, str, str]], stamp: dateti
         "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
     ]
     dtstamp = stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    head = "".join(fold(line) + "\r\n" for line in lines)
+    body = []
     for item, summary, description in items:
-        uid = hashlib.sha256(item.key.encode("utf-8")).hexdigest()[:32]
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}@govmedia",
-            f"DTSTAMP:{dtstamp}",
-            f"DTSTART;VALUE=DATE:{item.deadline.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(item.deadline + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{ical_text(summary)}",
-            f"DESCRIPTION:{ical_text(description)}",
-            f"CATEGORIES:{ical_text(label(DUE_KIND, item.kind))}",
-            "TRANSP:TRANSPARENT",
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            # 09:00 the day before the deadline day (the event starts at its 00:00).
-            "TRIGGER:-PT15H",
-            f"DESCRIPTION:{ical_text(summary)}",
-            "END:VALARM",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
+        key = (item.key, str(item.deadline), item.kind, summary, description)
+        found = events.get(key) if events is not None else None
+        if found is None:
+            found = _event(item, summary, description, dtstamp)
+            if events is not None:
+                events[key] = found
+        body.append(found)
+    return head + "".join(body) + "END:VCALENDAR\r\n"
+
+
+def _event(item: DueItem, summary: str, description: str, dtstamp: str) -> str:
+    """One VEVENT's folded lines."""
+    uid = hashlib.sha256(item.key.encode("utf-8")).hexdigest()[:32]
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}@govmedia",
+        f"DTSTAMP:{dtstamp}",
+        f"DTSTART;VALUE=DATE:{item.deadline.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(item.deadline + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{ical_text(summary)}",
+        f"DESCRIPTION:{ical_text(description)}",
+        f"CATEGORIES:{ical_text(label(DUE_KIND, item.kind))}",
+        "TRANSP:TRANSPARENT",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        # 09:00 the day before the deadline day (the event starts at its 00:00).
+        "TRIGGER:-PT15H",
+        f"DESCRIPTION:{ical_text(summary)}",
+        "END:VALARM",
+        "END:VEVENT",
+    ]
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
@@ -119,6 +139,7 @@ class DuePages:
         self.prose = prose
         self.directory_urls = use_directory_urls
         self.e = model.escape
+        self._events: dict[tuple[str, ...], str] = {}  # ``calendar``'s, for all feeds
         result = model.result
         self.items: list[DueItem] = []
         self.units: dict[str, str] = {}
@@ -160,7 +181,7 @@ class DuePages:
         return [i for i in self.items if i.unit == unit_id or i.kind == "calendar"]
 
     def feed(self, name: str, items: list[DueItem]) -> bytes:
-        text = calendar(name, ((i, *self.texts(i)) for i in items), self.stamp)
+        text = calendar(name, ((i, *self.texts(i)) for i in items), self.stamp, self._events)
         if self.e.leaks(text):
             raise InputError(f"日历 {name} 含有标为不公开的字段值,已停止生成")
         return text.encode("utf-8")

@@ -105,6 +105,10 @@ class Linker:
             rel += "/"
         return rel + (f"#{anchor}" if anchor else "")
 
+    def folder(self) -> str:
+        """The folder of the current page's URL: every relative link depends only on it."""
+        return page_url(self.current, self.use_directory_urls).rpartition("/")[0]
+
     def file(self, target: str) -> str:
         """A relative link from the current page to a file of the build (a download)."""
         here = page_url(self.current, self.use_directory_urls) or "./"

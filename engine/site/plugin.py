@@ -18,35 +18,41 @@ written: a leak fails the build instead of reaching the public.
 
 from __future__ import annotations
 
+import hashlib
+import html as html_mod
+import json
 import logging
 import os
 import re
 import secrets
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import get_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from engine import gitsafe
+from engine import gitsafe, pool
 from engine import policy as policy_mod
-from engine.cache import Cache, default_dir
+from engine.cache import Cache, default_dir, installed_versions, result_key
 from engine.errors import InputError
 from engine.resources import bundled_policy_dir
 from engine.site.due_pages import due_files
 from engine.site.model import SiteModel, gather
 from engine.site.pages import Pages, nav
+from engine.site.rendered import PageCache, Rendered, context_key, nav_key
 
 log = logging.getLogger("mkdocs.plugins.govmedia")
 
@@ -70,6 +76,21 @@ def _one_element(line: str) -> bool:
             return tag.end() == len(line)
     return False
 
+
+# Plugins whose page events the page cache knows (``_page_cache``): with any other, every
+# page is rendered (another plugin's page events are not replayed for a remembered page).
+_KNOWN_PLUGINS = frozenset({"search", "material/search", "govmedia"})
+# The template a remembered page is "rendered" with: its HTML comes from the cache.
+_REMEMBERED_TEMPLATE = "govmedia-remembered-page.html"
+
+# Pages rendered ahead (``_render_ahead``): in this many shares, when there are at least
+# _AHEAD_MIN of them (a rebuild renders a few pages here; a full build hundreds, in workers).
+_SHARES = 8
+_AHEAD_MIN = 64
+# The page cache's folder in the cache directory, and how many builds' pages it keeps (an
+# entry not reused by this many builds in a row is deleted, ``PageCache.keep``).
+_PAGES_FOLDER = "site-pages"
+_PAGES_KEPT = 3
 
 # Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
 _SEGMENTS = 500_000
@@ -101,7 +122,31 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self.early: dict[str, dict[str, str]] = {}
         self.deferred: dict[str, dict[str, str]] = {}
         self._nonce = secrets.token_hex(8)
+        # The page cache (engine/site/rendered.py), when this build can use one.
+        self.pages: PageCache | None = None
+        self.cache = Cache(None)
+        self.sources: dict[str, str] = {}  # src_uri -> the generated Markdown
+        self.keys: dict[str, str] = {}  # src_uri -> its page-cache key
+        self.remembered: dict[str, Rendered] = {}  # src_uri -> its entry, reused
+        self.fresh: dict[str, Rendered] = {}  # src_uri -> rendered now, to remember
+        self.rendered: dict[str, Rendered] = {}  # src_uri -> rendered ahead (``_render_page``)
+        self.checked: set[str] = set()  # pages rendered ahead: their leak check is done
+        self.ahead = False  # whether pages are rendered ahead (``_render_ahead``)
+        self.saved_meta: dict[str, dict[str, Any]] = {}  # a remembered page's own meta
+        self.entry_start: dict[str, int] = {}  # src_uri -> its first search entry
+        self.nav: Navigation | None = None
+        self.nav_digest = ""
+        self.search_entries: list[Any] | None = None
+        # Instead of the commit, in the theme's footer and in each page's status line; the
+        # commit is put in when a page is written (``on_post_page``), and in the search
+        # index (``on_post_build``): a remembered page is the same for every commit.
+        self.commit_token = f"gmcommit{secrets.token_hex(8)}"
+        self.content_token = f"gmcommit{secrets.token_hex(8)}"
         self._jieba_cut: Callable[..., Any] | None = None  # jieba's own, while replaced
+        self._segments: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._segments_added = 0
+        self._segments_new: list[tuple[tuple[Any, ...], tuple[str, ...]]] = []
+        self._segments_key: str | None = None
 
     def _base(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -127,17 +172,19 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             )
         # jieba (the search index's word segmenter) logs its start-up at DEBUG to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self._remember_segments()
+        self._remember_segments(config)
         return config
 
-    def _remember_segments(self) -> None:
-        """Segment each run of Chinese text once per build.
+    def _remember_segments(self, config: MkDocsConfig) -> None:
+        """Segment each run of Chinese text once: per build, and across builds.
 
         The search plugin hands jieba every run of Chinese characters of every page;
         most are the same sentences on hundreds of pages (the status line, headings,
         table labels of each account's page). jieba's answer depends only on the text
-        (and its dictionary, fixed during a build), so it is remembered; the index is
-        the same. ``on_post_build`` and ``on_build_error`` put jieba back.
+        and its dictionary, so it is remembered; the index is the same. What a build
+        segmented is kept in the cache (``_keep_segments``): a rebuild whose pages hold
+        no new sentence does not load jieba's dictionary (half a second). ``on_post_build``
+        and ``on_build_error`` put jieba back.
         """
         try:
             import jieba
@@ -147,6 +194,15 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             return
         original = jieba.cut
         memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._segments, self._segments_added = memo, 0
+        self._segments_key = self._segments_cache_key(config)
+        stored = self._own_cache().get(self._segments_key) if self._segments_key else None
+        if isinstance(stored, dict):
+            for kind, found in stored.items():
+                if kind in ("b", "s") and isinstance(found, dict):
+                    for text, words in list(found.items())[:_SEGMENTS]:
+                        sentence = text.encode("utf-8") if kind == "b" else text
+                        memo[(sentence, (), ())] = tuple(str(w) for w in words)
 
         def cut(sentence: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
             key = (sentence, args, tuple(sorted(kwargs.items())))
@@ -155,10 +211,48 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 words = tuple(original(sentence, *args, **kwargs))
                 if len(memo) < _SEGMENTS:
                     memo[key] = words
+                    self._segments_added += 1
+                    self._segments_new.append((key, words))
             return iter(words)
 
         self._jieba_cut = original
         jieba.cut = cut
+
+    def _own_cache(self) -> Cache:
+        return Cache(default_dir() if self.config.cache else None)
+
+    def _segments_cache_key(self, config: MkDocsConfig) -> str | None:
+        """The cache key of the remembered segmentation: jieba's version and the search
+        plugin's dictionaries (names and contents); None without a cache."""
+        if not self.config.cache:
+            return None
+        parts = [f"jieba={installed_versions().get('jieba', '?')}"]
+        for name, plugin in config.plugins.items():
+            if name in ("search", "material/search"):
+                for option in ("jieba_dict", "jieba_dict_user"):
+                    path = plugin.config.get(option)
+                    parts.append(f"{option}={path!r}")
+                    if path and os.path.isfile(path):
+                        parts.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        return result_key("govmedia-site-segments/1", *parts)
+
+    def _keep_segments(self, config: MkDocsConfig) -> None:
+        """Remember what this build segmented (only when it segmented something new)."""
+        if not self._segments_added or not self._segments_key:
+            return
+        kept: dict[str, dict[str, list[str]]] = {"b": {}, "s": {}}
+        for (sentence, args, kwargs), words in self._segments.items():
+            if args or kwargs:
+                continue
+            if isinstance(sentence, bytes):
+                try:
+                    kept["b"][sentence.decode("utf-8")] = list(words)
+                except UnicodeDecodeError:
+                    continue
+            elif isinstance(sentence, str):
+                kept["s"][sentence] = list(words)
+        self._own_cache().put(self._segments_key, kept)
+        self._segments_added = 0
 
     def _forget_segments(self) -> None:
         if self._jieba_cut is not None:
@@ -166,9 +260,6 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
 
             jieba.cut = self._jieba_cut
             self._jieba_cut = None
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._forget_segments()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._forget_segments()
@@ -198,27 +289,30 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 if self.config.policy
                 else self._committed_rulebook(repo)
             )
-            cache = Cache(default_dir() if self.config.cache else None)
+            cache = self.cache = self._own_cache()
             self.model = gather(
                 repo, self.config.ref, self._as_of(), policy_dir, cache, self.config.history_samples
             )
         except InputError as exc:
             raise PluginError(f"govmedia: {exc.render()}") from exc
+        self.ahead = self._replayable(config)
         maker = Pages(
             self.model,
             config.use_directory_urls,
             repo_url=config.repo_url or "",
             site_url=config.site_url or "",
             site_name=config.site_name,
+            commit_text=self.content_token if self.ahead else None,
         )
         self.early, self.deferred = {}, {}
+        self.sources = maker.all()
         pages: dict[str, str | bytes] = {
-            src: self._defer(src, text) for src, text in maker.all().items()
+            src: self._defer(src, text) for src, text in self.sources.items()
         }
         try:
-            pages.update(
-                due_files(self.model, config.use_directory_urls, maker.prose)
-            )  # 即将到期, .ics
+            due = due_files(self.model, config.use_directory_urls, maker.prose)  # 即将到期, .ics
+            pages.update(due)
+            self.sources.update((src, text) for src, text in due.items() if isinstance(text, str))
         except InputError as exc:
             raise PluginError(f"govmedia: {exc.render()}") from exc
         data = maker.downloads()
@@ -235,11 +329,170 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             files.append(File.generated(config, src_uri, content=content))
         if config.nav is None:
             config.nav = [*nav(self.model), {"即将到期": "due/index.md"}]
+        self.pages = self._page_cache(config, files)
         self.seconds = time.perf_counter() - started
         log.info(
             f"govmedia: {len(pages)} pages and {len(data)} data files generated in {self.seconds:.2f} s"
         )
         return files
+
+    def _replayable(self, config: MkDocsConfig) -> bool:
+        """Whether pages can be rendered apart from MkDocs' own loop and remembered: every
+        plugin is one whose page events are known, and the search plugin's index entries
+        can be reached. Only then does a page show a commit token (``commit_token``)."""
+        self.keys, self.remembered, self.saved_meta, self.entry_start = {}, {}, {}, {}
+        self.fresh, self.rendered, self.checked = {}, {}, set()
+        self.search_entries = None
+        if not set(config.plugins.keys()) <= _KNOWN_PLUGINS:
+            return False
+        self.search_entries = _search_entries(config)
+        searched = any(name in config.plugins for name in ("search", "material/search"))
+        return self.search_entries is not None or not searched
+
+    def _page_cache(self, config: MkDocsConfig, files: Files) -> PageCache | None:
+        """The page cache: pages can be replayed and the cache is on; otherwise None."""
+        if not self.ahead or self.model is None or self.cache.directory is None:
+            return None
+        commit = self.model.commit
+        return PageCache(
+            Cache(self.cache.directory / _PAGES_FOLDER),
+            context_key(
+                config, self.model.as_of.isoformat(), bool(commit), (f.src_uri for f in files)
+            ),
+        )
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """A page remembered with the same Markdown and context is not rendered: its title
+        and anchors are taken from the cache, its HTML later (``on_post_page``)."""
+        if self.pages is None:
+            return markdown
+        src = page.file.src_uri
+        # The status line's commit token is random per build: the key holds where it is.
+        text = json.dumps(self.sources.get(src, markdown).split(self.content_token))
+        key = self.pages.key(src, text)
+        self.keys[src] = key
+        found = self.pages.get(key)
+        if found is None:
+            return markdown
+        self.remembered[src] = found
+        self.saved_meta[src] = dict(page.meta)
+        if found.title is not None:
+            page.meta["title"] = found.title
+        page.meta["template"] = _REMEMBERED_TEMPLATE
+        page.meta["search"] = {"exclude": True}  # its entries come from the cache
+        return ""
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is read now: the navigation's titles are known. A remembered page
+        rendered with another navigation is rendered again; the others get the small
+        template their cached HTML replaces. Then every page not remembered is rendered
+        ahead (``_render_ahead``), in worker processes when there are many."""
+        if not self.ahead:
+            return env
+        self.nav_digest = nav_key(self.nav.items if self.nav is not None else [])
+        for src, found in list(self.remembered.items()):
+            cut = None
+            if self.pages is not None and found.nav == self.nav_digest:
+                cut = self.pages.html_parts(self.keys[src])
+            if cut is not None and (self.search_entries is not None or not found.entries):
+                found.parts, found.marks = cut
+                continue
+            del self.remembered[src]
+            file = files.get_file_from_path(src)
+            if file is None or file.page is None:
+                continue
+            page = file.page
+            page.meta = self.saved_meta.pop(src)
+            page.markdown = self._defer(src, self.sources[src]) if src in self.sources else None
+            if page.markdown is None:
+                page.read_source(config)
+            page.render(config, files)
+            page.content = self.on_page_content(
+                page.content or "", page=page, config=config, files=files
+            )
+        self._render_ahead(env, config, files)
+        if self.remembered:
+            import jinja2
+
+            env.loader = jinja2.ChoiceLoader(
+                [jinja2.DictLoader({_REMEMBERED_TEMPLATE: "-"}), env.loader]
+            )
+        return env
+
+    def _render_ahead(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """Render every page not remembered now, as MkDocs would (context, the plugins'
+        page events, the theme's template): on two or more cores in forked workers
+        (engine/pool.py), a share of the pages each. MkDocs' own loop then only writes
+        them, as remembered pages. A worker that fails leaves its share to this process,
+        which raises the same error (a leak stops the build as before)."""
+        if self.nav is None:
+            return
+        todo = [
+            f.page
+            for f in files.documentation_pages()
+            if f.page is not None and f.src_uri not in self.remembered
+        ]
+        if not todo:
+            return
+        # Workers are forked from the main thread only (not from ``mkdocs serve``'s builder).
+        main = threading.current_thread() is threading.main_thread()
+        shares = _SHARES if len(todo) >= _AHEAD_MIN and main else 1
+        if shares > 1 and self.search_entries is not None:
+            _load_segmenter()  # once here, not once in each worker
+        nav_ = self.nav
+        docs = files.documentation_pages()
+
+        def task(share: list[Page]) -> Callable[[], dict[str, Any]]:
+            def run() -> dict[str, Any]:
+                added = len(self._segments_new)
+                done = {}
+                for page in share:
+                    done[page.file.src_uri] = self._render_page(page, config, docs, nav_, env)
+                return {"pages": done, "segments": self._segments_new[added:]}
+
+            return run
+
+        tasks = [task(todo[i::shares]) for i in range(shares)]
+        for result in pool.compute_all(tasks, prefetch=lambda: None):
+            for key, words in result["segments"]:
+                if key not in self._segments and len(self._segments) < _SEGMENTS:
+                    self._segments[key] = words
+                    self._segments_added += 1
+            for src, rendered in result["pages"].items():
+                self.checked.add(src)
+                self.remembered[src] = rendered
+                page = files.get_file_from_path(src).page  # type: ignore[union-attr]
+                assert page is not None
+                page.meta["template"] = _REMEMBERED_TEMPLATE
+                page.meta["search"] = {"exclude": True}
+
+    def _render_page(
+        self, page: Page, config: MkDocsConfig, docs: Any, nav_: Navigation, env: Any
+    ) -> Rendered:
+        """What ``mkdocs.commands.build._build_page`` does, but writing nothing: the page
+        as ``on_post_page`` remembers it (``self.rendered``)."""
+        config._current_page = page
+        page.active = True
+        entries = self.search_entries
+        start = len(entries) if entries is not None else 0
+        try:
+            context = get_context(nav_, docs, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav_)
+            output = template.render(context)
+            config.plugins.on_post_page(output, page=page, config=config)
+        finally:
+            page.active = False
+            config._current_page = None
+            if entries is not None:  # kept with the page; MkDocs' loop adds them in order
+                del entries[start:]
+        return self.rendered.pop(page.file.src_uri)
 
     def _defer(self, src: str, text: str) -> str:
         """The page with each raw HTML block on a line of its own replaced by an empty
@@ -275,22 +528,78 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        found = self.remembered.get(page.file.src_uri)
+        if found is not None:  # not rendered: what other pages' links may point at
+            page.present_anchor_ids = set(found.anchors)
+            return html
         return _put_back(html, self.early.get(page.file.src_uri, {}))
 
+    @event_priority(-100)  # after every other plugin's: the page as it is written
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        output = _put_back(output, self.deferred.get(page.file.src_uri, {}))
-        if f'data-gm-block="{self._nonce}-' in output:  # Markdown or a theme changed one
-            raise PluginError(
-                f"govmedia: 页面 {page.file.src_uri} 有内容块未能放回页面,已停止生成站点"
+        src = page.file.src_uri
+        found = self.remembered.get(src)
+        if found is None:
+            output = _put_back(output, self.deferred.get(src, {}))
+            if f'data-gm-block="{self._nonce}-' in output:  # Markdown or a theme changed one
+                raise PluginError(f"govmedia: 页面 {src} 有内容块未能放回页面,已停止生成站点")
+            cut = re.split(f"({self.commit_token}|{self.content_token})", output)
+            remember = self.pages is not None and src in self.keys
+            keep = remember or self.ahead
+            found = Rendered(
+                title=page.title if keep else None,
+                anchors=sorted(page.present_anchor_ids or ()) if keep else [],
+                nav=self.nav_digest,
+                entries=self._new_entries(src) if keep else [],
+                parts=cut[0::2],
+                marks="".join("f" if t == self.commit_token else "c" for t in cut[1::2]),
             )
-        if self.model is not None:
+            if remember:
+                self.fresh[src] = found
+            if self.ahead:
+                self.rendered[src] = found
+        output = found.html(self._commits())
+        if self.model is not None and src not in self.checked:
             leaks = self.model.escape.leaks(output)
             if leaks:
                 raise PluginError(
-                    f"govmedia: 页面 {page.file.src_uri} 含有标为不公开的字段值({len(leaks)} 处),已停止生成站点"
+                    f"govmedia: 页面 {src} 含有标为不公开的字段值({len(leaks)} 处),已停止生成站点"
                 )
+        fresh = self.fresh.pop(src, None)
+        if fresh is not None and self.pages is not None:  # remembered once it passed
+            self.pages.put(self.keys[src], fresh)
         return output
 
+    def _new_entries(self, src: str) -> list[str]:
+        """This page's search-index entries, as JSON text cut at the commit."""
+        start = self.entry_start.get(src)
+        if self.search_entries is None or start is None:
+            return []
+        text = json.dumps(self.search_entries[start:], ensure_ascii=False)
+        return text.split(self.content_token)
+
+    def _commits(self) -> dict[str, str]:
+        """What the commit tokens stand for: "f" in the theme's footer (escaped by the
+        template), "c" in the status line (escaped as record text)."""
+        commit = self.model.commit if self.model is not None else None
+        if commit is None or self.model is None:
+            return {"f": "", "c": ""}
+        return {"f": html_mod.escape(commit.sha[:10]), "c": self.model.escape(commit.sha[:10])}
+
+    @event_priority(100)  # before the search plugin's: the commit in the index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._forget_segments()
+        self._keep_segments(config)
+        if self.pages is not None:
+            self.pages.keep(self.keys.values(), _PAGES_KEPT)
+        if self.search_entries:
+            commit = self._commits()["c"]
+            for entry in self.search_entries:
+                for field in ("title", "text"):
+                    value = entry.get(field)
+                    if isinstance(value, str) and self.content_token in value:
+                        entry[field] = value.replace(self.content_token, commit)
+
+    @event_priority(100)  # before the search plugin's: where this page's entries start
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
@@ -298,5 +607,33 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             commit = self.model.commit
             extra: dict[str, Any] = context  # type: ignore[assignment]
             extra["govmedia_as_of"] = self.model.as_of.isoformat()
-            extra["govmedia_commit"] = commit.sha[:10] if commit else ""
+            # A token, when pages are remembered: the real commit goes in when the page
+            # is written (``on_post_page``).
+            shown = self.commit_token if self.ahead else commit.sha[:10] if commit else ""
+            extra["govmedia_commit"] = shown if commit else ""
+        src = page.file.src_uri
+        if self.search_entries is not None:
+            self.entry_start[src] = len(self.search_entries)
+            found = self.remembered.get(src)
+            if found is not None:
+                self.search_entries.extend(json.loads(self.content_token.join(found.entries)))
         return context
+
+
+def _search_entries(config: MkDocsConfig) -> list[Any] | None:
+    """The search plugin's list of index entries (the theme's search plugin keeps them in
+    ``search_index.entries``, in page order), or None: no such plugin or another kind."""
+    for name, plugin in config.plugins.items():
+        if name in ("search", "material/search"):
+            entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+            return entries if isinstance(entries, list) else None
+    return None
+
+
+def _load_segmenter() -> None:
+    """Load jieba's dictionary now (before workers are forked: they share it)."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.initialize()

@@ -48,7 +48,7 @@ class DataPages(Tables):
 
         files = dict(self.files)
         open_ = self.open()
-        files["data/violations.csv"] = csv_text(self.VIOLATION_CSV, self.violation_rows(open_))
+        files["data/violations.csv"] = self.violation_csv(open_)
         files["data/reminders.csv"] = csv_text(
             ["日期", "单位", "账号", "条款", "提醒", "建议", "记录文件"],
             [

@@ -39,6 +39,7 @@ from engine.site.pages.text import (
     _PATH,
     _PLACEHOLDER,
     _WORD,
+    CsvLines,
     anchor,
     csv_text,
     event_labels,
@@ -56,8 +57,12 @@ class Kit:
         repo_url: str = "",
         site_url: str = "",
         site_name: str = "",
+        commit_text: str | None = None,
     ) -> None:
         self.m = model
+        # What the status line shows as the commit: its short id, or a token the site
+        # plugin puts the short id in for (its cached pages then do not change per commit).
+        self.commit_text = commit_text
         self.e = model.escape
         self.repo_url = repo_url.rstrip("/")
         self.site_url = site_url
@@ -111,6 +116,10 @@ class Kit:
             if files.account is not None:
                 self.words[account_id] = self.account_title(account_id)
         self.files: dict[str, str] = {}
+        # Table cells made once per build (``Tables.violation_table``).
+        self._cells: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+        self._csv = CsvLines()
+        self._csv_lines: dict[tuple[Any, ...], str] = {}  # ``Tables.violation_csv``
         # ``plain`` texts already made (the words above are complete now).
         self._plain: dict[str, str] = {}
 
@@ -283,6 +292,10 @@ class Kit:
 
     def download(self, path: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
         """Register a CSV download and return a link to it."""
-        self.files[path] = csv_text(headers, rows)
+        return self.download_text(path, csv_text(headers, rows))
+
+    def download_text(self, path: str, text: str) -> str:
+        """Register a download (the file's text) and return a link to it."""
+        self.files[path] = text
         href = self.e(self.link.file(path))
         return block(f'<p class="gm-download"><a href="{href}" download>下载本表(CSV)</a></p>')

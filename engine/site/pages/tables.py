@@ -16,28 +16,47 @@ from engine.records import Record
 from engine.site.markup import block, table
 from engine.site.model import public_fields
 from engine.site.pages.kit import Kit
+from engine.site.pages.text import csv_join
 from engine.timeutil import parse_date
 from engine.violations import Violation
+
+
+def _order(v: Violation) -> tuple[int, str, str, int]:
+    """The order of violations in tables and downloads."""
+    return (v.article, v.day, v.path, v.line)
 
 
 class Tables(Kit):
     """Tables and small blocks used by several page families."""
 
     def violation_rows(self, items: Iterable[Violation]) -> list[list[object]]:
+        return [self._violation_row(v) for v in sorted(items, key=_order)]
+
+    def _violation_row(self, v: Violation) -> list[object]:
         return [
-            [
-                article_zh(v.article),
-                v.day,
-                self.unit_name(v.unit),
-                self.account_title(v.account) if v.account else "",
-                SEVERITY.get(v.severity, v.severity),
-                self.e.redact(self.plain(v.message)),
-                self.entered(v.path),
-                v.path,
-                v.line,
-            ]
-            for v in sorted(items, key=lambda v: (v.article, v.day, v.path, v.line))
+            article_zh(v.article),
+            v.day,
+            self.unit_name(v.unit),
+            self.account_title(v.account) if v.account else "",
+            SEVERITY.get(v.severity, v.severity),
+            self.e.redact(self.plain(v.message)),
+            self.entered(v.path),
+            v.path,
+            v.line,
         ]
+
+    def violation_csv(self, items: Iterable[Violation]) -> str:
+        """``csv_text(VIOLATION_CSV, violation_rows(items))``, each violation's line made
+        once (a violation stands in the unit's, the account's and the banner's file)."""
+        memo = self._csv_lines
+        lines = []
+        for v in sorted(items, key=_order):
+            key = (v.article, v.day, v.unit, v.account, v.severity, v.message, v.path, v.line)
+            line = memo.get(key)
+            if line is None:
+                line = memo[key] = self._csv.line(self._violation_row(v))
+            lines.append(line)
+        return csv_join(self._csv.header(self.VIOLATION_CSV), lines)
 
     VIOLATION_CSV: ClassVar[list[str]] = [
         "条款",
@@ -60,7 +79,7 @@ class Tables(Kit):
         csv_path: str = "",
         article: bool = True,
     ) -> str:
-        items = sorted(items, key=lambda v: (v.article, v.day, v.path, v.line))
+        items = sorted(items, key=_order)
         headers = [
             *(["条款"] if article else []),
             "发生日期",
@@ -71,21 +90,38 @@ class Tables(Kit):
         ]
         if waived:
             headers[-1] = "豁免"
+        # A violation stands on up to four pages (home, article, unit, account): its cells
+        # are made once, its links once per folder (links are relative to the page's).
+        folder = self.link.folder()
+        cells = self._cells
         rows = []
         for v in items:
-            row = [*([self.rule_link(v.rule, v.article)] if article else []), self.e(v.day)]
+            key = (folder, v.rule, v.article, v.unit, v.account, v.path, v.line)
+            links = cells.get(key)
+            if links is None:
+                links = cells[key] = (
+                    self.rule_link(v.rule, v.article),
+                    self.who(v.unit, v.account),
+                    self.record_link(v.path, v.line),
+                )
+            text = cells.get((v.message, v.acknowledged, v.path, v.day))
+            if text is None:
+                text = cells[(v.message, v.acknowledged, v.path, v.day)] = (
+                    self.t(v.message)
+                    + (
+                        ' <span class="gm-acknowledged">(如实登记)</span>' if v.acknowledged else ""
+                    ),
+                    self.e(self.entered(v.path)),
+                    self.e(v.day),
+                )
+            row = [links[0], text[2]] if article else [text[2]]
             if who:
-                row.append(self.who(v.unit, v.account))
-            row += [
-                self.t(v.message)
-                + (' <span class="gm-acknowledged">(如实登记)</span>' if v.acknowledged else ""),
-                self.e(self.entered(v.path)),
-                "已豁免" if waived else self.record_link(v.path, v.line),
-            ]
+                row.append(links[1])
+            row += [text[0], text[1], "已豁免" if waived else links[2]]
             rows.append(row)
         md = block(table(headers, rows, "gm-violations"))
         if csv_path and items:
-            md += self.download(csv_path, self.VIOLATION_CSV, self.violation_rows(items))
+            md += self.download_text(csv_path, self.violation_csv(items))
         return md
 
     def reminder_table(self, items: Sequence[Any], *, who: bool = True) -> str:
@@ -170,7 +206,11 @@ class Tables(Kit):
 
     def status_line(self) -> str:
         commit = self.m.commit
-        where = f"记录版本 <code>{self.e(commit.sha[:10])}</code>" if commit else "尚无记录"
+        if commit is None:
+            where = "尚无记录"
+        else:  # the site plugin's token is its own text ([a-z0-9]), not escaped
+            shown = self.e(commit.sha[:10]) if self.commit_text is None else self.commit_text
+            where = f"记录版本 <code>{shown}</code>"
         return block(
             f'<p class="gm-asof">检查日期 <strong>{self.e(self.m.as_of.isoformat())}</strong>'
             f' · {where} · <a href="{self.e(self.link.href("guide.md"))}">如何阅读</a></p>'

@@ -98,15 +98,37 @@ def months_between(first: str, last: str) -> list[str]:
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV with a UTF-8 BOM (Excel opens it as UTF-8); cells that a spreadsheet would take
     for a formula are prefixed with an apostrophe."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
+    lines = CsvLines()
+    return csv_join(lines.header(headers), (lines.line(row) for row in rows))
+
+
+def csv_join(header: str, lines: Iterable[str]) -> str:
+    """A CSV file from its header line and its rows' lines (``CsvLines``)."""
+    return "\ufeff" + header + "".join(lines)
+
+
+class CsvLines:
+    """CSV lines one row at a time, the same as one writer writing them all: a row's line
+    can be made once and stand in several files."""
+
+    def __init__(self) -> None:
+        self._buf = io.StringIO()
+        self._writer = csv.writer(self._buf, lineterminator="\r\n")
+
+    def header(self, headers: Sequence[str]) -> str:
+        return self._written(headers)
+
+    def line(self, row: Sequence[object]) -> str:
         cells = []
         for cell in row:
             text = clean_lines("" if cell is None else str(cell))  # a unit's name, too
             if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
                 text = "'" + text
             cells.append(text)
-        writer.writerow(cells)
-    return "\ufeff" + buf.getvalue()
+        return self._written(cells)
+
+    def _written(self, cells: Sequence[object]) -> str:
+        self._buf.seek(0)
+        self._buf.truncate()
+        self._writer.writerow(cells)
+        return self._buf.getvalue()
