@@ -38,6 +38,16 @@ def large_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def _reap(proc: subprocess.Popen[str]) -> None:
+    """Kill ``proc``'s group if it still runs, and close its pipes whatever happened."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
 def _children(pid: int) -> set[int]:
     """Every live descendant of ``pid``, from /proc (no psutil)."""
     parents: dict[int, int] = {}
@@ -128,12 +138,7 @@ def test_interrupted_cold_check_leaves_no_workers(
         assert proc.poll() is None, "the check ended before it could be interrupted"
         err = _signal(proc, signum, group, 30)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        for pipe in (proc.stdout, proc.stderr):  # closed whatever happened above
-            if pipe is not None:
-                pipe.close()
+        _reap(proc)
     assert proc.returncode == code, err
     if words:
         assert words in err and "Traceback" not in err, err
@@ -203,12 +208,7 @@ def test_interrupted_site_history_leaves_no_workers(
         seen |= _children(proc.pid)
         err = _signal(proc, signum, group, 60)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        for pipe in (proc.stdout, proc.stderr):  # closed whatever happened above
-            if pipe is not None:
-                pipe.close()
+        _reap(proc)
     assert proc.returncode == code, err
     if words:
         assert words in err and "Traceback" not in err, err
