@@ -111,15 +111,7 @@ def judge(
     """
     tally: Uncounted = {} if uncounted is None else uncounted
     judged_from = ctx.judged_from
-    whole_tables: dict[str, FactTable] = {}
-    for table in tables:
-        if not len(table):
-            continue
-        if table.kind in whole_tables or min(table.days) < judged_from:
-            table.number(repeats=False)  # numbered below with the facts, if need be
-            facts = [*facts, *table.facts()]
-        else:
-            whole_tables[table.kind] = table
+    facts, whole_tables = _as_judged(facts, tables, judged_from)
     by_kind: dict[str, list[Fact]] = {}
     keys: dict[str, set[str]] = {}  # the keys taken, per kind
     for fact in facts:
@@ -170,6 +162,26 @@ def judge(
                 for fact in doubted:
                     reminders.setdefault(fact.key, _doubt_reminder(fact, rule.article))
     return found, list(reminders.values())
+
+
+def _as_judged(
+    facts: list[Fact], tables: Iterable[FactTable], judged_from: date
+) -> tuple[list[Fact], dict[str, FactTable]]:
+    """The facts to judge one by one (``facts`` and the facts of tables not judged as
+    they are, in order), and the tables judged as they are, by kind (``judge``)."""
+    of_kind: dict[str, list[FactTable]] = defaultdict(list)
+    for table in tables:
+        if len(table):
+            of_kind[table.kind].append(table)
+    whole: dict[str, FactTable] = {}
+    for kind, alone in of_kind.items():
+        if len(alone) == 1 and min(alone[0].days) >= judged_from:
+            whole[kind] = alone[0]
+            continue
+        for table in alone:  # judged the plain way, as facts after ``facts``
+            table.number(repeats=False)  # numbered with the facts, if need be
+            facts = [*facts, *table.facts()]
+    return facts, whole
 
 
 def _numbered(fact: Fact, taken: set[str]) -> Fact:
