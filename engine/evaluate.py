@@ -25,10 +25,12 @@ from engine.cache import Cache, digest, engine_digest
 from engine.errors import InputError, InputErrors
 from engine.facts import (
     ACCOUNT_BUILDERS,
+    ACCOUNT_TABLES,
     BANNER_BUILDERS,
     VIOLATION_VALUES,
     Context,
     Fact,
+    FactTable,
     assert_declared,
     load_builders,
     tracked_from,
@@ -85,7 +87,11 @@ Uncounted = dict[tuple[int, int, str], int]
 
 
 def judge(
-    facts: list[Fact], policy: Policy, ctx: Context, uncounted: Uncounted | None = None
+    facts: list[Fact],
+    policy: Policy,
+    ctx: Context,
+    uncounted: Uncounted | None = None,
+    tables: Iterable[FactTable] = (),
 ) -> tuple[list[Violation], list[Reminder]]:
     """Run every rule over the facts: version by the fact's date, condition by durable_rules.
 
@@ -96,11 +102,18 @@ def judge(
     whatever period a rule version claims: the measures bind nothing before that day.
     A fact some check cannot judge for want of a calendar year is tallied in
     ``uncounted`` (the check's reminder, ``calendar_reminders``), not reported as a violation.
+
+    ``tables`` hold more facts (``FactTable``), judged as if they came after ``facts``.
+    A table is judged as it is (its repeated keys numbered, ``FactTable.number``) when it
+    alone holds its kind's facts and has no fact before ``judged_from``: its Facts are
+    made only for what is reported. Any other table is judged the plain way, its facts
+    made first.
     """
     tally: Uncounted = {} if uncounted is None else uncounted
+    judged_from = ctx.judged_from
+    facts, whole_tables = _as_judged(facts, tables, judged_from)
     by_kind: dict[str, list[Fact]] = {}
     keys: dict[str, set[str]] = {}  # the keys taken, per kind
-    judged_from = ctx.judged_from
     for fact in facts:
         if fact.day < judged_from:
             continue
@@ -108,22 +121,20 @@ def judge(
         if taken is None:
             taken = keys[fact.kind] = set()
             by_kind[fact.kind] = []
-        if fact.key in taken:
-            # Two things judged alike (two posts of one account at the same minute) still
-            # get distinct fingerprints: number the repeats in record order.
-            n = 2
-            while f"{fact.key}#{n}" in taken:
-                n += 1
-            fact = replace(fact, key=f"{fact.key}#{n}")
-        taken.add(fact.key)
-        by_kind[fact.kind].append(fact)
+        by_kind[fact.kind].append(_numbered(fact, taken))
+    for kind, table in whole_tables.items():
+        if kind in by_kind:  # facts of its kind besides: judged with them, the plain way
+            table.number(repeats=False)
+            by_kind[kind] += [_numbered(fact, keys[kind]) for fact in table.facts()]
+        else:
+            table.number()
     found: list[Violation] = []
     reminders: dict[str, Reminder] = {}
     indexed: dict[str, _Facts] = {}  # each kind's facts, grouped once for every rule
     for rule in policy.rules.values():
         on_day: dict[date, Version | None] = {}  # many facts share a day
         for kind in sorted(rule.fact_kinds):
-            members = by_kind.get(kind)
+            members: list[Fact] | FactTable | None = by_kind.get(kind) or whole_tables.get(kind)
             if not members:
                 continue
             whole = indexed.get(kind)
@@ -135,7 +146,7 @@ def judge(
                 groups[alone.number] = whole  # every fact is judged by the same version
             else:
                 split: dict[int, list[Fact]] = defaultdict(list)
-                for fact in members:
+                for fact in members if isinstance(members, list) else members.facts():
                     day = fact.day
                     if day in on_day:
                         version = on_day[day]
@@ -151,6 +162,39 @@ def judge(
                 for fact in doubted:
                     reminders.setdefault(fact.key, _doubt_reminder(fact, rule.article))
     return found, list(reminders.values())
+
+
+def _as_judged(
+    facts: list[Fact], tables: Iterable[FactTable], judged_from: date
+) -> tuple[list[Fact], dict[str, FactTable]]:
+    """The facts to judge one by one (``facts`` and the facts of tables not judged as
+    they are, in order), and the tables judged as they are, by kind (``judge``)."""
+    of_kind: dict[str, list[FactTable]] = defaultdict(list)
+    for table in tables:
+        if len(table):
+            of_kind[table.kind].append(table)
+    whole: dict[str, FactTable] = {}
+    for kind, alone in of_kind.items():
+        if len(alone) == 1 and min(alone[0].days) >= judged_from:
+            whole[kind] = alone[0]
+            continue
+        for table in alone:  # judged the plain way, as facts after ``facts``
+            table.number(repeats=False)  # numbered with the facts, if need be
+            facts = [*facts, *table.facts()]
+    return facts, whole
+
+
+def _numbered(fact: Fact, taken: set[str]) -> Fact:
+    """``fact``, its key taken; a repeat of a key taken before numbered ``#2``, ``#3``...:
+    two things judged alike (two posts of one account at the same minute) still get
+    distinct fingerprints, numbered in record order."""
+    if fact.key in taken:
+        n = 2
+        while f"{fact.key}#{n}" in taken:
+            n += 1
+        fact = replace(fact, key=f"{fact.key}#{n}")
+    taken.add(fact.key)
+    return fact
 
 
 def _one_version(rule: Rule, first: date, last: date) -> Version | None:
@@ -176,18 +220,25 @@ _NAMED = object()  # marks a signature of names and values (``_Facts``)
 class _Facts:
     """Facts of one kind judged by one rule version, grouped for ``_judge_version``: by
     their fields (facts with equal fields match alike), with those that carry a doubt or
-    an uncounted field, and the first and last day."""
+    an uncounted field, and the first and last day. A ``FactTable`` comes grouped by its
+    builder: its Facts are made only for the indexes ``_judge_version`` reports."""
 
     __slots__ = ("alike", "doubtful", "facts", "first", "last", "uncounted")
 
-    def __init__(self, facts: list[Fact]) -> None:
+    def __init__(self, facts: list[Fact] | FactTable) -> None:
         self.facts = facts
+        if isinstance(facts, FactTable):  # grouped by its builder, no uncounted fields
+            self.alike = facts.alike
+            self.doubtful = sorted(facts.doubts)
+            self.uncounted: list[Fact] = []
+            self.first, self.last = min(facts.days), max(facts.days)
+            return
         # By the fields' values, in order; a fact whose values equal an earlier one's but
         # whose fields differ (other names, or names in another order) is grouped by its
         # names and values.
         alike: dict[tuple[Any, ...], tuple[dict[str, Any], list[int]]] = {}
         doubtful: list[int] = []
-        uncounted: list[Fact] = []
+        uncounted = []
         first = last = facts[0].day
         # Builders of many facts share one fields dict among facts with equal fields
         # (engine/facts/posts.py): grouped by the dict first.
@@ -502,13 +553,18 @@ def _saved_record(path: str, data: Any) -> bool:
     return located is not None and isinstance(data, dict) and records.surely_valid(located[0], data)
 
 
+# What a partition's facts are built as: facts, tables of more facts (``judge``), and the
+# times of the posts left out as dated after the check date (``later_reminders``).
+Built = tuple[list[Fact], list[FactTable], list[str]]
+
+
 @dataclass
 class Partition:
     """One unit of cached work: the banner-wide facts (``pid`` "") or one account's."""
 
     pid: str
     key: str  # digest of everything its result depends on (the cache key)
-    build: Callable[[], tuple[list[Fact], list[str]]]
+    build: Callable[[], Built]
     post_paths: list[str]
 
 
@@ -621,7 +677,7 @@ def plan(
         Partition(
             "",
             digest([base, "banner"], [f"{p}={entries[p]}" for p in account_meta]),
-            lambda: ([f for b in BANNER_BUILDERS.values() for f in b(ctx)], []),
+            lambda: ([f for b in BANNER_BUILDERS.values() for f in b(ctx)], [], []),
             [],
         )
     ]
@@ -632,20 +688,26 @@ def plan(
         own = meta_of[account_id] + files.post_paths
         key = digest([base, "account", account_id], [f"{p}={entries[p]}" for p in own])
 
-        def build(files: banner.AccountFiles = files) -> tuple[list[Fact], list[str]]:
+        def build(files: banner.AccountFiles = files) -> Built:
             later = banner.attach_posts(
                 files, _load(snapshot, files.post_paths), ctx.as_of, as_stood=as_stood
             )
             tracked = tracked_from(files) or date.min
             try:
+                # The builders with a table form give a table (FactTable) but for one
+                # that holds facts dated before tracked_from.
+                tables: list[FactTable] = []
+                made: list[Iterable[Fact]] = []
+                for kind, builder in ACCOUNT_BUILDERS.items():
+                    table = ACCOUNT_TABLES[kind](ctx, files) if kind in ACCOUNT_TABLES else None
+                    if table is not None and (not len(table) or min(table.days) >= tracked):
+                        tables.append(table)
+                    else:
+                        made.append(table.facts() if table is not None else builder(ctx, files))
                 # Post records start at the account's tracked_from (纳入管理日期): a post
                 # recorded from before it is not judged, like the weeks before it.
-                return [
-                    f
-                    for b in ACCOUNT_BUILDERS.values()
-                    for f in b(ctx, files)
-                    if f.day >= tracked or f.record.kind != "posts"
-                ], later
+                facts = [f for m in made for f in m if f.day >= tracked or f.record.kind != "posts"]
+                return facts, tables, later
             finally:
                 # The facts keep the records they cite; letting go of the rest keeps
                 # memory (and the garbage collector's work) to one account at a time.
@@ -657,16 +719,19 @@ def plan(
     )
 
 
-def _compute(planned: Plan, build: Callable[[], tuple[list[Fact], list[str]]]) -> dict[str, Any]:
+def _compute(planned: Plan, build: Callable[[], Built]) -> dict[str, Any]:
     """One partition's result, as the cache stores it."""
-    facts, later = build()
+    facts, tables, later = build()
     if os.environ.get("GOVMEDIA_DEBUG"):
-        assert_declared(facts)
+        assert_declared([*facts, *(f for t in tables for f in t.facts())])
     tally: Uncounted = {}
-    found, noted = judge(facts, planned.policy, planned.ctx, tally)
+    found, noted = judge(facts, planned.policy, planned.ctx, tally, tables)
     counts: dict[str, int] = defaultdict(int)
     for fact in facts:
         counts[fact.kind] += 1
+    for table in tables:
+        if len(table):
+            counts[table.kind] += len(table)
     return {
         "violations": [v.to_dict() for v in found],
         "facts": counts,

@@ -352,7 +352,12 @@ def _sample_facts() -> tuple[Policy, Context, list[list[Fact]]]:
     snap = snapshot.from_worktree(ROOT)
     policy = policy_mod.load(ROOT / "policy")
     planned = evaluate_mod.plan(snap, policy, date(2026, 11, 26))
-    return policy, planned.ctx, [p.build()[0] for p in planned.partitions]
+    built = [p.build() for p in planned.partitions]
+    return (
+        policy,
+        planned.ctx,
+        [[*facts, *(f for t in tables for f in t.facts())] for facts, tables, _ in built],
+    )
 
 
 def _judged(

@@ -173,6 +173,81 @@ class Fact:
     doubt: Doubt | None = None
 
 
+class FactTable:
+    """Facts of one kind from one builder, held in columns until the judge needs one.
+
+    A large banner has hundreds of thousands of posts, and nearly all break no rule. The
+    judge matches facts by their fields (facts with equal fields match alike,
+    engine/evaluate.py), so a post needs a ``Fact`` of its own (its record, key path and
+    context) only when it is reported or gives a reminder. A table holds what the judge
+    reads of every fact: row ``j``'s day (``days[j]``), the name its key is made of
+    (``prefix + names[j]``), its fields (rows with equal fields share one dict; ``alike``
+    lists each such dict with its rows, in the order of their first rows; no two of its
+    dicts are equal) and its doubt, if
+    any. ``table[j]`` makes row ``j``'s Fact (once) with ``make(table, j)``; ``facts()``
+    makes them all, in row order: what the builder would have yielded.
+
+    A table's facts have no ``uncounted`` fields and no series (the judge relies on it).
+    """
+
+    __slots__ = (
+        "alike",
+        "days",
+        "doubts",
+        "fields",
+        "kind",
+        "made",
+        "make",
+        "names",
+        "numbered",
+        "prefix",
+    )
+
+    def __init__(self, kind: str, prefix: str, make: Callable[[FactTable, int], Fact]) -> None:
+        self.kind = kind
+        self.prefix = prefix
+        self.make = make
+        self.days: list[date] = []
+        self.names: list[str] = []
+        self.fields: list[dict[str, FactValue]] = []
+        self.alike: list[tuple[dict[str, FactValue], list[int]]] = []
+        self.doubts: dict[int, Doubt] = {}
+        self.made: dict[int, Fact] = {}
+        self.numbered: dict[int, str] = {}  # rows named as a row before them (``number``)
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def __getitem__(self, j: int) -> Fact:
+        fact = self.made.get(j)
+        if fact is None:
+            fact = self.made[j] = self.make(self, j)
+        return fact
+
+    def key(self, j: int) -> str:
+        return self.prefix + self.numbered.get(j, self.names[j])
+
+    def number(self, repeats: bool = True) -> None:
+        """Give each row named as a row before it a key of its own, numbered as the judge
+        numbers facts with equal keys (``#2``, ``#3``... in row order); ``repeats``
+        False: every row's key made of its own name again (as the builder made it)."""
+        self.made.clear()
+        self.numbered.clear()
+        if not repeats or len(set(self.names)) == len(self.names):
+            return
+        taken: set[str] = set()
+        for j, name in enumerate(self.names):
+            if name in taken:
+                n = 2
+                while f"{name}#{n}" in taken:
+                    n += 1
+                name = self.numbered[j] = f"{name}#{n}"
+            taken.add(name)
+
+    def facts(self) -> list[Fact]:
+        return [self[j] for j in range(len(self))]
+
+
 @dataclass(frozen=True)
 class Context:
     banner: Banner
@@ -230,6 +305,7 @@ def tracked_from(files: AccountFiles) -> date | None:
 
 BannerBuilder = Callable[[Context], Iterable[Fact]]
 AccountBuilder = Callable[[Context, AccountFiles], Iterable[Fact]]
+TableBuilder = Callable[[Context, AccountFiles], FactTable]
 # Values a violation's message may show that depend on the parameters of the version
 # that judged the fact (the earliest lawful closure date for the notice period then in
 # force): computed with the calendar for facts that violate, never seen by conditions.
@@ -237,6 +313,9 @@ ViolationValues = Callable[[Context, Fact, Mapping[str, Any]], dict[str, str]]
 
 BANNER_BUILDERS: dict[str, BannerBuilder] = {}
 ACCOUNT_BUILDERS: dict[str, AccountBuilder] = {}
+# Account builders that also give their facts as one ``FactTable`` (the evaluation uses
+# it; the builder in ACCOUNT_BUILDERS yields the same facts one by one).
+ACCOUNT_TABLES: dict[str, TableBuilder] = {}
 VIOLATION_VALUES: dict[str, ViolationValues] = {}
 
 
@@ -251,6 +330,16 @@ def banner_fact(kind: str) -> Callable[[BannerBuilder], BannerBuilder]:
 def account_fact(kind: str) -> Callable[[AccountBuilder], AccountBuilder]:
     def register(fn: AccountBuilder) -> AccountBuilder:
         ACCOUNT_BUILDERS[kind] = fn
+        return fn
+
+    return register
+
+
+def account_table(kind: str) -> Callable[[TableBuilder], TableBuilder]:
+    """Register the table form of the account builder of ``kind`` (``FactTable``)."""
+
+    def register(fn: TableBuilder) -> TableBuilder:
+        ACCOUNT_TABLES[kind] = fn
         return fn
 
     return register

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from functools import partial
 
 from engine.banner import AccountFiles
 from engine.facts import (
     Context,
     Doubt,
     Fact,
+    FactTable,
     FactValue,
     account_fact,
+    account_table,
     declare,
     parameter,
     tracked_from,
 )
 from engine.facts.accounts import judged_day
 from engine.labels import CATEGORY, label
+from engine.records import Record
 from engine.timeutil import iso_local, parse_date, parse_datetime
 from engine.workdays import CalendarMissing
 
@@ -87,18 +92,45 @@ _POST_FIELDS = tuple(POST.fields)  # in the order declared, the order facts hold
 
 @account_fact("post")
 def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
-    if not files.posts:
-        return
-    unit, account = files.unit, files.id
-    category_zh: dict[str, str] = {}
-    alike: dict[tuple[FactValue, ...], dict[str, FactValue]] = {}
-    for record in files.posts:
-        for i, post in enumerate(record.data["post"]):
+    """One fact per post: its review chain and content flags (``post_table``'s rows)."""
+    if files.posts:
+        yield from post_table(ctx, files).facts()
+
+
+# A post with none of these keys (most posts): its last fields are ``_UNFLAGGED``.
+_FLAGGED = frozenset(
+    ("ad", "personal_opinion", "personal_data", "deidentified", "disclosure_basis", "repost")
+)
+_UNFLAGGED: tuple[FactValue, ...] = (False, False, False, False, "", False)
+
+
+@account_table("post")
+def post_table(ctx: Context, files: AccountFiles) -> FactTable:
+    """The account's post facts as a table (``FactTable``): a post's Fact, with its key
+    path and context, is made only for a post the judge reports (``_post_fact``)."""
+    posts = list(files.posts)
+    starts: list[int] = []  # the row of each file's first post
+    table = FactTable("post", f"{files.id}/post/", partial(_post_fact, files, posts, starts))
+    days, names, column, doubts = table.days, table.names, table.fields, table.doubts
+    # Posts with equal fields share one dict (never changed), and are grouped by it for
+    # the judge (engine/evaluate.py): by the fields' values.
+    alike: dict[tuple[FactValue, ...], tuple[dict[str, FactValue], list[int]]] = {}
+    on_day: dict[str, date] = {}  # the day of a plain time's first ten characters
+    for record in posts:
+        starts.append(len(days))
+        for post in record.data["post"]:
             text = post["published"]
             plain = len(text) == 19 and text[10] == "T" and text[0] != "0"  # _plain(text)
-            published = None if plain else parse_datetime(text)
-            stamp = text if published is None else iso_local(published)
-            day = date.fromisoformat(text[:10]) if published is None else published.date()
+            if plain:
+                published = None
+                stamp = text
+                day = on_day.get(text[:10])
+                if day is None:
+                    day = on_day[text[:10]] = date.fromisoformat(text[:10])
+            else:
+                published = parse_datetime(text)
+                stamp = iso_local(published)
+                day = published.date()
             before: set[int] = set()
             after: set[int] | None = None  # made when needed: most posts have none
             same_day: set[int] | None = None  # reviews known only to the publication day
@@ -135,53 +167,68 @@ def post_facts(ctx: Context, files: AccountFiles) -> Iterator[Fact]:
             levels = 0  # _chain(before), inline: the levels done in order from level 1
             while levels + 1 in before:
                 levels += 1
-            possible = _chain(before | same_day) if same_day else levels
             # The lowest level reviewed only after publication: a late review that stands
             # in for that level (art-14 judges it only if the category needs that level).
             late_only = min(after - before - (same_day or set()), default=0) if after else 0
             # Levels signed by one reviewer (never the name: reviewers are private); none
             # when every name differs (the usual case).
             shared = _shared(zip(whos, signed, strict=True)) if len(set(whos)) < len(whos) else ""
-            title = str(post["title"])
-            category = str(post["category"])
-            shown = stamp.replace("T", " ")
-            values = (
-                category,
-                levels,
-                late,
-                late_only,
-                shared,
-                bool(post.get("ad", False)),
-                bool(post.get("personal_opinion", False)),
-                bool(post.get("personal_data", False)),
-                bool(post.get("deidentified", False)),
-                str(post.get("disclosure_basis", "")),
-                post.get("repost") is not None,
-            )
-            # Posts with equal fields share one dict (never changed): fewer objects, and
-            # the judge groups facts by it (engine/evaluate.py).
-            fields = alike.get(values)
-            if fields is None:
-                fields = alike[values] = dict(zip(_POST_FIELDS, values, strict=True))
-            zh = category_zh.get(category)
-            if zh is None:
-                zh = category_zh[category] = label(CATEGORY, category)
-            # Positional (the order of Fact's fields): facts are built by the hundred thousand.
-            yield Fact(
-                "post",
-                f"{account}/post/{stamp}",
-                day,
-                record,
-                ("post", i),
-                unit,
-                account,
-                fields,
-                {"title": title, "published": shown, "category_zh": zh},
-                "",
-                None,
-                {},
-                _same_day_doubt(title, shown, levels, possible, same_day) if same_day else None,
-            )
+            if _FLAGGED.isdisjoint(post):
+                flags: tuple[FactValue, ...] = _UNFLAGGED
+            else:
+                flags = (
+                    bool(post.get("ad", False)),
+                    bool(post.get("personal_opinion", False)),
+                    bool(post.get("personal_data", False)),
+                    bool(post.get("deidentified", False)),
+                    str(post.get("disclosure_basis", "")),
+                    post.get("repost") is not None,
+                )
+            values = (str(post["category"]), levels, late, late_only, shared, *flags)
+            same = alike.get(values)
+            if same is None:
+                same = alike[values] = (dict(zip(_POST_FIELDS, values, strict=True)), [])
+            row = len(days)
+            same[1].append(row)
+            days.append(day)
+            names.append(stamp)
+            column.append(same[0])
+            if same_day:
+                possible = _chain(before | same_day)
+                shown = stamp.replace("T", " ")
+                doubt = _same_day_doubt(str(post["title"]), shown, levels, possible, same_day)
+                if doubt is not None:
+                    doubts[row] = doubt
+    table.alike = list(alike.values())
+    return table
+
+
+def _post_fact(
+    files: AccountFiles, posts: list[Record], starts: list[int], table: FactTable, j: int
+) -> Fact:
+    """Row ``j`` of ``post_table``'s table as a Fact: from the ``j``-th post of the files."""
+    n = bisect_right(starts, j) - 1  # the last file whose first row is at most j
+    record, i = posts[n], j - starts[n]
+    post = record.data["post"][i]
+    return Fact(
+        "post",
+        table.key(j),
+        table.days[j],
+        record,
+        ("post", i),
+        files.unit,
+        files.id,
+        table.fields[j],
+        {
+            "title": str(post["title"]),
+            "published": table.names[j].replace("T", " "),
+            "category_zh": label(CATEGORY, str(post["category"])),
+        },
+        "",
+        None,
+        {},
+        table.doubts.get(j),
+    )
 
 
 def _shared(named: Iterable[tuple[str, int]]) -> str:
