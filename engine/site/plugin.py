@@ -52,6 +52,7 @@ from engine.resources import bundled_policy_dir
 from engine.site.due_pages import due_files
 from engine.site.model import SiteModel, gather
 from engine.site.pages import Pages, nav
+from engine.site.pages.reuse import TableMemo, context_of
 from engine.site.rendered import PageCache, Rendered, context_key, nav_key
 
 log = logging.getLogger("mkdocs.plugins.govmedia")
@@ -91,6 +92,8 @@ _AHEAD_MIN = 64
 # entry not reused by this many builds in a row is deleted, ``PageCache.keep``).
 _PAGES_FOLDER = "site-pages"
 _PAGES_KEPT = 3
+# The violation tables' folder (engine/site/pages/reuse.py), bounded the same way.
+_TABLES_FOLDER = "site-tables"
 
 # Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
 _SEGMENTS = 500_000
@@ -124,6 +127,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self._nonce = secrets.token_hex(8)
         # The page cache (engine/site/rendered.py), when this build can use one.
         self.pages: PageCache | None = None
+        self.tables: TableMemo | None = None  # violation tables remembered (pages/reuse.py)
         self.cache = Cache(None)
         self.sources: dict[str, str] = {}  # src_uri -> the generated Markdown
         self.keys: dict[str, str] = {}  # src_uri -> its page-cache key
@@ -305,6 +309,11 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             commit_text=self.content_token if self.ahead else None,
         )
         self.early, self.deferred = {}, {}
+        self.tables = None
+        if cache.directory is not None:  # violation tables remembered between builds
+            self.tables = maker.memo = TableMemo(
+                Cache(cache.directory / _TABLES_FOLDER), context_of(maker), self.model.escape
+            )
         self.sources = maker.all()
         pages: dict[str, str | bytes] = {
             src: self._defer(src, text) for src, text in self.sources.items()
@@ -591,6 +600,8 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self._keep_segments(config)
         if self.pages is not None:
             self.pages.keep(self.keys.values(), _PAGES_KEPT)
+        if self.tables is not None:
+            self.tables.keep(_PAGES_KEPT)
         if self.search_entries:
             commit = self._commits()["c"]
             for entry in self.search_entries:
