@@ -94,6 +94,8 @@ _PAGES_FOLDER = "site-pages"
 _PAGES_KEPT = 3
 # The violation tables' folder (engine/site/pages/reuse.py), bounded the same way.
 _TABLES_FOLDER = "site-tables"
+# The theme's compiled templates (``_compiled_templates``): one file per template.
+_TEMPLATES_FOLDER = "site-templates"
 
 # Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
 _SEGMENTS = 500_000
@@ -383,8 +385,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             return markdown
         src = page.file.src_uri
         # The status line's commit token is random per build: the key holds where it is.
-        text = json.dumps(self.sources.get(src, markdown).split(self.content_token))
-        key = self.pages.key(src, text)
+        key = self.pages.key(src, self.sources.get(src, markdown).split(self.content_token))
         self.keys[src] = key
         found = self.pages.get(key)
         if found is None:
@@ -402,6 +403,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         rendered with another navigation is rendered again; the others get the small
         template their cached HTML replaces. Then every page not remembered is rendered
         ahead (``_render_ahead``), in worker processes when there are many."""
+        self._compiled_templates(env)
         if not self.ahead:
             return env
         self.nav_digest = nav_key(self.nav.items if self.nav is not None else [])
@@ -433,6 +435,23 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 [jinja2.DictLoader({_REMEMBERED_TEMPLATE: "-"}), env.loader]
             )
         return env
+
+    def _compiled_templates(self, env: Any) -> None:
+        """The theme's templates compiled once, not in every build: Jinja keeps their code
+        in the cache directory, each under its name and checked against the template's
+        source (a changed template is compiled again). Like every cache entry, it is
+        trusted as the user's own (docs/decisions/0011-threat-model.md: an official run
+        starts from an empty cache or without one)."""
+        if self.cache.directory is None or getattr(env, "bytecode_cache", None) is not None:
+            return
+        import jinja2
+
+        folder = self.cache.directory / _TEMPLATES_FOLDER
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
     def _render_ahead(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """Render every page not remembered now, as MkDocs would (context, the plugins'

@@ -119,27 +119,37 @@ def context_of(maker: Tables) -> str:
     )
 
 
-def _rows_digest(maker: Tables, items: Sequence[Violation]) -> str:
-    """The digest of what each violation's row shows, in the order given."""
+def _rows_digest(maker: ReusedTables, items: Sequence[Violation]) -> str:
+    """The digest of what each violation's row shows, in the order given (each
+    violation's part made once per build: it stands in up to four tables)."""
     entered = maker.m.entered
-    rows = [
-        (
-            v.rule,
-            v.article,
-            v.day,
-            v.unit,
-            v.account,
-            v.severity,
-            v.message,
-            bool(v.acknowledged),
-            v.path,
-            v.line,
-            str(entered.get(v.path, "")),
-        )
-        for v in items
-    ]
-    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    made = maker._row_texts
+    if made is None:
+        made = maker._row_texts = {}
+        maker._row_owners = []
+    texts = []
+    for v in items:
+        text = made.get(id(v))
+        if text is None:
+            row = (
+                v.rule,
+                v.article,
+                v.day,
+                v.unit,
+                v.account,
+                v.severity,
+                v.message,
+                bool(v.acknowledged),
+                v.path,
+                v.line,
+                str(entered.get(v.path, "")),
+            )
+            text = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+            made[id(v)] = text
+            maker._row_owners.append(v)  # the id stays this violation's
+        texts.append(text)
+    # One line per row: JSON text holds no raw line break.
+    return hashlib.sha256("\n".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ReusedTables(Tables):
@@ -147,6 +157,10 @@ class ReusedTables(Tables):
     (``memo``, set by the site plugin), else made as ``Tables`` makes them."""
 
     memo: TableMemo | None = None
+    # Each violation's part of a table's digest (``_rows_digest``), by ``id``; the
+    # violations themselves are kept in ``_row_owners`` while their ids are keys.
+    _row_texts: dict[int, str] | None = None
+    _row_owners: list[Violation]
 
     def violation_csv(self, items: Iterable[Violation]) -> str:
         memo = self.memo
