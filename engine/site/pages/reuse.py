@@ -32,11 +32,12 @@ from typing import Any
 from engine.cache import Cache, digest, result_key
 from engine.site.markup import REDACTED, Escaper
 from engine.site.pages.tables import Tables, _order
+from engine.site.verified import PrivateSet
 from engine.textsafe import UNSAFE
 from engine.violations import Violation
 
 # What a table entry looks like; a new layout is a new key.
-_FORMAT = "govmedia-site-table/1"
+_FORMAT = "govmedia-site-table/2"
 # Characters that HTML escaping, ``clean_lines`` or CSV quoting write otherwise.
 _ALTERED = re.compile("[&<>\"'" + UNSAFE.pattern[1:-1] + "\ud800-\udfff]")
 
@@ -45,55 +46,47 @@ class TableMemo:
     """Tables remembered in ``cache`` for one build's ``context`` (``context_of``).
 
     The private values the escaper hides change with the records (a new reviewer's name)
-    and are not part of the key: a remembered text is used only if it holds no hidden
-    value (no mask, ``REDACTED``) and none of the build's private values (``Escaper.leaks``).
-    Its text before escaping then held none either, so escaping it now would change
-    nothing. That holds when no private value holds a character that escaping or CSV
-    quoting writes otherwise (``_ALTERED``); else, and for a text that holds a mask, the
-    entry's key also names the set of private values (``tagged``).
+    and are not part of the key: an entry names the set of values it was made with
+    (engine/site/verified.py). A text made with another set is used only if it holds no
+    hidden value (no mask, ``REDACTED``) and none of this build's values: its text before
+    escaping then held none either, so escaping it now changes nothing. Only the values
+    the other set lacked are looked for (``PrivateSet.new_since``), or all of them when
+    that set is not known. That holds when no private value holds a character that
+    escaping or CSV quoting writes otherwise (``_ALTERED``); else an entry is used only
+    with the same set of values.
     """
 
-    def __init__(self, cache: Cache, context: str, escaper: Escaper) -> None:
+    def __init__(self, cache: Cache, context: str, escaper: Escaper, private: PrivateSet) -> None:
         self.cache = cache
         self.context = context
         self.escaper = escaper
+        self.private = private
         self.plain_values = not any(map(_ALTERED.search, escaper.private))
-        self._tag: str | None = None
         self.used: list[str] = []  # the keys this build read or wrote
-
-    def tagged(self, key: str) -> str:
-        """The key of a text that depends on the private values."""
-        if self._tag is None:
-            self._tag = digest(sorted(self.escaper.private))
-        return digest([key, self._tag])
 
     def recall(self, key: str) -> str | None:
         """The text remembered under ``key`` that this build would make, or None."""
-        found = self._get(key)
-        if found is not None and self._untouched(found) and not self.escaper.leaks(found):
-            return found
-        return self._get(self.tagged(key))
-
-    def remember(self, key: str, text: str) -> None:
-        """Remember ``text``, just made (the escaper hid every private value it held)."""
-        self._put(key if self._untouched(text) else self.tagged(key), text)
-
-    def _untouched(self, text: str) -> bool:
-        return self.plain_values and REDACTED not in text
-
-    def _get(self, key: str) -> str | None:
         self.used.append(key)
         body = self.cache.get_bytes(key)
         if body is None:
             return None
         try:
-            return body.decode("utf-8")
+            tag, _, text = body.decode("utf-8").partition("\n")
         except UnicodeDecodeError:
             return None
+        if tag == self.private.tag:
+            return text
+        if not self.plain_values or REDACTED in text:
+            return None
+        new = self.private.new_since(tag)
+        if new is None:
+            return None if self.escaper.leaks(text) else text
+        return None if any(v in text for v in new) else text
 
-    def _put(self, key: str, text: str) -> None:
+    def remember(self, key: str, text: str) -> None:
+        """Remember ``text``, just made with this build's private values."""
         self.used.append(key)
-        self.cache.put_bytes(key, text.encode("utf-8"))
+        self.cache.put_bytes(key, f"{self.private.tag}\n{text}".encode())
 
     def keep(self, builds: int) -> None:
         """Mark this build's entries as just used, and delete all but about ``builds``
