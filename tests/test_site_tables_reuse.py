@@ -158,3 +158,47 @@ def test_a_value_across_the_commit_of_a_remembered_page_is_found(tmp_path: Path)
     assert plugin._leaks("a.md", new, commits, new.html(commits)) == ["王新人"]
     plugin.verdicts.clear()  # never checked: not known, the whole page is checked
     assert plugin._leaks("a.md", clean, commits, clean.html(commits)) is None
+
+
+def _ids_one_by_one(paths: tuple[str, ...], kind: str) -> list[str]:
+    """``Change.ids`` the plain way: ``kind_of`` for each path, for one kind."""
+    from engine import records
+    from engine.errors import InputError
+
+    found: list[str] = []
+    for path in paths:
+        try:
+            located = records.kind_of(path)
+        except InputError:
+            continue
+        if located and kind in located[1] and located[1][kind] not in found:
+            found.append(located[1][kind])
+    return found
+
+
+def test_a_change_names_the_ids_its_paths_name() -> None:
+    import random
+    from datetime import datetime
+
+    from engine.site.model import Change
+
+    paths = [
+        "records/accounts/jyj-wechat/posts/2026-03.toml",
+        "records/accounts/jyj-wechat/account.toml",
+        "records/accounts/a-1/posts/2026-13.toml",
+        "records/accounts/B/posts/2026-03.toml",
+        "records/accounts/jyj-weibo/posts/2026-03.toml.bak",
+        "records/accounts/jyj-weibo/posts/2026-03.toml",
+        "records/units/jyj/unit.toml",
+        "records/units/zfb/unit.toml",
+        "records/calendar/2026.toml",
+        "records/notes.txt",
+        "records/stray.toml",
+        "README.md",
+    ]
+    rng = random.Random(16)
+    for _ in range(50):
+        picked = tuple(rng.choices(paths, k=rng.randint(0, 12)))
+        change = Change("0" * 40, datetime(2026, 3, 19), picked)
+        for kind in ("account", "unit", "month"):
+            assert change.ids(kind) == _ids_one_by_one(picked, kind)
