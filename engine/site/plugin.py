@@ -46,13 +46,15 @@ from mkdocs.utils.templates import TemplateContext
 
 from engine import gitsafe, pool
 from engine import policy as policy_mod
-from engine.cache import Cache, default_dir, installed_versions, result_key
+from engine.cache import Cache, default_dir, digest, installed_versions, result_key
 from engine.errors import InputError
 from engine.resources import bundled_policy_dir
 from engine.site.due_pages import due_files
 from engine.site.model import SiteModel, gather
 from engine.site.pages import Pages, nav
+from engine.site.pages.reuse import TableMemo, context_of
 from engine.site.rendered import PageCache, Rendered, context_key, nav_key
+from engine.site.verified import PrivateSet
 
 log = logging.getLogger("mkdocs.plugins.govmedia")
 
@@ -91,6 +93,13 @@ _AHEAD_MIN = 64
 # entry not reused by this many builds in a row is deleted, ``PageCache.keep``).
 _PAGES_FOLDER = "site-pages"
 _PAGES_KEPT = 3
+# The violation tables' folder (engine/site/pages/reuse.py), bounded the same way.
+_TABLES_FOLDER = "site-tables"
+# The private values of recent builds (engine/site/verified.py), and how many are kept.
+_PRIVATE_FOLDER = "site-private"
+_PRIVATE_KEPT = 4
+# The theme's compiled templates (``_compiled_templates``): one file per template.
+_TEMPLATES_FOLDER = "site-templates"
 
 # Runs of Chinese text whose words are remembered during a build (``_remember_segments``).
 _SEGMENTS = 500_000
@@ -124,6 +133,12 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self._nonce = secrets.token_hex(8)
         # The page cache (engine/site/rendered.py), when this build can use one.
         self.pages: PageCache | None = None
+        self.tables: TableMemo | None = None  # violation tables remembered (pages/reuse.py)
+        self.private: PrivateSet | None = None  # this build's private values, by tag
+        # Page key -> the tag of the private values its HTML was checked against: of an
+        # earlier build (``verdicts``), of this one (``verified``; ``_passed``).
+        self.verdicts: dict[str, str] = {}
+        self.verified: dict[str, str] = {}
         self.cache = Cache(None)
         self.sources: dict[str, str] = {}  # src_uri -> the generated Markdown
         self.keys: dict[str, str] = {}  # src_uri -> its page-cache key
@@ -305,6 +320,17 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             commit_text=self.content_token if self.ahead else None,
         )
         self.early, self.deferred = {}, {}
+        self.tables, self.private = None, None
+        if cache.directory is not None:  # violation tables remembered between builds
+            self.private = PrivateSet(
+                Cache(cache.directory / _PRIVATE_FOLDER), self.model.escape.private
+            )
+            self.tables = maker.memo = TableMemo(
+                Cache(cache.directory / _TABLES_FOLDER),
+                context_of(maker),
+                self.model.escape,
+                self.private,
+            )
         self.sources = maker.all()
         pages: dict[str, str | bytes] = {
             src: self._defer(src, text) for src, text in self.sources.items()
@@ -341,6 +367,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         plugin is one whose page events are known, and the search plugin's index entries
         can be reached. Only then does a page show a commit token (``commit_token``)."""
         self.keys, self.remembered, self.saved_meta, self.entry_start = {}, {}, {}, {}
+        self.verdicts, self.verified = {}, {}
         self.fresh, self.rendered, self.checked = {}, {}, set()
         self.search_entries = None
         if not set(config.plugins.keys()) <= _KNOWN_PLUGINS:
@@ -354,12 +381,22 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         if not self.ahead or self.model is None or self.cache.directory is None:
             return None
         commit = self.model.commit
-        return PageCache(
+        pages = PageCache(
             Cache(self.cache.directory / _PAGES_FOLDER),
             context_key(
                 config, self.model.as_of.isoformat(), bool(commit), (f.src_uri for f in files)
             ),
         )
+        found = pages.cache.get(self._verdicts_key(pages))
+        if isinstance(found, dict):
+            self.verdicts = {k: v for k, v in found.items() if isinstance(v, str)}
+        return pages
+
+    @staticmethod
+    def _verdicts_key(pages: PageCache) -> str:
+        """Where the pages' leak checks are kept: page key -> tag of the private values
+        the page's HTML held none of (engine/site/verified.py)."""
+        return digest(["govmedia-site-verdicts/1", pages.context])
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -374,8 +411,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
             return markdown
         src = page.file.src_uri
         # The status line's commit token is random per build: the key holds where it is.
-        text = json.dumps(self.sources.get(src, markdown).split(self.content_token))
-        key = self.pages.key(src, text)
+        key = self.pages.key(src, self.sources.get(src, markdown).split(self.content_token))
         self.keys[src] = key
         found = self.pages.get(key)
         if found is None:
@@ -393,6 +429,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         rendered with another navigation is rendered again; the others get the small
         template their cached HTML replaces. Then every page not remembered is rendered
         ahead (``_render_ahead``), in worker processes when there are many."""
+        self._compiled_templates(env)
         if not self.ahead:
             return env
         self.nav_digest = nav_key(self.nav.items if self.nav is not None else [])
@@ -424,6 +461,23 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 [jinja2.DictLoader({_REMEMBERED_TEMPLATE: "-"}), env.loader]
             )
         return env
+
+    def _compiled_templates(self, env: Any) -> None:
+        """The theme's templates compiled once, not in every build: Jinja keeps their code
+        in the cache directory, each under its name and checked against the template's
+        source (a changed template is compiled again). Like every cache entry, it is
+        trusted as the user's own (docs/decisions/0011-threat-model.md: an official run
+        starts from an empty cache or without one)."""
+        if self.cache.directory is None or getattr(env, "bytecode_cache", None) is not None:
+            return
+        import jinja2
+
+        folder = self.cache.directory / _TEMPLATES_FOLDER
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
     def _render_ahead(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """Render every page not remembered now, as MkDocs would (context, the plugins'
@@ -466,6 +520,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                     self._segments_added += 1
             for src, rendered in result["pages"].items():
                 self.checked.add(src)
+                self._passed(src)  # checked by the worker
                 self.remembered[src] = rendered
                 page = files.get_file_from_path(src).page  # type: ignore[union-attr]
                 assert page is not None
@@ -538,6 +593,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         src = page.file.src_uri
         found = self.remembered.get(src)
+        cached = found is not None and src not in self.checked  # its HTML from the cache
         if found is None:
             output = _put_back(output, self.deferred.get(src, {}))
             if f'data-gm-block="{self._nonce}-' in output:  # Markdown or a theme changed one
@@ -557,17 +613,51 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 self.fresh[src] = found
             if self.ahead:
                 self.rendered[src] = found
-        output = found.html(self._commits())
+        commits = self._commits()
+        output = found.html(commits)
         if self.model is not None and src not in self.checked:
-            leaks = self.model.escape.leaks(output)
+            leaks = self._leaks(src, found, commits, output) if cached else None
+            if leaks is None:
+                leaks = self.model.escape.leaks(output)
             if leaks:
                 raise PluginError(
                     f"govmedia: 页面 {src} 含有标为不公开的字段值({len(leaks)} 处),已停止生成站点"
                 )
+        self._passed(src)
         fresh = self.fresh.pop(src, None)
         if fresh is not None and self.pages is not None:  # remembered once it passed
             self.pages.put(self.keys[src], fresh)
         return output
+
+    def _leaks(
+        self, src: str, found: Rendered, commits: dict[str, str], output: str
+    ) -> list[str] | None:
+        """The private values on a page whose HTML came from the cache, looked for only
+        where they can be new: an earlier build found none of its values in the same HTML
+        (``verdicts``), so only the values that build's set lacked (engine/site/verified.py)
+        can stand in it, or one that overlaps the commit put in now. None when that
+        earlier check is not known: the whole page is then checked."""
+        key = self.keys.get(src)
+        if key is None or self.private is None or self.model is None:
+            return None
+        new = self.private.new_since(self.verdicts.get(key))
+        if new is None:
+            return None
+        found_new = [v for v in new if v in output]
+        width = self.private.longest
+        at = 0
+        for part, mark in zip(found.parts, found.marks, strict=False):
+            at += len(part)
+            end = at + len(commits[mark])
+            found_new += self.model.escape.leaks(output[max(0, at - width) : end + width])
+            at = end
+        return found_new
+
+    def _passed(self, src: str) -> None:
+        """The page passed the leak check, against this build's private values."""
+        key = self.keys.get(src)
+        if key is not None and self.private is not None:
+            self.verified[key] = self.private.tag
 
     def _new_entries(self, src: str) -> list[str]:
         """This page's search-index entries, as JSON text cut at the commit."""
@@ -590,7 +680,12 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         self._forget_segments()
         self._keep_segments(config)
         if self.pages is not None:
+            self.pages.cache.put(self._verdicts_key(self.pages), self.verified)
             self.pages.keep(self.keys.values(), _PAGES_KEPT)
+        if self.tables is not None:
+            self.tables.keep(_PAGES_KEPT)
+        if self.private is not None:
+            self.private.keep(_PRIVATE_KEPT)
         if self.search_entries:
             commit = self._commits()["c"]
             for entry in self.search_entries:

@@ -4,7 +4,8 @@ Rendering a page with MkDocs (Markdown, the theme's templates, the search plugin
 HTML parse and word segmentation) costs about 5 ms; a banner's site has hundreds of
 pages and one new commit changes few of them. A page's final HTML depends on:
 
-- its own Markdown (as the plugin generated it, before placeholders) and source path;
+- its own Markdown (as the plugin generated it, before placeholders, cut at the commit
+  token) and source path;
 - the build's *context*: this engine's code, the installed packages (MkDocs, the theme,
   Markdown, jieba...), the MkDocs configuration (without ``site_dir``), the theme's
   override templates, every plugin's configuration, the check date, and the list of the
@@ -68,8 +69,15 @@ class PageCache:
         self.cache = cache
         self.context = context
 
-    def key(self, src_uri: str, markdown: str) -> str:
-        return digest([_FORMAT, self.context, src_uri, markdown])
+    def key(self, src_uri: str, markdown: list[str]) -> str:
+        """The key of a page's entry: its source path and its Markdown, cut where the
+        commit goes (each cut's length in the digest: the cuts are told apart)."""
+        h = hashlib.sha256(digest([_FORMAT, self.context, src_uri]).encode())
+        for part in markdown:
+            data = part.encode("utf-8", "surrogatepass")
+            h.update(b"%d\0" % len(data))
+            h.update(data)
+        return h.hexdigest()
 
     def get(self, key: str) -> Rendered | None:
         """The page's entry without its HTML (read later, by ``html_parts``), or None."""

@@ -24,14 +24,18 @@ from engine.site.pages.accounts import AccountPages
 from engine.site.pages.data import DataPages
 from engine.site.pages.history import HistoryPages
 from engine.site.pages.home import HomePages
+from engine.site.pages.reuse import ReusedTables
 from engine.site.pages.rulebook import RulebookPages
 from engine.site.pages.text import rule_src
 
 __all__ = ["Pages", "build_pages", "nav"]
 
 
-class Pages(HomePages, RulebookPages, AccountPages, HistoryPages, AboutPages, DataPages):
-    """Every page of the site and its downloads."""
+class Pages(
+    ReusedTables, HomePages, RulebookPages, AccountPages, HistoryPages, AboutPages, DataPages
+):
+    """Every page of the site and its downloads (violation tables remembered between
+    builds when the site plugin gives a ``memo``: engine/site/pages/reuse.py)."""
 
     def all(self) -> dict[str, str]:
         pages: dict[str, Callable[[], str]] = {
