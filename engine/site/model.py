@@ -30,6 +30,7 @@ from engine.evaluate import Result, evaluate
 from engine.policy import Policy
 from engine.pool import compute_all, new_pool, sigint_blocked, stop_workers
 from engine.records import Record
+from engine.site import scan
 from engine.site.markup import Escaper
 from engine.site.privacy import Finder
 from engine.snapshot import SHALLOW_HINT, CommitInfo, Snapshot
@@ -364,6 +365,9 @@ class Folders:
     """The snapshot's record files by folder (``_group``), each summarised once per set of
     blobs: from the cache when unchanged, else read, validated and summarised."""
 
+    # Post files of the usual shape are read without the parser (engine/site/scan.py).
+    scan = True
+
     def __init__(self, snap: Snapshot, cache: Cache) -> None:
         self.snap = snap
         self.cache = cache
@@ -420,20 +424,30 @@ class Folders:
         folder's files are read in one go, and the records of each kind walked together."""
         posts: dict[str, int] = {}
         by_kind: dict[str, list[Any]] = {}
+        private: set[str] = set()
+        public: set[str] = set()
+        fast = self.scan and scan.usable()
         located = [(path, records_mod.kind_of(path)) for path, _ in self.files[group]]
         self.snap.prefetch([path for path, where in located if where is not None])
         for path, where in located:
             if where is None:
                 continue
             kind, ids = where
-            data = _parsed(path, self.snap.read(path))
+            raw = self.snap.read(path)
+            if kind == "posts" and fast:
+                scanned = scan.post_strings(raw)  # a file of the usual shape, without the parser
+                if scanned is not None:
+                    private.update(scanned[0])
+                    public.update(scanned[1])
+                    by_kind.setdefault(kind, []).extend(scanned[2])
+                    posts[ids["month"]] = posts.get(ids["month"], 0) + scanned[3]
+                    continue
+            data = _parsed(path, raw)
             by_kind.setdefault(kind, []).append(data)
             if kind == "posts":
                 month = ids["month"]
                 found = data.get("post") if isinstance(data, dict) else None
                 posts[month] = posts.get(month, 0) + (len(found) if isinstance(found, list) else 0)
-        private: set[str] = set()
-        public: set[str] = set()
         for kind, records in by_kind.items():
             _Splitter.of(kind).values(records, "", private, public)
         # Put in the cache here: by the workers, side by side, when there are several.

@@ -38,7 +38,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -54,6 +54,7 @@ from engine.site.model import SiteModel, gather
 from engine.site.pages import Pages, nav
 from engine.site.pages.reuse import TableMemo, context_of
 from engine.site.rendered import PageCache, Rendered, context_key, nav_key
+from engine.site.searchtext import for_search
 from engine.site.verified import PrivateSet
 
 log = logging.getLogger("mkdocs.plugins.govmedia")
@@ -130,6 +131,10 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         # tables, deferred).
         self.early: dict[str, dict[str, str]] = {}
         self.deferred: dict[str, dict[str, str]] = {}
+        # src_uri -> the page's HTML with the early placeholders (``on_page_content``), and
+        # the page as published while the search plugin reads a stand-in (``_search_view``).
+        self.held: dict[str, str] = {}
+        self.published: dict[str, str] = {}
         self._nonce = secrets.token_hex(8)
         # The page cache (engine/site/rendered.py), when this build can use one.
         self.pages: PageCache | None = None
@@ -331,6 +336,7 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                 self.model.escape,
                 self.private,
             )
+        self.held, self.published = {}, {}
         self.sources = maker.all()
         pages: dict[str, str | bytes] = {
             src: self._defer(src, text) for src, text in self.sources.items()
@@ -587,7 +593,10 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
         if found is not None:  # not rendered: what other pages' links may point at
             page.present_anchor_ids = set(found.anchors)
             return html
-        return _put_back(html, self.early.get(page.file.src_uri, {}))
+        early = self.early.get(page.file.src_uri)
+        if early and self.search_entries is not None:
+            self.held[page.file.src_uri] = html
+        return _put_back(html, early or {})
 
     @event_priority(-100)  # after every other plugin's: the page as it is written
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -695,9 +704,40 @@ class GovMediaPlugin(BasePlugin[GovMediaConfig]):
                         entry[field] = value.replace(self.content_token, commit)
 
     @event_priority(100)  # before the search plugin's: where this page's entries start
-    def on_page_context(
+    def _on_page_context_first(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
+        self._search_view(page)
+        return self._context(context, page)
+
+    @event_priority(-100)  # after the search plugin's: the page as published again
+    def _on_page_context_last(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        published = self.published.pop(page.file.src_uri, None)
+        if published is not None:
+            page.content = published
+        return context
+
+    on_page_context = CombinedEvent(_on_page_context_first, _on_page_context_last)
+
+    def _search_view(self, page: Page) -> None:
+        """Give the search plugin a stand-in of the page (engine/site/searchtext.py): each
+        plain raw HTML block of ours as its text, with few tags. The plugin indexes the same
+        text; the page is published as it is (``_on_page_context_last`` puts it back). Only
+        for a page without "data-search-", the attributes the plugin takes out of a page."""
+        src = page.file.src_uri
+        held = self.held.pop(src, None)
+        content = page.content
+        if held is None or content is None or "data-search-" in content:
+            return
+        stand_ins = {}
+        for token, block in self.early.get(src, {}).items():
+            stand_ins[token] = for_search(block) or block
+        self.published[src] = content
+        page.content = _put_back(held, stand_ins)
+
+    def _context(self, context: TemplateContext, page: Page) -> TemplateContext | None:
         if self.model is not None:
             commit = self.model.commit
             extra: dict[str, Any] = context  # type: ignore[assignment]
